@@ -1,0 +1,46 @@
+# Sovet — run `make run` to try the demo, `make test` to run the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+
+.PHONY: run test lint typecheck pytest bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test,bench]'
+	touch $@
+
+run: $(VENV)/.installed
+	rm -f sovet.db sovet.db-wal sovet.db-shm
+	$(BIN)/sovet demo --scenario petrograd-1917 --db sqlite:///sovet.db
+	$(BIN)/sovet status --db sqlite:///sovet.db
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check sovet tests bench
+	$(BIN)/ruff format --check sovet tests bench
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test
+	$(BIN)/pytest -n 2 -q
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/ledger.py
+	$(BIN)/python bench/count.py
+
+clean:
+	rm -rf $(VENV) sovet.db sovet.db-wal sovet.db-shm .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,40 @@
+"""Counting: every method exact to its published rules.
+
+``METHODS`` is the one registry of election methods (a literal dict, no import-time
+registration); ``count(method, profile, seats)`` runs one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sovet.counting.base import Profile, Result, Round, Tie, TieBreak, format_value
+from sovet.errors import InputError
+
+__all__ = [
+    "METHODS",
+    "Profile",
+    "Result",
+    "Round",
+    "Tie",
+    "TieBreak",
+    "count",
+    "format_value",
+]
+
+CountFn = Callable[..., Result]
+
+# method id -> function(profile, seats, *, tiebreak) -> Result
+METHODS: dict[str, CountFn] = {}
+
+
+def count(method: str, profile: Profile, seats: int = 1, *, seed: int | None = None) -> Result:
+    """Count ``profile`` for ``seats`` by the method registered as ``method``."""
+    try:
+        fn = METHODS[method]
+    except KeyError:
+        known = ", ".join(sorted(METHODS))
+        raise InputError(f"unknown method {method!r}; known: {known}") from None
+    if seats < 1:
+        raise InputError(f"seats must be at least 1, not {seats}")
+    return fn(profile, seats, tiebreak=TieBreak(seed=seed))
