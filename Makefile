@@ -17,8 +17,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
-$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[test,bench]'
+# Benchmarks use their own environment: the peers they compare with pin their own versions.
+BENCH_VENV ?= .venv-bench
+
+$(BENCH_VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install -q -e '.[bench]'
 	touch $@
 
 run: $(VENV)/.installed
@@ -38,9 +43,10 @@ pytest: $(VENV)/.installed-test
 
 test: lint typecheck pytest
 
-bench: $(VENV)/.installed-bench
-	$(BIN)/python bench/ledger.py
-	$(BIN)/python bench/count.py
+bench: $(BENCH_VENV)/.installed
+	$(BENCH_VENV)/bin/python bench/ledger.py
+	$(BENCH_VENV)/bin/python bench/count.py
+	$(BENCH_VENV)/bin/python bench/plan.py
 
 clean:
 	rm -rf $(VENV) sovet.db sovet.db-wal sovet.db-shm .mypy_cache .pytest_cache .ruff_cache
