@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sovet.counting.approval import approval, phragmen
 from sovet.counting.base import Profile, Result, Round, Tie, TieBreak, format_value
+from sovet.counting.borda import borda
+from sovet.counting.condorcet import copeland, minimax, ranked_pairs, schulze
+from sovet.counting.plurality import plurality, two_round
 from sovet.errors import InputError
 
 __all__ = [
@@ -25,7 +29,17 @@ __all__ = [
 CountFn = Callable[..., Result]
 
 # method id -> function(profile, seats, *, tiebreak) -> Result
-METHODS: dict[str, CountFn] = {}
+METHODS: dict[str, CountFn] = {
+    "plurality": plurality,
+    "two-round": two_round,
+    "approval": approval,
+    "borda": borda,
+    "schulze": schulze,
+    "ranked-pairs": ranked_pairs,
+    "copeland": copeland,
+    "minimax": minimax,
+    "phragmen": phragmen,
+}
 
 
 def count(method: str, profile: Profile, seats: int = 1, *, seed: int | None = None) -> Result:
