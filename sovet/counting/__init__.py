@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sovet.counting.apportion import APPORTIONMENT_METHODS, Apportionment, apportion
 from sovet.counting.approval import approval, phragmen
 from sovet.counting.base import Profile, Result, Round, Tie, TieBreak, format_value
 from sovet.counting.borda import borda
@@ -16,12 +17,15 @@ from sovet.counting.plurality import plurality, two_round
 from sovet.errors import InputError
 
 __all__ = [
+    "APPORTIONMENT_METHODS",
+    "Apportionment",
     "METHODS",
     "Profile",
     "Result",
     "Round",
     "Tie",
     "TieBreak",
+    "apportion",
     "count",
     "format_value",
 ]
