@@ -1,0 +1,74 @@
+"""Actions: the only code that changes state.
+
+Each action takes the database and a keyword-only ``actor``, checks a pure rule,
+and appends exactly one ledger entry in one transaction.
+"""
+
+from __future__ import annotations
+
+from sovet.actions.elections import cast_ballot, close_election, open_election
+from sovet.actions.federation import (
+    apportion_council,
+    found_council,
+    found_federation,
+    found_unit,
+    join_unit,
+    leave_unit,
+    register_faction,
+    register_member,
+    register_members,
+    set_convenors,
+    set_faction,
+)
+from sovet.actions.motions import (
+    amend_motion,
+    close_motion,
+    decide_amendment,
+    expire_ratification,
+    forward_motion,
+    open_voting,
+    propose_motion,
+    vote,
+)
+from sovet.actions.recall import open_petition, sign_petition
+from sovet.actions.sessions import (
+    add_minutes,
+    attend,
+    close_session,
+    give_floor,
+    open_session,
+    request_floor,
+)
+
+__all__ = [
+    "add_minutes",
+    "amend_motion",
+    "apportion_council",
+    "attend",
+    "cast_ballot",
+    "close_election",
+    "close_motion",
+    "close_session",
+    "decide_amendment",
+    "expire_ratification",
+    "forward_motion",
+    "found_council",
+    "found_federation",
+    "found_unit",
+    "give_floor",
+    "join_unit",
+    "leave_unit",
+    "open_election",
+    "open_petition",
+    "open_session",
+    "open_voting",
+    "propose_motion",
+    "register_faction",
+    "register_member",
+    "register_members",
+    "request_floor",
+    "set_convenors",
+    "set_faction",
+    "sign_petition",
+    "vote",
+]

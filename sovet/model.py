@@ -1,0 +1,332 @@
+"""The federation's nouns: frozen records that the log's events create and change.
+
+Every record is a ``@dataclass(frozen=True, slots=True)``; ids are strings chosen by
+the action that creates the record (never by the database), so that replaying the
+log gives the same ids. Times are ISO-8601 UTC strings taken from the event.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+
+__all__ = [
+    "Amendment",
+    "Ballot",
+    "BodyKind",
+    "Candidate",
+    "Choice",
+    "Council",
+    "Election",
+    "ElectionPurpose",
+    "ElectionStatus",
+    "Faction",
+    "Instruction",
+    "Mandate",
+    "MandateStatus",
+    "Member",
+    "Motion",
+    "MotionKind",
+    "MotionStatus",
+    "Petition",
+    "PetitionStatus",
+    "Ratification",
+    "RatificationStatus",
+    "Session",
+    "SessionStatus",
+    "Unit",
+    "UnitKind",
+    "VoteTally",
+]
+
+
+class UnitKind(StrEnum):
+    """What kind of base unit: its general assembly is all its members."""
+
+    WORKPLACE = "workplace"
+    VILLAGE = "village"
+    NEIGHBOURHOOD = "neighbourhood"
+    UNION_LOCAL = "union-local"
+    COOP = "coop"
+    MILITARY = "military"
+    OTHER = "other"
+
+
+class BodyKind(StrEnum):
+    """The two kinds of body: a base unit (an assembly of members) or a council of delegates."""
+
+    UNIT = "unit"
+    COUNCIL = "council"
+
+
+class Choice(StrEnum):
+    """A vote on a motion."""
+
+    YES = "yes"
+    NO = "no"
+    ABSTAIN = "abstain"
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    id: str
+    name: str
+    joined_at: str
+    units: frozenset[str] = frozenset()
+    faction: str | None = None
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A base unit: factory committee, village committee, union local, co-op ..."""
+
+    id: str
+    name: str
+    kind: UnitKind
+    founded_at: str
+    members: frozenset[str] = frozenset()
+    convenors: frozenset[str] = frozenset()
+    place: str = ""
+    dissolved: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Council:
+    """A body of delegates sent by its constituents (units or other councils)."""
+
+    id: str
+    name: str
+    level: str  # "territorial", "industrial", "congress", ...
+    founded_at: str
+    constituents: tuple[str, ...]
+    convenors: frozenset[str] = frozenset()
+    dissolved: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Faction:
+    id: str
+    name: str
+    short: str
+    colour: str = "#777777"
+
+
+class ElectionPurpose(StrEnum):
+    COMMITTEE = "committee"  # a unit's own committee
+    DELEGATION = "delegation"  # a constituency's delegates to a council
+    BY_ELECTION = "by-election"  # one seat left by a recall
+
+
+class ElectionStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    COUNTED = "counted"
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    member: str
+    name: str
+    faction: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Election:
+    """Fills ``seats`` of ``target`` (a council, or a unit's committee) by the votes of
+    the members (or seated delegates) of ``constituency``."""
+
+    id: str
+    constituency: str
+    target: str
+    purpose: ElectionPurpose
+    seats: int
+    method: str
+    candidates: tuple[Candidate, ...]
+    opened_at: str
+    opened_by: str
+    status: ElectionStatus = ElectionStatus.OPEN
+    voters: frozenset[str] = frozenset()
+    electorate: int = 0
+    elected: tuple[str, ...] = ()
+    reserve: tuple[str, ...] = ()  # the next on the list, best first
+    ballots_published: tuple[tuple[tuple[str, ...], str], ...] = ()  # (ranking, receipt)
+    result: dict[str, object] | None = field(default=None, compare=False, hash=False)
+    seed: int | None = None
+    replaces: str | None = None  # the recalled mandate a by-election fills
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """A secret ballot in the sealed box: no voter, only a receipt the voter keeps."""
+
+    election: str
+    receipt: str
+    ranking: tuple[str, ...]
+
+
+class MandateStatus(StrEnum):
+    ACTIVE = "active"
+    RECALLED = "recalled"
+    ENDED = "ended"
+
+
+@dataclass(frozen=True, slots=True)
+class Mandate:
+    """A delegate's seat: who holds it, in which body, for which constituency."""
+
+    id: str
+    member: str
+    body: str
+    constituency: str
+    election: str
+    started_at: str
+    ends_at: str
+    faction: str | None = None
+    status: MandateStatus = MandateStatus.ACTIVE
+
+
+@dataclass(frozen=True, slots=True)
+class Instruction:
+    """A binding instruction of a constituency to its delegates on one motion."""
+
+    constituency: str
+    motion: str
+    position: Choice
+    source_motion: str
+
+
+class PetitionStatus(StrEnum):
+    OPEN = "open"
+    VOTING = "voting"
+    RECALLED = "recalled"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True, slots=True)
+class Petition:
+    """A recall petition against one mandate, signed by its constituents."""
+
+    id: str
+    mandate: str
+    opened_by: str
+    opened_at: str
+    reason: str
+    signatures: frozenset[str] = frozenset()
+    status: PetitionStatus = PetitionStatus.OPEN
+    vote_motion: str | None = None
+
+
+class MotionKind(StrEnum):
+    ORDINARY = "ordinary"
+    RESERVED = "reserved"  # on a reserved matter: needs ratification from below
+    AMENDMENT = "constitution-amendment"
+    RECALL = "recall"  # the recall vote of a constituency
+    INSTRUCTION = "instruction"  # binds the body's delegates on a motion of a council
+    RATIFICATION = "ratification"  # a unit's decision on a motion awaiting ratification
+
+
+class MotionStatus(StrEnum):
+    OPEN = "open"  # under debate, amendments accepted
+    VOTING = "voting"
+    PASSED = "passed"
+    REJECTED = "rejected"
+    RATIFYING = "ratifying"
+    RATIFIED = "ratified"
+    NOT_RATIFIED = "not-ratified"
+    FORWARDED = "forwarded"
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    id: str
+    text: str
+    proposed_by: str
+    status: str = "proposed"  # proposed, accepted, rejected
+
+
+@dataclass(frozen=True, slots=True)
+class VoteTally:
+    yes: int = 0
+    no: int = 0
+    abstain: int = 0
+
+    def add(self, choice: Choice) -> VoteTally:
+        return VoteTally(
+            yes=self.yes + (choice is Choice.YES),
+            no=self.no + (choice is Choice.NO),
+            abstain=self.abstain + (choice is Choice.ABSTAIN),
+        )
+
+    def passes(self, majority: Fraction) -> bool:
+        """More than ``majority`` of the votes cast for or against are for."""
+        cast = self.yes + self.no
+        return cast > 0 and Fraction(self.yes, cast) > majority
+
+
+@dataclass(frozen=True, slots=True)
+class Motion:
+    """A proposal before a body, voted by roll call (council) or by the assembly (unit)."""
+
+    id: str
+    body: str
+    title: str
+    text: str
+    kind: MotionKind
+    proposed_by: str
+    proposed_at: str
+    matter: str | None = None
+    status: MotionStatus = MotionStatus.OPEN
+    secret: bool = False
+    amendments: tuple[Amendment, ...] = ()
+    roll_call: tuple[tuple[str, Choice], ...] = ()  # open votes, in order cast
+    voters: frozenset[str] = frozenset()  # who voted (for secret votes: only that)
+    tally: VoteTally = VoteTally()
+    flagged: tuple[str, ...] = ()  # mandates that voted against a binding instruction
+    forwarded_to: str | None = None
+    forwarded_from: str | None = None
+    session: str | None = None
+    payload: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+
+class RatificationStatus(StrEnum):
+    PENDING = "pending"
+    RATIFIED = "ratified"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Ratification:
+    """A passed motion on a reserved matter, waiting for the base units to ratify."""
+
+    motion: str
+    council: str
+    units: tuple[str, ...]
+    members: tuple[tuple[str, int], ...]  # member count per unit when ratification opened
+    opened_at: str
+    deadline: str
+    decisions: tuple[tuple[str, bool], ...] = ()
+    status: RatificationStatus = RatificationStatus.PENDING
+
+
+class SessionStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A sitting of a council: agenda, attendance, speaker list, minutes."""
+
+    id: str
+    council: str
+    opened_at: str
+    opened_by: str
+    agenda: tuple[str, ...] = ()
+    present: frozenset[str] = frozenset()
+    speakers: tuple[str, ...] = ()
+    spoken: tuple[str, ...] = ()
+    minutes: tuple[str, ...] = ()
+    status: SessionStatus = SessionStatus.OPEN
+    closed_at: str | None = None

@@ -1,0 +1,39 @@
+"""Records to JSON rows and back, for the projection tables."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from enum import Enum
+from fractions import Fraction
+from typing import Any
+
+__all__ = ["dump_record", "to_plain"]
+
+
+def to_plain(value: Any) -> Any:
+    """A JSON-able form of a record: dataclasses as dicts, sets sorted, fractions as "n/d".
+
+    >>> from fractions import Fraction
+    >>> to_plain({"q": Fraction(1, 2), "s": frozenset({"b", "a"})})
+    {'q': '1/2', 's': ['a', 'b']}
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, frozenset | set):
+        return sorted(to_plain(v) for v in value)
+    if isinstance(value, tuple | list):
+        return [to_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    return value
+
+
+def dump_record(value: Any) -> str:
+    """The canonical JSON text of a record (sorted keys, no whitespace)."""
+    return json.dumps(to_plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)

@@ -1,0 +1,1 @@
+"""Alembic migration history, one for SQLite and PostgreSQL."""
