@@ -259,14 +259,14 @@ def parse_share(value: object) -> Fraction:
         if match:
             denominator = int(match["d"])
             if denominator == 0:
-                raise ValueError(f"{value!r} divides by zero")
+                raise ValueError(f"{_render(value)} divides by zero")
             return Fraction(int(match["n"]), denominator) * (-1 if match["sign"] else 1)
         match = _PERCENT.fullmatch(text)
         if match:
             return Fraction(decimal.Decimal(match["x"])) / 100
         if _DECIMAL.fullmatch(text):
             return Fraction(decimal.Decimal(text))
-        raise ValueError(f'expected a share such as "1/2", "50%" or 0.5, got {value!r}')
+        raise ValueError(f'expected a share such as "1/2", "50%" or 0.5, got {_render(value)}')
     raise ValueError(f'expected a share such as "1/2", "50%" or 0.5, got {_show(value)}')
 
 
@@ -517,7 +517,8 @@ def _choice(options: tuple[str, ...], what: str) -> Callable[[object], str]:
             raise _Bad(f"expected {what} (a string), got {_show(value)}")
         if value not in options:
             raise _Bad(
-                f"unknown {what} {value!r}{_suggest(value, options)}; one of: {', '.join(options)}"
+                f"unknown {what} {_render(value)}{_suggest(value, options)}; "
+                f"one of: {', '.join(options)}"
             )
         return value
 
@@ -546,7 +547,7 @@ def _share(kind: str) -> Callable[[object], Fraction]:
             share = parse_share(value)
         except ValueError as exc:
             raise _Bad(str(exc)) from None
-        shown = _render(value) if not isinstance(value, str) else repr(value)
+        shown = _render(value)
         if kind == "majority":
             if not 0 <= share < 1:
                 raise _Bad(f"must be a share from 1/2 up to (not including) 1, got {shown}")
@@ -567,7 +568,7 @@ def _enum(enum: type[StrEnum]) -> Callable[[object], StrEnum]:
 
     def convert(value: object) -> StrEnum:
         if not isinstance(value, str) or value not in options:
-            got = repr(value) if isinstance(value, str) else _show(value)
+            got = _render(value) if isinstance(value, str) else _show(value)
             raise _Bad(f"expected one of {', '.join(options)}, got {got}{_suggest(value, options)}")
         return enum(value)
 
@@ -587,7 +588,7 @@ def _suggest(word: object, options: tuple[str, ...] | list[str]) -> str:
     if not isinstance(word, str):
         return ""
     close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    return f" (did you mean {_render(close[0])}?)" if close else ""
 
 
 _BODY_FIELDS: dict[str, Callable[[object], Any]] = {
@@ -731,7 +732,7 @@ class _Checker:
             if not ident.strip():
                 self.problem(path, f"a {what} id must not be empty")
                 continue
-            table = self.table(path, value, f"rules for {what} {ident!r}")
+            table = self.table(path, value, f"rules for {what} {_render(ident)}")
             if table is None:
                 continue
             extra = ("kind",) if name == "bodies" else ()
@@ -768,11 +769,11 @@ class _Checker:
             elif not _MATTER.fullmatch(item):
                 self.problem(
                     path,
-                    f"{item!r} is not a matter name: use lowercase words joined by '.' or '-', "
-                    "such as 'federation.dissolve'",
+                    f"{_render(item)} is not a matter name: use lowercase words joined by "
+                    '"." or "-", such as "federation.dissolve"',
                 )
             elif item in seen:
-                self.problem(path, f"{item!r} is listed twice")
+                self.problem(path, f"{_render(item)} is listed twice")
             if isinstance(item, str):
                 seen.add(item)
         return frozenset(item for item in items if isinstance(item, str))

@@ -4,4 +4,6 @@ from __future__ import annotations
 
 import click
 
-ALL: list[click.Command] = []
+from sovet.cli.constitution import constitution
+
+ALL: list[click.Command] = [constitution]

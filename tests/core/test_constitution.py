@@ -1,0 +1,362 @@
+"""The constitution: parsing, validation with located problems, merging, differences."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from sovet.constitution import (
+    DEFAULT_CONSTITUTION,
+    BodyRules,
+    BreachAction,
+    Constitution,
+    Problem,
+    Replacement,
+    check_constitution,
+    constitution_to_dict,
+    default_constitution,
+    diff_constitutions,
+    parse_constitution,
+    parse_share,
+)
+from sovet.errors import ConstitutionError, InputError
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "data" / "constitutions"
+SAMPLE = ROOT / "docs" / "sample-constitution.toml"
+
+MINIMAL = (FIXTURES / "valid-minimal.toml").read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str) -> int:
+    """1-based line of the only line containing ``needle`` (an oracle independent of ours)."""
+    hits = [n for n, line in enumerate(text.splitlines(), 1) if needle in line]
+    assert len(hits) == 1, (needle, hits)
+    return hits[0]
+
+
+def replace_once(text: str, old: str, new: str) -> str:
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def expected_marks(text: str) -> list[tuple[int, str]]:
+    """``# expect: a, b`` marks problems on its own line; ``# expect-next:`` on the next one."""
+    marks = []
+    for number, line in enumerate(text.splitlines(), 1):
+        match = re.search(r"# expect(-next)?: (.+)$", line)
+        if match:
+            target = number + 1 if match[1] else number
+            marks += [(target, path.strip()) for path in match[2].split(", ")]
+    return sorted(marks)
+
+
+# --- the default and the sample -------------------------------------------------------
+
+
+def test_default_is_the_documented_sample() -> None:
+    assert SAMPLE.read_text(encoding="utf-8") == DEFAULT_CONSTITUTION
+
+
+def test_default_is_valid_and_says_what_the_sample_says() -> None:
+    c = default_constitution()
+    assert check_constitution(DEFAULT_CONSTITUTION) == []
+    assert (c.name, c.version) == ("Sample federation of councils", 1)
+    assert c.defaults == BodyRules(
+        election_method="scottish-stv",
+        apportionment="sainte-lague",
+        members_per_delegate=100,
+        min_delegates=1,
+        max_seats=None,
+        committee_seats=5,
+        quorum=Fraction(1, 2),
+        majority=Fraction(1, 2),
+        term_days=365,
+        secret_ballot=True,
+    )
+    assert c.recall.petition_threshold == Fraction(1, 5)
+    assert c.recall.replacement is Replacement.NEXT_ON_LIST
+    assert c.recall.on_breach is BreachAction.OPEN_PETITION
+    assert c.ratification.units == Fraction(1, 2) and c.ratification.members == Fraction(1, 2)
+    assert c.amendment.majority == Fraction(2, 3)
+    assert c.amendment.ratification.units == Fraction(2, 3)
+    assert c.amendment.ratification.period_days == 90
+    assert c.reserved_matters == {"constitution", "plan", "federation.dissolve", "war-and-peace"}
+    assert c.text == DEFAULT_CONSTITUTION
+
+
+def test_digest_is_sha256_of_the_text() -> None:
+    c = default_constitution()
+    assert c.digest == hashlib.sha256(DEFAULT_CONSTITUTION.encode()).hexdigest()
+    changed = parse_constitution(DEFAULT_CONSTITUTION + "# a comment\n")
+    assert changed.digest != c.digest
+
+
+# --- merging: body over kind over defaults ---------------------------------------------
+
+
+def test_kinds_are_merged_over_defaults() -> None:
+    c = default_constitution()
+    congress = c.kinds["congress"]
+    assert congress.max_seats == 600
+    assert congress.apportionment == "huntington-hill"
+    assert congress.election_method == "meek-stv"
+    assert congress.term_days == 365  # not overridden: from [defaults]
+    assert c.kinds["unit"].quorum == Fraction(1, 5)
+    assert c.kinds["unit"].members_per_delegate == 100
+
+
+def test_rules_for_lays_body_over_kind_over_defaults() -> None:
+    c = default_constitution()
+    body = c.rules_for("federation-congress", "congress")
+    assert body.quorum == Fraction(2, 3)  # the body's own
+    assert body.max_seats == 600  # its kind's
+    assert body.secret_ballot is True  # the defaults'
+    assert c.bodies["federation-congress"] == body
+    assert c.rules_for("a-factory", "unit") == c.kinds["unit"]
+    assert c.rules_for("a-factory", "no-such-kind") == c.defaults
+
+
+def test_rules_for_a_body_without_a_declared_kind_uses_the_callers_kind() -> None:
+    text = MINIMAL + '\n[kinds.council]\nterm_days = 45\n\n[bodies.soviet]\nquorum = "2/3"\n'
+    c = parse_constitution(text)
+    assert c.bodies["soviet"].term_days == 90  # over defaults only
+    rules = c.rules_for("soviet", "council")
+    assert (rules.term_days, rules.quorum) == (45, Fraction(2, 3))
+
+
+def test_rules_for_refuses_a_body_of_another_kind() -> None:
+    c = default_constitution()
+    with pytest.raises(ConstitutionError, match="declares kind 'congress'"):
+        c.rules_for("federation-congress", "unit")
+
+
+def test_max_seats_none_lifts_a_cap_set_by_a_kind() -> None:
+    path = FIXTURES / "valid-petrograd-1917.toml"
+    c = parse_constitution(path.read_text(encoding="utf-8"))
+    assert c.kinds["congress"].max_seats == 1000
+    assert c.bodies["all-russian.congress"].max_seats is None
+    assert c.bodies["all-russian.congress"].apportionment == "webster"
+    assert c.bodies["Putilov works"].committee_seats == 11
+    assert c.bodies["Putilov works"].election_method == "scottish-stv"
+    assert c.kinds["regiment"].members_per_delegate == 250
+
+
+def test_amendment_ratification_defaults_to_the_ratification_rule() -> None:
+    c = parse_constitution(MINIMAL)
+    assert c.amendment.majority == Fraction(3, 4)
+    assert c.amendment.ratification == c.ratification
+    assert c.reserved_matters == frozenset()
+
+
+# --- shares ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "share"),
+    [
+        ('"2/3"', Fraction(2, 3)),
+        ('" 2 / 3 "', Fraction(2, 3)),
+        ('"50%"', Fraction(1, 2)),
+        ('"12.5%"', Fraction(1, 8)),
+        ('"0.6"', Fraction(3, 5)),
+        ("0.1", Fraction(1, 10)),  # exactly a tenth, not the float nearest to it
+        ("0.333", Fraction(333, 1000)),
+        ("1", Fraction(1)),
+        ("1e-1", Fraction(1, 10)),
+    ],
+)
+def test_shares_are_read_exactly(written: str, share: Fraction) -> None:
+    text = replace_once(MINIMAL, "quorum = 1\n", f"quorum = {written}\n")
+    assert parse_constitution(text).defaults.quorum == share
+
+
+def test_parse_share_rejects_what_is_not_a_share() -> None:
+    for bad in (True, "half", "1/0", [1], "1/2/3"):
+        with pytest.raises(ValueError):
+            parse_share(bad)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("quorum", "0", "more than 0"),
+        ("quorum", '"101%"', "at most 1"),
+        ("majority", '"1/2"', None),
+        ("majority", '"49%"', "minority"),
+        ("majority", "1", "not including"),
+        ("majority", '"-1/2"', "not including"),
+    ],
+)
+def test_share_bounds(key: str, value: str, fragment: str | None) -> None:
+    old = "quorum = 1\n" if key == "quorum" else "majority = 0.5\n"
+    text = replace_once(MINIMAL, old, f"{key} = {value}\n")
+    problems = check_constitution(text)
+    if fragment is None:
+        assert problems == []
+    else:
+        assert [(p.line, p.path) for p in problems] == [
+            (line_of(text, f"{key} = {value}"), f"defaults.{key}")
+        ]
+        assert fragment in problems[0].message
+
+
+# --- problems, each with its line and key path ----------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("invalid-*.toml")))
+def test_every_problem_is_reported_at_its_line(name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    problems = check_constitution(text)
+    assert sorted((p.line, p.path) for p in problems) == expected_marks(text)
+    assert all(p.message for p in problems)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in FIXTURES.glob("valid-*.toml")))
+def test_valid_fixtures_parse(name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    assert check_constitution(text) == []
+    assert parse_constitution(text, source=name).text == text
+
+
+def test_parse_raises_with_every_problem_formatted_with_its_source() -> None:
+    text = (FIXTURES / "invalid-values.toml").read_text(encoding="utf-8")
+    with pytest.raises(ConstitutionError) as info:
+        parse_constitution(text, source="values.toml")
+    problems = info.value.problems
+    assert len(problems) == len(expected_marks(text))
+    line = line_of(text, "quorum = 0 ")
+    assert (
+        f"values.toml:{line}: defaults.quorum: must be more than 0 and at most 1, got 0" in problems
+    )
+    assert info.value.message == "\n".join(problems)
+    assert isinstance(info.value, InputError)
+
+
+def test_unknown_keys_suggest_the_closest_known_key() -> None:
+    text = replace_once(MINIMAL, "term_days = 90", "term_dayz = 90")
+    messages = {p.path: p.message for p in check_constitution(text)}
+    assert messages["defaults.term_dayz"] == 'unknown key (did you mean "term_days"?)'
+    assert messages["defaults"] == "missing required key 'term_days'"
+
+
+def test_unknown_method_names_the_valid_ones() -> None:
+    text = replace_once(MINIMAL, '"plurality"', '"stv"')
+    [problem] = check_constitution(text)
+    assert problem.path == "defaults.election_method"
+    assert "scottish-stv" in problem.message and "meek-stv" in problem.message
+
+
+def test_amendment_may_not_be_easier_to_ratify_than_other_reserved_matters() -> None:
+    text = replace_once(MINIMAL, '[ratification]\nunits = "1/2"', '[ratification]\nunits = "2/3"')
+    text = replace_once(text, 'majority = "3/4"\n', 'majority = "3/4"\nunits = "3/5"\n')
+    [problem] = check_constitution(text)
+    assert problem.path == "amendment.units"
+    assert problem.line == line_of(text, 'units = "3/5"')
+    assert "less than ratification.units (2/3)" in problem.message
+
+
+def test_missing_tables_are_named() -> None:
+    text = MINIMAL.replace("[recall]", "[recall-rules]")
+    paths = [p.path for p in check_constitution(text)]
+    assert "recall" in paths and "recall-rules" in paths
+
+
+def test_syntax_errors_give_line_and_column() -> None:
+    text = replace_once(MINIMAL, "committee_seats = 3", "committee_seats = = 3")
+    [problem] = check_constitution(text)
+    assert problem.line == line_of(text, "committee_seats = = 3")
+    assert problem.column == len("committee_seats = ") + 1
+    assert problem.format("f.toml").startswith(f"f.toml:{problem.line}:{problem.column}: ")
+
+
+def test_syntax_error_at_end_of_file() -> None:
+    text = MINIMAL + "reserved2 = ["
+    [problem] = check_constitution(text)
+    assert problem.line == text.count("\n") + 1
+
+
+def test_duplicate_table_is_a_syntax_problem_at_its_line() -> None:
+    text = MINIMAL + "\n[recall]\nvoting_days = 3\n"
+    [problem] = check_constitution(text)
+    assert problem.line == len(MINIMAL.splitlines()) + 2
+
+
+def test_lines_are_found_past_strings_that_look_like_tables() -> None:
+    decoy = 'name = """\n[defaults]\nterm_days = 0 # not here\n"""\nmotto = \'[x] y = 1\'\n'
+    text = replace_once(MINIMAL, 'name = "Minimal federation"\n', decoy)
+    text = replace_once(text, "term_days = 90", "term_days = 0")
+    real = [n for n, line in enumerate(text.splitlines(), 1) if line == "term_days = 0"]
+    problems = {p.path: p.line for p in check_constitution(text)}
+    assert problems == {
+        "federation.motto": line_of(text, "motto = "),
+        "defaults.term_days": real[0],
+    }
+
+
+def test_problem_format() -> None:
+    assert (
+        Problem(4, 'bodies."a b".quorum', "bad").format("c.toml")
+        == 'c.toml:4: bodies."a b".quorum: bad'
+    )
+    assert Problem(2, "", "Invalid value", 9).format("c.toml") == "c.toml:2:9: Invalid value"
+
+
+# --- data and differences ---------------------------------------------------------------
+
+
+def test_constitution_to_dict_writes_fractions_as_n_over_d() -> None:
+    data = constitution_to_dict(parse_constitution(MINIMAL))
+    assert data["defaults"]["quorum"] == "1/1"
+    assert data["defaults"]["majority"] == "1/2"
+    assert data["defaults"]["max_seats"] is None
+    assert data["recall"]["petition_threshold"] == "1/10"
+    assert data["recall"]["replacement"] == "by-election"
+    assert data["amendment"]["ratification"]["units"] == "1/2"
+    assert data["reserved_matters"] == []
+
+
+def test_diff_ignores_how_a_value_is_written_and_comments() -> None:
+    old = parse_constitution(MINIMAL)
+    same = parse_constitution(
+        MINIMAL.replace('petition_threshold = "10%"', 'petition_threshold = "1/10"  # same')
+    )
+    assert diff_constitutions(old, same) == []
+
+
+def test_diff_names_every_changed_key_path() -> None:
+    old = default_constitution()
+    text = replace_once(DEFAULT_CONSTITUTION, 'quorum = "2/3"', 'quorum = "3/4"')
+    text = replace_once(text, "[kinds.council]\nmembers_per_delegate = 1000\n", "")
+    text = replace_once(text, 'on_breach = "open-petition"', 'on_breach = "flag"')
+    text = replace_once(
+        text, '    "plan",                 # the production plan\n', '    "land",\n'
+    )
+    text += "\n[bodies.city-soviet]\nterm_days = 90\n"
+    new = parse_constitution(text)
+    assert diff_constitutions(old, new) == [
+        "kinds.council.members_per_delegate: removed (was 1000)",
+        "bodies.city-soviet.term_days: added (90)",
+        "bodies.federation-congress.quorum: 2/3 -> 3/4",
+        'recall.on_breach: "open-petition" -> "flag"',
+        "matters.reserved: added land; removed plan",
+    ]
+    assert diff_constitutions(new, new) == []
+
+
+def test_diff_of_hand_built_constitutions_compares_effective_rules() -> None:
+    c = default_constitution()
+    fields = {name: getattr(c, name) for name in Constitution.__dataclass_fields__}
+    fields["text"] = "not toml ["
+    built = Constitution(**fields)
+    changed = Constitution(**{**fields, "version": 2})
+    assert diff_constitutions(built, changed) == ["version: 1 -> 2"]
+
+
+def test_constitution_is_hashable_and_compares_by_value() -> None:
+    a, b = default_constitution(), parse_constitution(DEFAULT_CONSTITUTION)
+    assert a == b and hash(a) == hash(b)
