@@ -13,6 +13,7 @@ from sovet.counting.approval import approval, phragmen
 from sovet.counting.base import Profile, Result, Round, Tie, TieBreak, format_value
 from sovet.counting.borda import borda
 from sovet.counting.condorcet import copeland, minimax, ranked_pairs, schulze
+from sovet.counting.meek import count_meek
 from sovet.counting.plurality import plurality, two_round
 from sovet.errors import InputError
 
@@ -43,6 +44,7 @@ METHODS: dict[str, CountFn] = {
     "copeland": copeland,
     "minimax": minimax,
     "phragmen": phragmen,
+    "meek-stv": count_meek,
 }
 
 

@@ -182,6 +182,8 @@ class Round:
     transfers: Mapping[int, Value] = field(default_factory=dict)
     nontransferable: Value = Fraction(0)
     note: str = ""
+    quota: Value | None = None  # when the quota changes from stage to stage (Meek)
+    keep_values: Mapping[int, Value] = field(default_factory=dict)  # Meek keep values
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +237,8 @@ class Result:
                     "elected": [self.candidates[i] for i in r.elected],
                     "excluded": [self.candidates[i] for i in r.excluded],
                     "note": r.note,
+                    **({} if r.quota is None else {"quota": format_value(r.quota, self.decimals)}),
+                    **({"keep_values": named(r.keep_values)} if r.keep_values else {}),
                 }
                 for r in self.rounds
             ],
