@@ -15,6 +15,7 @@ from sovet.counting.borda import borda
 from sovet.counting.condorcet import copeland, minimax, ranked_pairs, schulze
 from sovet.counting.meek import count_meek
 from sovet.counting.plurality import plurality, two_round
+from sovet.counting.stv import count_scottish_stv
 from sovet.errors import InputError
 
 __all__ = [
@@ -45,6 +46,7 @@ METHODS: dict[str, CountFn] = {
     "minimax": minimax,
     "phragmen": phragmen,
     "meek-stv": count_meek,
+    "scottish-stv": count_scottish_stv,
 }
 
 
