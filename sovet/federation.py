@@ -124,6 +124,16 @@ class State:
             return self.councils[body].name
         raise NotFound(f"no unit or council {body!r}")
 
+    def kind_name(self, body: str) -> str:
+        """The constitution's kind for a body: "unit", or a council's level when the
+        constitution has rules for it (e.g. "congress"), else "council"."""
+        if self.kind_of(body) is BodyKind.UNIT:
+            return "unit"
+        level = self.councils[body].level
+        if self.constitution is not None and level in self.constitution.kinds:
+            return level
+        return "council"
+
     def member(self, member_id: str) -> Member:
         try:
             return self.members[member_id]
@@ -329,7 +339,7 @@ def _election_counted(s: State, e: Event) -> None:
 
 
 def _kind_name(s: State, body: str) -> str:
-    return "unit" if body in s.units else "council"
+    return s.kind_name(body)
 
 
 def _grant_mandate(
@@ -441,6 +451,8 @@ def _motion_closed(s: State, e: Event) -> None:
     if not passed:
         if motion.kind is MotionKind.RECALL:
             _recall_failed(s, motion)
+        elif motion.kind is MotionKind.RATIFICATION:
+            _ratification_decided(s, motion.payload["motion"], motion.body, False, e)
         return
     consequence = _CONSEQUENCES.get(motion.kind)
     if consequence is not None:
@@ -676,7 +688,7 @@ def _maybe_open_recall_vote(s: State, petition: Petition, e: Event) -> None:
         proposed_at=e.at,
         status=MotionStatus.VOTING,
         secret=mandate.constituency in s.units
-        and s.rules().rules_for(mandate.constituency, "unit").secret_ballot,
+        and s.rules().rules_for(mandate.constituency, s.kind_name(mandate.constituency)).secret_ballot,
         payload={"petition": petition.id, "mandate": mandate.id},
     )
     s.put("motions", motion_id, motion)

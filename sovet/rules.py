@@ -142,8 +142,7 @@ def check_leave(state: State, actor: str, unit: str, member: str) -> None:
 
 
 def body_rules(state: State, body: str) -> BodyRules:
-    kind = "unit" if state.kind_of(body) is BodyKind.UNIT else "council"
-    return state.rules().rules_for(body, kind)
+    return state.rules().rules_for(body, state.kind_name(body))
 
 
 def delegate_seats(state: State, council: str, constituent: str) -> int:

@@ -1,10 +1,11 @@
-"""A small federation to test the core on: two factories, a village, a soviet, a congress."""
+"""A small federation to test the core on: two factories and a village send delegates
+to a district soviet."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from itertools import count
 from pathlib import Path
 
 import pytest
@@ -16,45 +17,40 @@ from sovet.storage import Database, open_database
 
 OP = "operator"
 
+# Councils send one delegate per 2 members here, so u1 (5) sends 2, u2 (4) 2, v (3) 1;
+# ordinary motions are decided by a show of hands (open) so roll calls can be checked.
+TEST_CONSTITUTION = DEFAULT_CONSTITUTION.replace(
+    "[kinds.council]\nmembers_per_delegate = 1000", "[kinds.council]\nmembers_per_delegate = 2"
+)
 
-def _urls(tmp_path: Path) -> list[str]:
-    return [f"sqlite:///{tmp_path / 'sovet.db'}"]
+
+def clock() -> Iterator[str]:
+    for i in count():
+        yield f"2026-01-{1 + i // 1440:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00Z"
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Iterator[Database]:
-    """An empty, initialised federation on SQLite (and on PostgreSQL when configured)."""
+    """An empty, founded federation on SQLite (or the database SOVET_TEST_DATABASE_URL names)."""
     url = os.environ.get("SOVET_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'sovet.db'}"
     database = open_database(url)
-    ticks = iter(range(10**6))
-    database.clock = lambda: (
-        f"2026-01-01T{next(ticks) // 3600 % 24:02d}:{next(ticks) // 60 % 60:02d}:00Z"
-    )
-    actions.found_federation(
-        database,
-        name="Test federation",
-        constitution=DEFAULT_CONSTITUTION,
-        at="2026-01-01T00:00:00Z",
-    )
+    ticks = clock()
+    database.clock = lambda: next(ticks)
+    actions.found_federation(database, name="Test federation", constitution=TEST_CONSTITUTION)
     yield database
     database.engine.dispose()
 
 
-@dataclass
-class Small:
-    db: Database
-    # units u1 (5 members a1..a5), u2 (4 members b1..b4), village v (3 members c1..c3)
-    # soviet: u1, u2, v; congress: soviet
-
-
 @pytest.fixture
-def small(db: Database) -> Small:
-    for uid, name, kind in (
-        ("u1", "Putilov Works", "workplace"),
-        ("u2", "Obukhov Works", "workplace"),
-        ("v", "Village", "village"),
+def small(db: Database) -> Database:
+    """u1: a1..a5 (convenor a1); u2: b1..b4 (convenor b1); v: c1..c3 (convenor c1);
+    the soviet (convenor a1 once seated) has them as constituents."""
+    for uid, name, kind, convenor in (
+        ("u1", "Putilov Works", "workplace", "a1"),
+        ("u2", "Obukhov Works", "workplace", "b1"),
+        ("v", "Village", "village", "c1"),
     ):
-        actions.found_unit(db, actor=OP, unit_id=uid, name=name, kind=kind)
+        actions.found_unit(db, actor=OP, unit_id=uid, name=name, kind=kind, convenors=[convenor])
     rows = [(f"a{i}", f"Worker A{i}", ["u1"]) for i in range(1, 6)]
     rows += [(f"b{i}", f"Worker B{i}", ["u2"]) for i in range(1, 5)]
     rows += [(f"c{i}", f"Peasant C{i}", ["v"]) for i in range(1, 4)]
@@ -66,8 +62,9 @@ def small(db: Database) -> Small:
         name="District Soviet",
         level="territorial",
         constituents=["u1", "u2", "v"],
+        convenors=["a1"],
     )
-    return Small(db)
+    return db
 
 
 def elect(
@@ -75,13 +72,12 @@ def elect(
     constituency: str,
     target: str,
     candidates: list[str],
-    ballots: list[list[str]],
-    voters: list[str],
+    ballots: dict[str, list[str]],
     *,
     convenor: str,
     purpose: ElectionPurpose = ElectionPurpose.DELEGATION,
-    seats: int | None = None,
     method: str | None = None,
+    seats: int | None = None,
 ) -> str:
     """Open, vote and count an election; returns its id."""
     e = actions.open_election(
@@ -91,10 +87,36 @@ def elect(
         target=target,
         purpose=purpose,
         candidates=candidates,
-        seats=seats,
         method=method,
+        seats=seats,
     )
-    for voter, ranking in zip(voters, ballots, strict=True):
+    for voter, ranking in ballots.items():
         actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
     actions.close_election(db, actor=convenor, election=e.id, seed=1)
     return e.id
+
+
+@pytest.fixture
+def seated(small: Database) -> Database:
+    """The soviet with its five delegates elected: a1, a2 (u1), b1, b2 (u2), c1 (v)."""
+    db = small
+    elect(
+        db,
+        "u1",
+        "soviet",
+        ["a1", "a2", "a3"],
+        {"a1": ["a1", "a2"], "a2": ["a2", "a1"], "a3": ["a1", "a3"], "a4": ["a2"], "a5": ["a1"]},
+        convenor="a1",
+    )
+    elect(
+        db,
+        "u2",
+        "soviet",
+        ["b1", "b2", "b3"],
+        {"b1": ["b1"], "b2": ["b2"], "b3": ["b1", "b3"], "b4": ["b2", "b3"]},
+        convenor="b1",
+    )
+    elect(
+        db, "v", "soviet", ["c1", "c2"], {"c1": ["c1"], "c2": ["c1"], "c3": ["c2"]}, convenor="c1"
+    )
+    return db

@@ -1,0 +1,238 @@
+"""The federation's life, end to end through the actions: elections seat delegates,
+sessions decide by roll call, recall replaces a delegate, the base ratifies."""
+
+from __future__ import annotations
+
+import pytest
+
+from sovet import actions
+from sovet.errors import AlreadyVoted, QuorumNotMet
+from sovet.model import (
+    ElectionStatus,
+    MandateStatus,
+    MotionKind,
+    MotionStatus,
+    PetitionStatus,
+    RatificationStatus,
+)
+from sovet.storage import Database
+
+from .conftest import OP
+
+
+def seated_in(db: Database, council: str) -> set[str]:
+    return set(db.state.seated(council))
+
+
+def test_delegation_elections_seat_the_apportioned_delegates(seated: Database) -> None:
+    s = seated.state
+    assert seated_in(seated, "soviet") == {"a1", "a2", "b1", "b2", "c1"}
+    by_constituency = {m.member: m.constituency for m in s.mandates.values()}
+    assert by_constituency == {"a1": "u1", "a2": "u1", "b1": "u2", "b2": "u2", "c1": "v"}
+    election = next(e for e in s.elections.values() if e.constituency == "u1")
+    assert election.status is ElectionStatus.COUNTED
+    assert election.seats == 2  # five members, one delegate per two
+    assert len(election.ballots_published) == 5
+    assert election.reserve == ("a3",)
+
+
+def open_sitting(db: Database, present: list[str]) -> str:
+    session = actions.open_session(db, actor="a1", council="soviet", agenda=["Bread"])
+    for member in present:
+        actions.attend(db, actor=member, session=session.id)
+    return session.id
+
+
+def test_roll_call_in_session_is_public_and_decides(seated: Database) -> None:
+    db = seated
+    sid = open_sitting(db, ["a1", "a2", "b1", "c1"])
+    motion = actions.propose_motion(db, actor="b1", body="soviet", title="Eight-hour day", text="")
+    assert motion.session == sid and not motion.secret
+    actions.open_voting(db, actor="a1", motion=motion.id)
+    for member, choice in (("a1", "yes"), ("a2", "yes"), ("b1", "no"), ("c1", "abstain")):
+        actions.vote(db, actor=member, motion=motion.id, choice=choice)
+    closed = actions.close_motion(db, actor="a1", motion=motion.id)
+    assert closed.status is MotionStatus.PASSED
+    assert dict(closed.roll_call) == {"a1": "yes", "a2": "yes", "b1": "no", "c1": "abstain"}
+    assert (closed.tally.yes, closed.tally.no, closed.tally.abstain) == (2, 1, 1)
+
+
+def test_council_vote_needs_its_quorum(seated: Database) -> None:
+    db = seated
+    open_sitting(db, ["a1", "b1"])  # 2 of 5 seats, quorum is 1/2
+    motion = actions.propose_motion(db, actor="a1", body="soviet", title="Bread", text="")
+    actions.open_voting(db, actor="a1", motion=motion.id)
+    size = db.size()
+    with pytest.raises(QuorumNotMet, match="2 of 5"):
+        actions.vote(db, actor="a1", motion=motion.id, choice="yes")
+    assert db.size() == size
+
+
+def test_assembly_vote_is_secret_and_counted_from_the_sealed_box(small: Database) -> None:
+    db = small
+    motion = actions.propose_motion(db, actor="a2", body="u1", title="Strike", text="")
+    assert motion.secret
+    actions.open_voting(db, actor="a1", motion=motion.id)
+    receipts = [
+        actions.vote(db, actor=m, motion=motion.id, choice=c)
+        for m, c in (("a1", "yes"), ("a2", "yes"), ("a3", "no"))
+    ]
+    assert all(receipts)
+    with pytest.raises(AlreadyVoted):
+        actions.vote(db, actor="a1", motion=motion.id, choice="no")
+    closed = actions.close_motion(db, actor="a1", motion=motion.id)
+    assert (closed.tally.yes, closed.tally.no) == (2, 1)
+    assert closed.roll_call == () and closed.voters == {"a1", "a2", "a3"}
+
+
+def test_recall_petition_vote_and_seat_to_next_on_list(seated: Database) -> None:
+    db = seated
+    mandate = next(m for m in db.state.mandates.values() if m.member == "a2")
+    petition = actions.open_petition(db, actor="a4", mandate=mandate.id, reason="Never reports")
+    # threshold 1/5 of u1's five members: the opener's signature is enough
+    petition = db.state.petitions[petition.id]
+    assert petition.status is PetitionStatus.VOTING
+    vote_motion = db.state.motions[petition.vote_motion or ""]
+    assert vote_motion.kind is MotionKind.RECALL and vote_motion.body == "u1"
+    for member, choice in (("a3", "yes"), ("a4", "yes"), ("a5", "yes"), ("a2", "no")):
+        actions.vote(db, actor=member, motion=vote_motion.id, choice=choice)
+    actions.close_motion(db, actor="a4", motion=vote_motion.id)
+    s = db.state
+    assert s.mandates[mandate.id].status is MandateStatus.RECALLED
+    assert s.petitions[petition.id].status is PetitionStatus.RECALLED
+    assert seated_in(db, "soviet") == {"a1", "a3", "b1", "b2", "c1"}  # a3 next on the list
+
+
+def test_failed_recall_keeps_the_delegate(seated: Database) -> None:
+    db = seated
+    mandate = next(m for m in db.state.mandates.values() if m.member == "c1")
+    petition = actions.open_petition(db, actor="c3", mandate=mandate.id, reason="")
+    motion = db.state.petitions[petition.id].vote_motion or ""
+    for member, choice in (("c1", "no"), ("c2", "no"), ("c3", "yes")):
+        actions.vote(db, actor=member, motion=motion, choice=choice)
+    actions.close_motion(db, actor="c2", motion=motion)
+    assert db.state.mandates[mandate.id].status is MandateStatus.ACTIVE
+    assert db.state.petitions[petition.id].status is PetitionStatus.REJECTED
+
+
+def test_binding_instruction_breach_is_flagged_and_opens_a_petition(seated: Database) -> None:
+    db = seated
+    sid = open_sitting(db, ["a1", "a2", "b1", "b2", "c1"])
+    target = actions.propose_motion(db, actor="b1", body="soviet", title="Requisition", text="")
+    instruction = actions.propose_motion(
+        db,
+        actor="c2",
+        body="v",
+        title="Vote no on requisition",
+        text="",
+        kind=MotionKind.INSTRUCTION,
+        payload={"motion": target.id, "position": "no"},
+    )
+    actions.open_voting(db, actor="c1", motion=instruction.id)
+    for member in ("c1", "c2", "c3"):
+        actions.vote(db, actor=member, motion=instruction.id, choice="yes")
+    assert actions.close_motion(db, actor="c1", motion=instruction.id).status is MotionStatus.PASSED
+    actions.open_voting(db, actor="a1", motion=target.id)
+    actions.vote(db, actor="c1", motion=target.id, choice="yes")  # against the instruction
+    actions.vote(db, actor="a1", motion=target.id, choice="yes")  # a1 has no instruction
+    s = db.state
+    c1_mandate = s.seated("soviet")["c1"]
+    assert s.motions[target.id].flagged == (c1_mandate.id,)
+    petitions = [p for p in s.petitions.values() if p.mandate == c1_mandate.id]
+    assert len(petitions) == 1 and "against a binding instruction" in petitions[0].reason
+    assert sid
+
+
+def test_reserved_matter_waits_for_ratification_by_the_base(seated: Database) -> None:
+    db = seated
+    open_sitting(db, ["a1", "a2", "b1", "b2", "c1"])
+    motion = actions.propose_motion(
+        db,
+        actor="a1",
+        body="soviet",
+        title="Plan for 1918",
+        text="",
+        kind=MotionKind.RESERVED,
+        matter="plan",
+    )
+    actions.open_voting(db, actor="a1", motion=motion.id)
+    for member in ("a1", "a2", "b1", "b2", "c1"):
+        actions.vote(db, actor=member, motion=motion.id, choice="yes")
+    assert actions.close_motion(db, actor="a1", motion=motion.id).status is MotionStatus.RATIFYING
+    r = db.state.ratifications[motion.id]
+    assert r.units == ("u1", "u2", "v") and dict(r.members) == {"u1": 5, "u2": 4, "v": 3}
+
+    def unit_decides(unit: str, convenor: str, voters: list[str], choice: str) -> None:
+        m = actions.propose_motion(
+            db,
+            actor=convenor,
+            body=unit,
+            title=f"Ratify {motion.id}",
+            text="",
+            kind=MotionKind.RATIFICATION,
+            payload={"motion": motion.id},
+        )
+        actions.open_voting(db, actor=convenor, motion=m.id)
+        for v in voters:
+            actions.vote(db, actor=v, motion=m.id, choice=choice)
+        actions.close_motion(db, actor=convenor, motion=m.id)
+
+    unit_decides("v", "c1", ["c1", "c2"], "yes")  # 1 of 3 units, 3 of 12 members
+    assert db.state.ratifications[motion.id].status is RatificationStatus.PENDING
+    unit_decides("u2", "b1", ["b1", "b2"], "yes")  # 2 of 3 units but 7 of 12 members: enough
+    assert db.state.ratifications[motion.id].status is RatificationStatus.RATIFIED
+    assert db.state.motions[motion.id].status is MotionStatus.RATIFIED
+
+
+def test_ratification_fails_when_a_majority_can_no_longer_be_reached(seated: Database) -> None:
+    db = seated
+    open_sitting(db, ["a1", "a2", "b1", "b2", "c1"])
+    motion = actions.propose_motion(
+        db, actor="a1", body="soviet", title="War", text="", kind="reserved", matter="war-and-peace"
+    )
+    actions.open_voting(db, actor="a1", motion=motion.id)
+    for member in ("a1", "a2", "b1"):
+        actions.vote(db, actor=member, motion=motion.id, choice="yes")
+    actions.close_motion(db, actor="a1", motion=motion.id)
+    for unit, convenor, voters in (("u1", "a1", ["a1", "a2"]), ("u2", "b1", ["b1", "b2"])):
+        m = actions.propose_motion(
+            db,
+            actor=convenor,
+            body=unit,
+            title="Ratify?",
+            text="",
+            kind="ratification",
+            payload={"motion": motion.id},
+        )
+        actions.open_voting(db, actor=convenor, motion=m.id)
+        for v in voters:
+            actions.vote(db, actor=v, motion=m.id, choice="no")
+        actions.close_motion(db, actor=convenor, motion=m.id)
+    assert db.state.ratifications[motion.id].status is RatificationStatus.FAILED
+    assert db.state.motions[motion.id].status is MotionStatus.NOT_RATIFIED
+
+
+def test_forwarded_motion_opens_in_the_other_body(seated: Database) -> None:
+    db = seated
+    motion = actions.propose_motion(db, actor="a3", body="u1", title="Bread ration", text="x")
+    forwarded = actions.forward_motion(db, actor="a1", motion=motion.id, to="soviet")
+    assert forwarded.body == "soviet" and forwarded.forwarded_from == motion.id
+    assert db.state.motions[motion.id].status is MotionStatus.FORWARDED
+
+
+def test_session_speaker_list_and_minutes(seated: Database) -> None:
+    db = seated
+    sid = open_sitting(db, ["a1", "b1"])
+    actions.request_floor(db, actor="b1", session=sid)
+    assert db.state.sessions[sid].speakers == ("b1",)
+    actions.give_floor(db, actor="a1", session=sid, member="b1")
+    actions.add_minutes(db, actor="a1", session=sid, text="B1 spoke on bread.")
+    actions.close_session(db, actor="a1", session=sid)
+    session = db.state.sessions[sid]
+    assert session.spoken == ("b1",) and session.speakers == ()
+    assert session.minutes == ("B1 spoke on bread.",) and session.closed_at is not None
+
+
+def test_council_seats_apportioned_by_membership(small: Database) -> None:
+    seats = actions.apportion_council(small, actor=OP, council="soviet")
+    assert seats == {"u1": 2, "u2": 2, "v": 1}
