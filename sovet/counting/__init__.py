@@ -13,6 +13,7 @@ from sovet.counting.approval import approval, phragmen
 from sovet.counting.base import Profile, Result, Round, Tie, TieBreak, format_value
 from sovet.counting.borda import borda
 from sovet.counting.condorcet import copeland, minimax, ranked_pairs, schulze
+from sovet.counting.irv import count_irv
 from sovet.counting.meek import count_meek
 from sovet.counting.plurality import plurality, two_round
 from sovet.counting.stv import count_scottish_stv
@@ -46,6 +47,7 @@ METHODS: dict[str, CountFn] = {
     "minimax": minimax,
     "phragmen": phragmen,
     "meek-stv": count_meek,
+    "irv": count_irv,
     "scottish-stv": count_scottish_stv,
 }
 

@@ -70,7 +70,7 @@ def droop_quota(valid: int, seats: int) -> int:
 class _Ballots:
     """Where each ballot is in the count: its current preference and value."""
 
-    def __init__(self, profile: Profile) -> None:
+    def __init__(self, profile: Profile, *, value: int = SCALE) -> None:
         rankings = profile.rankings
         n, width = rankings.shape
         self.ncand = len(profile.candidates)
@@ -80,7 +80,7 @@ class _Ballots:
         self.weights = profile.weights.astype(np.int64, copy=False)
         self.pointer = np.full(n, -1, dtype=np.int32)
         self.current = np.full(n, -1, dtype=np.int16)
-        self.value = np.full(n, SCALE, dtype=np.int64)
+        self.value = np.full(n, value, dtype=np.int64)
         # stop[c] is True where a paper may rest on c: a continuing candidate,
         # or the end of the row (index -1, the last entry).
         self.stop = np.ones(self.ncand + 1, dtype=bool)
