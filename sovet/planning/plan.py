@@ -1,0 +1,154 @@
+"""The least-labour plan without capacity limits, with choice of technique.
+
+By the non-substitution theorem (Samuelson, Arrow, Koopmans), when every
+product has one output and labour is the only primary input, one set of
+techniques — one per product — is cheapest in labour for *every* final demand.
+It is found by policy iteration on labour values: compute the values of the
+current choice, price every alternative at those values
+(``cost_k = l_k + Σ_i v_i a_ik``), switch each product to a strictly cheaper
+technique, repeat until no product switches. Each switch lowers the values, so
+the loop ends, and at the end no technique can make anything for less labour:
+the plan is optimal without any LP. The gross outputs then solve
+``x = A x + d`` for the chosen techniques, and the total labour ``l·x`` equals
+``v·d`` (checked).
+
+>>> from sovet.planning.technology import Technology
+>>> import numpy as np, scipy.sparse as sp
+>>> t = Technology(("grain", "tools"), ("sickle", "plough", "forge"),
+...     np.array([0, 0, 1]), sp.csc_matrix([[0.1, 0.1, 0.0], [0.0, 0.5, 0.1]]),
+...     np.array([3.0, 1.0, 2.0]), np.full(3, np.inf))
+>>> p = least_labour_plan(t, np.array([10.0, 0.0]))
+>>> [t.techniques[k] for k in p.choice], round(p.labour, 6)
+(['plough', 'forge'], 23.45679)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sovet.errors import PlanningError
+from sovet.planning.technology import FloatArray, IntArray, Technology
+from sovet.planning.values import Method, labour_values, solve_leontief
+
+__all__ = ["Plan", "choose_techniques", "least_labour_plan", "technique_costs"]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Plan:
+    """A plan: activity of every technique, gross output and value of every product."""
+
+    choice: IntArray
+    """Technique used for each product (the non-substitution choice)."""
+    activity: FloatArray
+    """Units made by each technique."""
+    output: FloatArray
+    """Gross output of each product."""
+    values: FloatArray
+    """Labour value of each product under the chosen techniques."""
+    labour: float
+    """Total labour of the plan, ``l·x``."""
+    residual: float
+    """Largest shortfall or excess of net output against demand."""
+    rounds: int
+    """Rounds of technique choice (1 when nothing switched)."""
+    iterations: int
+    """Solver iterations over all rounds."""
+
+
+def technique_costs(tech: Technology, values: FloatArray) -> FloatArray:
+    """Labour cost of one unit from each technique at given values: ``l + Aᵀ v``.
+
+    >>> from sovet.planning.technology import square
+    >>> technique_costs(square(("a",), [[0.5]], [1.0]), np.array([2.0])).tolist()
+    [2.0]
+    """
+    return np.asarray(tech.labour + tech.inputs.T @ values, dtype=np.float64)
+
+
+def _groups(tech: Technology) -> tuple[IntArray, IntArray, IntArray]:
+    order = np.argsort(tech.produces, kind="stable").astype(np.int64)
+    counts = np.bincount(tech.produces, minlength=tech.n_products)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    return order, starts, counts.astype(np.int64)
+
+
+def _cheapest(costs: FloatArray, order: IntArray, starts: IntArray, counts: IntArray) -> IntArray:
+    sorted_costs = costs[order]
+    mins = np.minimum.reduceat(sorted_costs, starts)
+    is_min = sorted_costs <= np.repeat(mins, counts)
+    positions = np.flatnonzero(is_min)
+    group = np.repeat(np.arange(starts.size), counts)[positions]
+    first = np.concatenate(([True], group[1:] != group[:-1]))
+    return np.asarray(order[positions[first]], dtype=np.int64)
+
+
+def choose_techniques(
+    tech: Technology,
+    *,
+    method: Method = "bicgstab",
+    tol: float = 1e-11,
+    max_rounds: int = 100,
+) -> tuple[IntArray, FloatArray, int, int]:
+    """Choose one technique per product by policy iteration on labour values.
+
+    Rule: non-substitution theorem; start from the least direct labour, switch a
+    product only when another technique is cheaper by more than a relative
+    ``1e-9``. Returns ``(choice, values, rounds, iterations)``.
+    """
+    order, starts, counts = _groups(tech)
+    choice = _cheapest(tech.labour, order, starts, counts)
+    iterations = 0
+    for rounds in range(1, max_rounds + 1):
+        a, lab = tech.restrict(choice)
+        sol = labour_values(a, lab, method=method, tol=tol)
+        iterations += sol.iterations
+        costs = technique_costs(tech, sol.values)
+        best = _cheapest(costs, order, starts, counts)
+        current = costs[choice]
+        better = costs[best] < current - 1e-9 * np.abs(current)
+        if not bool(better.any()):
+            return choice, sol.values, rounds, iterations
+        choice = np.where(better, best, choice)
+    raise PlanningError(f"technique choice did not settle in {max_rounds} rounds")
+
+
+def least_labour_plan(
+    tech: Technology,
+    demand: FloatArray,
+    *,
+    method: Method = "bicgstab",
+    tol: float = 1e-11,
+) -> Plan:
+    """The plan that meets ``demand`` with the least total labour, ignoring capacities.
+
+    Rule: non-substitution choice of technique, then ``x = A x + d``; the
+    residual ``max |x − Ax − d|`` and the identity ``l·x = v·d`` are checked.
+    """
+    d = np.asarray(demand, dtype=np.float64)
+    if d.shape != (tech.n_products,):
+        raise PlanningError(f"demand must have {tech.n_products} entries, got {d.shape}")
+    if d.size and float(d.min()) < 0:
+        raise PlanningError(f"demand for {tech.products[int(np.argmin(d))]!r} is negative")
+    choice, values, rounds, iterations = choose_techniques(tech, method=method, tol=tol)
+    a, lab = tech.restrict(choice)
+    sol = solve_leontief(a.tocsr(), d, method=method, tol=tol, check_productive=False)
+    output = np.maximum(sol.x, 0.0)
+    activity = np.zeros(tech.n_techniques)
+    activity[choice] = output
+    total = float(lab @ output)
+    dual = float(values @ d)
+    if abs(total - dual) > 1e-6 * max(abs(total), 1.0):
+        raise PlanningError(f"labour {total:.9g} differs from values × demand {dual:.9g}")
+    residual = float(np.max(np.abs(tech.net_output(activity) - d))) if d.size else 0.0
+    return Plan(
+        choice=choice,
+        activity=activity,
+        output=output,
+        values=values,
+        labour=total,
+        residual=residual,
+        rounds=rounds,
+        iterations=iterations + sol.iterations,
+    )
