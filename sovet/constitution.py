@@ -37,9 +37,11 @@ from fractions import Fraction
 from typing import Any
 
 from sovet.errors import ConstitutionError
+from sovet.model import BodyKind
 
 __all__ = [
     "APPORTIONMENT_METHODS",
+    "BODY_KINDS",
     "BODY_RULE_KEYS",
     "DEFAULT_CONSTITUTION",
     "ELECTION_METHODS",
@@ -51,6 +53,7 @@ __all__ = [
     "RatificationRules",
     "RecallRules",
     "Replacement",
+    "check_bodies",
     "check_constitution",
     "constitution_to_dict",
     "default_constitution",
@@ -87,6 +90,12 @@ APPORTIONMENT_METHODS: tuple[str, ...] = (
     "adams",
 )
 """Apportionment method ids a council's seats may be shared by (those of ``sovet apportion``)."""
+
+
+BODY_KINDS: tuple[str, ...] = tuple(kind.value for kind in BodyKind)
+"""The two kinds every body is: ``unit`` and ``council``. A ``[kinds.*]`` table may also
+be named after a council's level (``congress``, ``territorial`` ...): its rules then apply
+to the councils of that level, over those of ``[kinds.council]``."""
 
 
 class Replacement(StrEnum):
@@ -181,25 +190,21 @@ class Constitution:
         """The rules of body ``body_id`` of kind ``kind``: its own table, over its kind's,
         over ``[defaults]``.
 
-        Raises :class:`~sovet.errors.ConstitutionError` when the body's table declares a
-        different kind, so a constitution written for another federation is not applied
-        silently.
+        ``kind`` is the body's kind in the federation ("unit" or "council"); it is always
+        the caller's, so this never fails. A body table that declares another kind is a
+        mistake that :func:`check_bodies` reports before a constitution is adopted.
 
         >>> c = default_constitution()
         >>> c.rules_for("city-soviet", "council").members_per_delegate
         1000
         >>> c.rules_for("putilov-works", "unit").committee_seats
         7
-        >>> c.rules_for("anything", "no-such-kind") == c.defaults
+        >>> c.rules_for("federation-congress", "congress").quorum
+        Fraction(2, 3)
+        >>> c.rules_for("a-district-soviet", "territorial") == c.kinds["council"]
         True
         """
-        declared = self.body_kinds.get(body_id)
-        if declared is not None and declared != kind:
-            raise ConstitutionError(
-                f"bodies.{_key(body_id)}: the constitution declares kind {declared!r}, "
-                f"but the body is of kind {kind!r}"
-            )
-        base = self.kinds.get(kind, self.defaults)
+        base = _kind_rules(self.kinds, self.defaults, kind)
         overrides = self.body_overrides.get(body_id)
         if overrides is not None:
             return dataclasses.replace(base, **overrides)
@@ -737,14 +742,30 @@ class _Checker:
                 continue
             extra = ("kind",) if name == "bodies" else ()
             out[ident] = self.fields(path, table, _BODY_FIELDS, extra=extra)
-            if "kind" in table:
+            if name == "bodies" and "kind" in table:
                 try:
-                    out[ident]["kind"] = _text(table["kind"])
+                    out[ident]["kind"] = self.body_kind(table["kind"])
                 except _Bad as exc:
                     self.problem((*path, "kind"), str(exc))
                 else:
                     self.declared[_dotted((*path, "kind"))] = _canonical(table["kind"])
         return out
+
+    def body_kind(self, value: object) -> str:
+        """A body table's ``kind``: unit, council, or a kind with its own table."""
+        known = [*BODY_KINDS, *(k for k in self.kind_names() if k not in BODY_KINDS)]
+        if not isinstance(value, str):
+            raise _Bad(f"expected a kind (a string), got {_show(value)}")
+        if value not in known:
+            raise _Bad(
+                f"unknown kind {_render(value)}{_suggest(value, known)}; one of: "
+                f"{', '.join(known)} (a council level needs its own [kinds.*] table)"
+            )
+        return value
+
+    def kind_names(self) -> list[str]:
+        kinds = self.document.get("kinds")
+        return [str(k) for k in kinds] if isinstance(kinds, dict) else []
 
     def reserved(self) -> frozenset[str]:
         section = self.section("matters", "the matters reserved to the base")
@@ -845,7 +866,10 @@ def parse_constitution(text: str, *, source: str = "<constitution>") -> Constitu
         lines = tuple(problem.format(source) for problem in problems)
         raise ConstitutionError("\n".join(lines), problems=lines)
     defaults = BodyRules(**result["defaults"])
-    kinds = {kind: dataclasses.replace(defaults, **over) for kind, over in result["kinds"].items()}
+    kinds: dict[str, BodyRules] = {}
+    for kind in sorted(result["kinds"], key=lambda k: k not in BODY_KINDS):  # unit, council first
+        base = defaults if kind in BODY_KINDS else kinds.get("council", defaults)
+        kinds[kind] = dataclasses.replace(base, **result["kinds"][kind])
     bodies: dict[str, BodyRules] = {}
     body_overrides: dict[str, dict[str, Any]] = {}
     body_kinds: dict[str, str] = {}
@@ -854,7 +878,7 @@ def parse_constitution(text: str, *, source: str = "<constitution>") -> Constitu
         base = defaults
         if "kind" in over:
             body_kinds[ident] = over["kind"]
-            base = kinds.get(over["kind"], defaults)
+            base = _kind_rules(kinds, defaults, over["kind"])
         bodies[ident] = dataclasses.replace(base, **rules)
         body_overrides[ident] = rules
     ratification = RatificationRules(**result["ratification"])
@@ -880,6 +904,47 @@ def parse_constitution(text: str, *, source: str = "<constitution>") -> Constitu
         body_overrides=body_overrides,
         body_kinds=body_kinds,
     )
+
+
+def _kind_rules(kinds: Mapping[str, BodyRules], defaults: BodyRules, kind: str) -> BodyRules:
+    """A kind's rules; a council level without a table of its own is a council."""
+    if kind in kinds:
+        return kinds[kind]
+    if kind == BodyKind.UNIT:
+        return defaults
+    return kinds.get(BodyKind.COUNCIL, defaults)
+
+
+def check_bodies(constitution: Constitution, kinds: Mapping[str, str]) -> list[Problem]:
+    """Problems of a constitution against the federation's bodies: ``kinds`` maps each
+    body id to the kind the federation gives it ("unit", "council", or a council level
+    that has a ``[kinds.*]`` table). A ``[bodies.*]`` table whose ``kind`` says otherwise
+    is a problem ("council" fits any council). Run it before adopting a constitution or
+    an amendment, so :meth:`Constitution.rules_for` never meets a contradiction.
+
+    Ids that name no body yet are not problems: a constitution may be written before
+    the bodies it names exist.
+
+    >>> c = default_constitution()
+    >>> check_bodies(c, {"federation-congress": "congress"})
+    []
+    >>> [p.path for p in check_bodies(c, {"federation-congress": "unit"})]
+    ['bodies.federation-congress.kind']
+    """
+    locator = _Locator(constitution.text)
+    problems = []
+    for ident, declared in sorted(constitution.body_kinds.items()):
+        actual = kinds.get(ident)
+        if actual is None or actual == declared:
+            continue
+        if declared != BodyKind.COUNCIL or actual == BodyKind.UNIT:
+            path: Path = ("bodies", ident, "kind")
+            message = (
+                f"the constitution says kind {_render(declared)}, but in the federation "
+                f"the body is of kind {_render(actual)}"
+            )
+            problems.append(Problem(locator.line(path), _dotted(path), message))
+    return problems
 
 
 # ---------------------------------------------------------------------------------------
@@ -1045,15 +1110,16 @@ term_days = 180
 [kinds.council]
 members_per_delegate = 1000
 
-# The federation's congress: a fixed number of seats shared among the
-# councils by their membership.
+# A kind may be named after a council's level: these rules apply to every
+# council of level "congress", over those of [kinds.council]. The congress
+# has a fixed number of seats, shared among its constituents by membership.
 [kinds.congress]
 max_seats = 600
 apportionment = "huntington-hill"
 election_method = "meek-stv"
 
-# Rules for one body, by its id. "kind" (optional) names the kind whose
-# rules it builds on.
+# Rules for one body, by its id, over those of its kind. "kind" (optional)
+# names the kind it is; Sovet checks that against the federation.
 [bodies.federation-congress]
 kind = "congress"
 # Two thirds of the seated delegates must be present.

@@ -100,7 +100,9 @@ def test_show_json_gives_merged_rules_with_fractions_as_strings(
     assert data["name"] == "Sample federation of councils"
     assert data["defaults"]["quorum"] == "1/2"
     assert data["kinds"]["unit"]["quorum"] == "1/5"
+    assert data["kinds"]["council"]["members_per_delegate"] == 1000
     assert data["kinds"]["congress"]["max_seats"] == 600
+    assert data["kinds"]["congress"]["members_per_delegate"] == 1000
     assert data["bodies"]["federation-congress"]["quorum"] == "2/3"
     assert data["bodies"]["federation-congress"]["election_method"] == "meek-stv"
     assert data["bodies"]["federation-congress"]["kind"] == "congress"
@@ -132,7 +134,7 @@ def test_show_invalid_exits_2_with_every_problem(capsys: pytest.CaptureFixture[s
     assert code == 2
     assert out == ""
     assert err.startswith(f"error: {path}:1: federation: missing required table")
-    assert err.count(f"{path}:") == 13
+    assert err.count(f"{path}:") == 14  # one per problem in the file
 
 
 def test_real_subprocess_exit_code() -> None:

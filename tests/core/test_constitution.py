@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 
 from sovet.constitution import (
+    BODY_KINDS,
     DEFAULT_CONSTITUTION,
     BodyRules,
     BreachAction,
     Constitution,
     Problem,
     Replacement,
+    check_bodies,
     check_constitution,
     constitution_to_dict,
     default_constitution,
@@ -101,13 +103,23 @@ def test_digest_is_sha256_of_the_text() -> None:
 
 def test_kinds_are_merged_over_defaults() -> None:
     c = default_constitution()
+    council = c.kinds["council"]
+    assert council.members_per_delegate == 1000  # the kind's own
+    assert council.quorum == Fraction(1, 2)  # from [defaults]
+    unit = c.kinds["unit"]
+    assert (unit.quorum, unit.committee_seats, unit.term_days) == (Fraction(1, 5), 7, 180)
+    assert unit.members_per_delegate == 100
+    assert set(c.kinds) == {"unit", "council", "congress"}
+
+
+def test_a_council_level_builds_on_the_council_kind() -> None:
+    c = default_constitution()
     congress = c.kinds["congress"]
-    assert congress.max_seats == 600
-    assert congress.apportionment == "huntington-hill"
-    assert congress.election_method == "meek-stv"
-    assert congress.term_days == 365  # not overridden: from [defaults]
-    assert c.kinds["unit"].quorum == Fraction(1, 5)
-    assert c.kinds["unit"].members_per_delegate == 100
+    assert (congress.max_seats, congress.apportionment) == (600, "huntington-hill")
+    assert congress.members_per_delegate == 1000  # from [kinds.council], not [defaults]
+    assert congress.committee_seats == 5  # from [defaults]
+    # a level without a table of its own is a plain council
+    assert c.rules_for("district-soviet", "territorial") == c.kinds["council"]
 
 
 def test_rules_for_lays_body_over_kind_over_defaults() -> None:
@@ -115,10 +127,11 @@ def test_rules_for_lays_body_over_kind_over_defaults() -> None:
     body = c.rules_for("federation-congress", "congress")
     assert body.quorum == Fraction(2, 3)  # the body's own
     assert body.max_seats == 600  # its kind's
+    assert body.members_per_delegate == 1000  # the council kind's
     assert body.secret_ballot is True  # the defaults'
     assert c.bodies["federation-congress"] == body
     assert c.rules_for("a-factory", "unit") == c.kinds["unit"]
-    assert c.rules_for("a-factory", "no-such-kind") == c.defaults
+    assert c.rules_for("a-soviet", "council") == c.kinds["council"]
 
 
 def test_rules_for_a_body_without_a_declared_kind_uses_the_callers_kind() -> None:
@@ -129,21 +142,49 @@ def test_rules_for_a_body_without_a_declared_kind_uses_the_callers_kind() -> Non
     assert (rules.term_days, rules.quorum) == (45, Fraction(2, 3))
 
 
-def test_rules_for_refuses_a_body_of_another_kind() -> None:
+def test_a_body_kind_must_be_unit_council_or_a_kind_with_a_table() -> None:
+    assert BODY_KINDS == ("unit", "council")
+    text = MINIMAL + '\n[kinds.congress]\nmax_seats = 9\n\n[bodies.a]\nkind = "congres"\n'
+    problems = [(p.line, p.path, p.message) for p in check_constitution(text)]
+    assert problems == [
+        (
+            line_of(text, 'kind = "congres"'),
+            "bodies.a.kind",
+            'unknown kind "congres" (did you mean "congress"?); one of: unit, council, '
+            "congress (a council level needs its own [kinds.*] table)",
+        )
+    ]
+    assert check_constitution(text.replace('"congres"', '"congress"')) == []
+
+
+def test_check_bodies_reports_a_body_of_another_kind() -> None:
     c = default_constitution()
-    with pytest.raises(ConstitutionError, match="declares kind 'congress'"):
-        c.rules_for("federation-congress", "unit")
+    assert check_bodies(c, {"federation-congress": "congress", "other": "unit"}) == []
+    [problem] = check_bodies(c, {"federation-congress": "unit"})
+    assert problem.path == "bodies.federation-congress.kind"
+    assert problem.line == line_of(DEFAULT_CONSTITUTION, 'kind = "congress"')
+    assert problem.message == (
+        'the constitution says kind "congress", but in the federation the body is of kind "unit"'
+    )
+    # a body declared a plain council fits a council of any level, never a unit
+    text = MINIMAL + '\n[bodies.s]\nkind = "council"\n'
+    plain = parse_constitution(text)
+    assert check_bodies(plain, {"s": "territorial"}) == []
+    assert [p.path for p in check_bodies(plain, {"s": "unit"})] == ["bodies.s.kind"]
+    # rules_for stays total: the caller's kind decides, the body's own keys still apply
+    assert c.rules_for("federation-congress", "unit").quorum == Fraction(2, 3)
+    assert c.rules_for("federation-congress", "unit").committee_seats == 7
 
 
 def test_max_seats_none_lifts_a_cap_set_by_a_kind() -> None:
     path = FIXTURES / "valid-petrograd-1917.toml"
     c = parse_constitution(path.read_text(encoding="utf-8"))
-    assert c.kinds["congress"].max_seats == 1000
+    assert c.kinds["council"].max_seats == 1000
     assert c.bodies["all-russian.congress"].max_seats is None
     assert c.bodies["all-russian.congress"].apportionment == "webster"
     assert c.bodies["Putilov works"].committee_seats == 11
     assert c.bodies["Putilov works"].election_method == "scottish-stv"
-    assert c.kinds["regiment"].members_per_delegate == 250
+    assert c.kinds["council"].members_per_delegate == 250
 
 
 def test_amendment_ratification_defaults_to_the_ratification_rule() -> None:
