@@ -678,6 +678,10 @@ def _maybe_open_recall_vote(s: State, petition: Petition, e: Event) -> None:
     mandate = s.mandates[petition.mandate]
     motion_id = f"{petition.id}:vote"
     delegate = s.members[mandate.member].name
+    constituency = mandate.constituency
+    secret = constituency in s.units and (
+        s.rules().rules_for(constituency, s.kind_name(constituency)).secret_ballot
+    )
     motion = Motion(
         id=motion_id,
         body=mandate.constituency,
@@ -687,8 +691,7 @@ def _maybe_open_recall_vote(s: State, petition: Petition, e: Event) -> None:
         proposed_by=petition.opened_by,
         proposed_at=e.at,
         status=MotionStatus.VOTING,
-        secret=mandate.constituency in s.units
-        and s.rules().rules_for(mandate.constituency, s.kind_name(mandate.constituency)).secret_ballot,
+        secret=secret,
         payload={"petition": petition.id, "mandate": mandate.id},
     )
     s.put("motions", motion_id, motion)
