@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from fractions import Fraction
@@ -11,11 +12,15 @@ import pytest
 
 from sovet.constitution import (
     BODY_KINDS,
+    BODY_RULE_KEYS,
     DEFAULT_CONSTITUTION,
+    AmendmentRules,
     BodyRules,
     BreachAction,
     Constitution,
     Problem,
+    RatificationRules,
+    RecallRules,
     Replacement,
     check_bodies,
     check_constitution,
@@ -401,3 +406,14 @@ def test_diff_of_hand_built_constitutions_compares_effective_rules() -> None:
 def test_constitution_is_hashable_and_compares_by_value() -> None:
     a, b = default_constitution(), parse_constitution(DEFAULT_CONSTITUTION)
     assert a == b and hash(a) == hash(b)
+
+
+def test_the_docs_explain_every_key() -> None:
+    docs = (ROOT / "docs" / "constitution.md").read_text(encoding="utf-8")
+    keys = {*BODY_RULE_KEYS, "name", "version", "kind", "reserved"}
+    for rules in (RecallRules, RatificationRules, AmendmentRules):
+        keys |= {f.name for f in dataclasses.fields(rules)} - {"ratification"}
+    missing = sorted(key for key in keys if f"| `{key}` |" not in docs)
+    assert missing == []
+    for section in ("federation", "defaults", "recall", "ratification", "amendment", "matters"):
+        assert f"## `[{section}]`" in docs
