@@ -292,19 +292,19 @@ def format_fraction(value: Fraction) -> str:
 # ---------------------------------------------------------------------------------------
 # Locating key paths in the text (tomllib gives values, not positions)
 
-PathPart = str | int
-Path = tuple[PathPart, ...]
+_KeyPart = str | int
+_KeyPath = tuple[_KeyPart, ...]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
-def _key(part: PathPart) -> str:
+def _key(part: _KeyPart) -> str:
     if isinstance(part, int):
         return f"[{part}]"
     return part if _BARE_KEY.fullmatch(part) else json.dumps(part, ensure_ascii=False)
 
 
-def _dotted(path: Path) -> str:
+def _dotted(path: _KeyPath) -> str:
     out = ""
     for part in path:
         if isinstance(part, int):
@@ -324,13 +324,13 @@ class _Locator:
     def __init__(self, text: str) -> None:
         self.text = text
         self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-        self.lines: dict[Path, int] = {}
-        self.arrays: dict[Path, int] = {}
+        self.lines: dict[_KeyPath, int] = {}
+        self.arrays: dict[_KeyPath, int] = {}
         # A best effort: anything left unlocated falls back to an enclosing table.
         with contextlib.suppress(IndexError, ValueError, tomllib.TOMLDecodeError):
             self._scan()
 
-    def line(self, path: Path) -> int:
+    def line(self, path: _KeyPath) -> int:
         for end in range(len(path), 0, -1):
             found = self.lines.get(path[:end])
             if found is not None:
@@ -340,14 +340,14 @@ class _Locator:
     def _line_at(self, pos: int) -> int:
         return bisect_right(self.starts, pos)
 
-    def _record(self, path: Path, pos: int) -> None:
+    def _record(self, path: _KeyPath, pos: int) -> None:
         line = self._line_at(pos)
         for end in range(1, len(path) + 1):
             self.lines.setdefault(path[:end], line)
 
     def _scan(self) -> None:
         text, i = self.text, 0
-        table: Path = ()
+        table: _KeyPath = ()
         while True:
             i = self._skip_blank(i, newlines=True)
             if i >= len(text):
@@ -387,7 +387,7 @@ class _Locator:
                 break
         return i
 
-    def _parse_key(self, i: int) -> tuple[Path, int]:
+    def _parse_key(self, i: int) -> tuple[_KeyPath, int]:
         text, parts = self.text, []
         while True:
             i = self._skip_blank(i)
@@ -418,8 +418,9 @@ class _Locator:
                         j += 2
                     elif text.startswith(quote, j):
                         j += 3
-                        while j < len(text) and text[j] == quote[0] and j - i < len(text):
-                            j += 1  # up to two quotes may end the content
+                        for _ in range(2):  # up to two more quotes end the content
+                            if j < len(text) and text[j] == quote[0]:
+                                j += 1
                         return j
                     else:
                         j += 1
@@ -428,7 +429,7 @@ class _Locator:
             j += 2 if quote == '"' and text[j] == "\\" else 1
         return j + 1
 
-    def _skip_value(self, i: int, path: Path) -> int:
+    def _skip_value(self, i: int, path: _KeyPath) -> int:
         text = self.text
         i = self._skip_blank(i)
         c = text[i]
@@ -646,10 +647,10 @@ class _Checker:
         self.problems: list[Problem] = []
         self.declared: dict[str, str] = {}
 
-    def problem(self, path: Path, message: str) -> None:
+    def problem(self, path: _KeyPath, message: str) -> None:
         self.problems.append(Problem(self.locator.line(path), _dotted(path), message))
 
-    def table(self, path: Path, value: object, what: str) -> dict[str, Any] | None:
+    def table(self, path: _KeyPath, value: object, what: str) -> dict[str, Any] | None:
         if not isinstance(value, dict):
             self.problem(path, f"expected a table ({what}), got {_show(value)}")
             return None
@@ -657,7 +658,7 @@ class _Checker:
 
     def fields(
         self,
-        path: Path,
+        path: _KeyPath,
         table: dict[str, Any],
         spec: Mapping[str, Callable[[object], Any]],
         *,
@@ -733,7 +734,7 @@ class _Checker:
         if tables is None:
             return out
         for ident, value in tables.items():
-            path: Path = (name, ident)
+            path: _KeyPath = (name, ident)
             if not ident.strip():
                 self.problem(path, f"a {what} id must not be empty")
                 continue
@@ -784,7 +785,7 @@ class _Checker:
             return frozenset()
         seen: set[str] = set()
         for index, item in enumerate(items):
-            path: Path = ("matters", "reserved", index)
+            path: _KeyPath = ("matters", "reserved", index)
             if not isinstance(item, str):
                 self.problem(path, f"expected a matter name (a string), got {_show(item)}")
             elif not _MATTER.fullmatch(item):
@@ -938,7 +939,7 @@ def check_bodies(constitution: Constitution, kinds: Mapping[str, str]) -> list[P
         if actual is None or actual == declared:
             continue
         if declared != BodyKind.COUNCIL or actual == BodyKind.UNIT:
-            path: Path = ("bodies", ident, "kind")
+            path: _KeyPath = ("bodies", ident, "kind")
             message = (
                 f"the constitution says kind {_render(declared)}, but in the federation "
                 f"the body is of kind {_render(actual)}"

@@ -9,6 +9,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sovet.constitution import (
     BODY_KINDS,
@@ -417,3 +419,58 @@ def test_the_docs_explain_every_key() -> None:
     assert missing == []
     for section in ("federation", "defaults", "recall", "ratification", "amendment", "matters"):
         assert f"## `[{section}]`" in docs
+
+
+@pytest.mark.parametrize("name", ["invalid-layout.toml", "invalid-values.toml"])
+def test_lines_are_right_with_windows_line_endings(name: str) -> None:
+    text = (FIXTURES / name).read_text(encoding="utf-8")
+    crlf = text.replace("\n", "\r\n")
+    assert [(p.line, p.path) for p in check_constitution(crlf)] == [
+        (p.line, p.path) for p in check_constitution(text)
+    ]
+
+
+def test_lines_are_found_past_escaped_quotes_and_inline_comments() -> None:
+    decoy = (
+        'name = "a \\"quoted\\" [defaults] name" # quorum = 0\n'
+        "motto = '''it's\n"
+        "[recall]\n"
+        "''''\n"
+    )
+    text = replace_once(MINIMAL, 'name = "Minimal federation"\n', decoy)
+    text = replace_once(text, "voting_days = 7", "voting_days = 0")
+    problems = [(p.line, p.path) for p in check_constitution(text)]
+    assert problems == [
+        (line_of(text, "motto = "), "federation.motto"),
+        (line_of(text, "voting_days = 0"), "recall.voting_days"),
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("[]{}=\"'#.,\n abc1/%-_")), max_size=60))
+def test_any_text_gives_problems_never_a_crash(text: str) -> None:
+    problems = check_constitution(text)
+    assert all(p.line >= 1 for p in problems)
+    if problems:
+        with pytest.raises(ConstitutionError):
+            parse_constitution(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_deleting_any_line_of_the_sample_is_reported_where_it_matters(data: st.DataObject) -> None:
+    lines = DEFAULT_CONSTITUTION.splitlines(keepends=True)
+    index = data.draw(st.integers(0, len(lines) - 1))
+    text = "".join(lines[:index] + lines[index + 1 :])
+    problems = check_constitution(text)
+    removed = lines[index].strip()
+    required = removed and not removed.startswith("#") and "=" in removed
+    if (
+        required
+        and removed.split("=")[0].strip() in BODY_RULE_KEYS
+        and index < lines.index("[kinds.unit]\n")
+    ):
+        # a key of [defaults] (max_seats is commented out in the sample): reported missing
+        assert any(p.path == "defaults" and "missing" in p.message for p in problems)
+    for problem in problems:
+        assert 1 <= problem.line <= text.count("\n") + 1
