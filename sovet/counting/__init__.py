@@ -21,8 +21,8 @@ from sovet.errors import InputError
 
 __all__ = [
     "APPORTIONMENT_METHODS",
-    "Apportionment",
     "METHODS",
+    "Apportionment",
     "Profile",
     "Result",
     "Round",
