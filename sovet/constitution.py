@@ -597,6 +597,14 @@ def _suggest(word: object, options: tuple[str, ...] | list[str]) -> str:
     return f" (did you mean {_render(close[0])}?)" if close else ""
 
 
+def _unknown(what: str, key: str, known: tuple[str, ...] | list[str]) -> str:
+    """``unknown key (did you mean "x"?)``, or the known keys when none is close."""
+    suggestion = _suggest(key, known)
+    if suggestion:
+        return f"unknown {what}{suggestion}"
+    return f"unknown {what}; expected one of: {', '.join(known)}"
+
+
 _BODY_FIELDS: dict[str, Callable[[object], Any]] = {
     "election_method": _choice(ELECTION_METHODS, "election method"),
     "apportionment": _choice(APPORTIONMENT_METHODS, "apportionment method"),
@@ -672,7 +680,7 @@ class _Checker:
             if key in extra:
                 continue
             if key not in spec:
-                self.problem((*path, key), f"unknown key{_suggest(key, known)}")
+                self.problem((*path, key), _unknown("key", key, known))
                 continue
             try:
                 out[key] = spec[key](value)
@@ -694,7 +702,7 @@ class _Checker:
     def run(self) -> dict[str, Any]:
         for key in self.document:
             if key not in _SECTIONS:
-                self.problem((key,), f"unknown table or key{_suggest(key, _SECTIONS)}")
+                self.problem((key,), _unknown("table", key, _SECTIONS))
         result: dict[str, Any] = {}
         federation = self.section("federation", "name and version")
         if federation is not None:
@@ -774,7 +782,7 @@ class _Checker:
             return frozenset()
         for key in section:
             if key != "reserved":
-                self.problem(("matters", key), f"unknown key{_suggest(key, ['reserved'])}")
+                self.problem(("matters", key), _unknown("key", key, ["reserved"]))
         if "reserved" not in section:
             self.problem(("matters",), "missing required key 'reserved' (an array, may be empty)")
             return frozenset()

@@ -290,6 +290,13 @@ def test_unknown_keys_suggest_the_closest_known_key() -> None:
     messages = {p.path: p.message for p in check_constitution(text)}
     assert messages["defaults.term_dayz"] == 'unknown key (did you mean "term_days"?)'
     assert messages["defaults"] == "missing required key 'term_days'"
+    text = replace_once(MINIMAL, "voting_days = 7", "voting_days = 7\nzzz = 1")
+    [problem] = check_constitution(text)
+    assert (problem.line, problem.path) == (line_of(text, "zzz = 1"), "recall.zzz")
+    assert problem.message == (
+        "unknown key; expected one of: petition_threshold, majority, replacement, "
+        "on_breach, voting_days"
+    )
 
 
 def test_unknown_method_names_the_valid_ones() -> None:
