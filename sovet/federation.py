@@ -428,7 +428,8 @@ def _vote_cast(s: State, e: Event) -> None:
             mandate=mandate.id,
             opened_by="",
             opened_at=e.at,
-            reason=f"voted {choice} on motion {motion.id} against a binding instruction",
+            reason=f"voted {choice} on {motion.title!r} against the constituency's binding "
+            "instruction",
         )
         s.put("petitions", petition.id, petition)
 

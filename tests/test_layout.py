@@ -16,7 +16,8 @@ ALLOWED = {
     "storage": CORE | {"storage", "settings"},
     "actions": CORE | {"storage", "actions", "settings"},
     "web": CORE | {"storage", "actions", "settings", "web"},
-    "cli": CORE | {"storage", "actions", "settings", "cli"},
+    "demo": CORE | {"storage", "actions", "demo"},
+    "cli": CORE | {"storage", "actions", "settings", "cli", "demo"},
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sovet.actions.elections import cast_ballot, close_election, open_election
 from sovet.actions.federation import (
     apportion_council,
+    convene_first,
     found_council,
     found_federation,
     found_unit,
@@ -49,6 +50,7 @@ __all__ = [
     "close_election",
     "close_motion",
     "close_session",
+    "convene_first",
     "decide_amendment",
     "expire_ratification",
     "forward_motion",

@@ -14,6 +14,7 @@ from sovet.storage import Database
 
 __all__ = [
     "apportion_council",
+    "convene_first",
     "found_council",
     "found_federation",
     "found_unit",
@@ -205,6 +206,28 @@ def set_convenors(
     with db.writing() as w:
         rules.check_convenor(w.state, actor, body)
         voters = w.state.voters_of(body)
+        for c in convenors:
+            if c not in voters:
+                raise InputError(f"{c} is not a member of {body}")
+        w.append("body.convenors", actor, {"body": body, "convenors": sorted(convenors)}, at=at)
+
+
+def convene_first(
+    db: Database, *, actor: str, body: str, convenors: Sequence[str], at: str | None = None
+) -> None:
+    """The operator names a new body's first convenors, once, from its own members
+    (a council's from its seated delegates); afterwards only convenors hand on."""
+    with db.writing() as w:
+        rules.check_operator(w.state, actor)
+        s = w.state
+        current = (
+            s.units[body].convenors
+            if s.kind_of(body).value == "unit"
+            else (s.councils[body].convenors)
+        )
+        if current:
+            raise InputError(f"{body} already has convenors; they hand the role on themselves")
+        voters = s.voters_of(body)
         for c in convenors:
             if c not in voters:
                 raise InputError(f"{c} is not a member of {body}")

@@ -4,8 +4,23 @@ from __future__ import annotations
 
 import click
 
+from sovet.cli.apportion import apportion_command, budget_command
 from sovet.cli.constitution import constitution
 from sovet.cli.count import count_command
+from sovet.cli.federation import demo, init, members, rebuild, status
+from sovet.cli.ledger import ledger
 from sovet.cli.plan import plan
 
-ALL: list[click.Command] = [constitution, plan, count_command]
+ALL: list[click.Command] = [
+    apportion_command,
+    budget_command,
+    constitution,
+    plan,
+    count_command,
+    init,
+    demo,
+    status,
+    members,
+    rebuild,
+    ledger,
+]

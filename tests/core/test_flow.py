@@ -139,7 +139,7 @@ def test_binding_instruction_breach_is_flagged_and_opens_a_petition(seated: Data
     c1_mandate = s.seated("soviet")["c1"]
     assert s.motions[target.id].flagged == (c1_mandate.id,)
     petitions = [p for p in s.petitions.values() if p.mandate == c1_mandate.id]
-    assert len(petitions) == 1 and "against a binding instruction" in petitions[0].reason
+    assert len(petitions) == 1 and "binding instruction" in petitions[0].reason
     assert sid
 
 

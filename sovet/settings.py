@@ -1,0 +1,85 @@
+"""Every setting, declared once with its default and help.
+
+Settings merge, later winning: the defaults here, ``sovet.toml`` in the working
+directory (a ``[sovet]`` table), ``SOVET_*`` environment variables, and command-line
+flags. They are loaded at the entry point and passed down; nothing reads them globally.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from sovet.errors import InputError
+
+__all__ = ["SETTINGS", "Setting", "Settings", "load_settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("database_url", "sqlite:///sovet.db", "Where the federation is stored."),
+    Setting("host", "127.0.0.1", "Address the web server listens on."),
+    Setting("port", 8000, "Port the web server listens on."),
+    Setting("workers", 1, "Web server worker processes."),
+    Setting("secret_key", "", "Key that signs session cookies.", secret=True),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    database_url: str = "sqlite:///sovet.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = 1
+    secret_key: str = field(default="", repr=False)
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        return replace(self, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _coerce(name: str, value: Any, source: str) -> Any:
+    kind = type(next(s.default for s in SETTINGS if s.name == name))
+    if kind is int:
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise InputError(f"{source}: {name} must be a whole number, not {value!r}") from None
+    return str(value)
+
+
+def load_settings(
+    *, environ: Mapping[str, str] | None = None, config: Path | None = None, **flags: Any
+) -> Settings:
+    """Defaults < sovet.toml < SOVET_* environment < flags."""
+    environ = os.environ if environ is None else environ
+    names = {f.name for f in fields(Settings)}
+    values: dict[str, Any] = {}
+    path = config or Path("sovet.toml")
+    if path.is_file():
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8")).get("sovet", {})
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"{path}: {exc}") from None
+        for key, value in table.items():
+            if key not in names:
+                raise InputError(f"{path}: unknown setting {key!r}")
+            values[key] = _coerce(key, value, str(path))
+    for name in names:
+        env = environ.get(f"SOVET_{name.upper()}")
+        if env is not None:
+            values[name] = _coerce(name, env, f"SOVET_{name.upper()}")
+    for name, value in flags.items():
+        if value is not None:
+            values[name] = _coerce(name, value, f"--{name.replace('_', '-')}")
+    return Settings(**values)
