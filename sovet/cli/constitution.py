@@ -8,7 +8,12 @@ from typing import Any
 import click
 
 from sovet.cli.common import echo_json
-from sovet.constitution import Constitution, constitution_to_dict, parse_constitution
+from sovet.constitution import (
+    Constitution,
+    constitution_to_dict,
+    diff_constitutions,
+    parse_constitution,
+)
 from sovet.errors import ConstitutionError
 
 __all__ = ["constitution"]
@@ -98,6 +103,30 @@ def show(file: str, as_json: bool) -> None:
         click.echo(f"  {matter}")
     if not data["reserved_matters"]:
         click.echo("  (none)")
+
+
+@constitution.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as a JSON list.")
+def diff(old: str, new: str, as_json: bool) -> None:
+    """List what an amendment changes, one key path per line, for the motion's text.
+
+    Values are compared as meant ("50%" equals "1/2"); comments do not count. Both
+    files must be valid.
+
+    Example:
+
+        sovet constitution diff constitution-v1.toml constitution-v2.toml
+    """
+    changes = diff_constitutions(_load(old), _load(new))
+    if as_json:
+        echo_json(changes)
+    elif changes:
+        for change in changes:
+            click.echo(change)
+    else:
+        click.echo("no changes to the rules")
 
 
 def _echo_rules(title: str, rules: dict[str, Any]) -> None:

@@ -149,3 +149,34 @@ def test_real_subprocess_exit_code() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert f"{bad}:13: defaults.quorum: must be more than 0" in result.stderr
+
+
+def test_diff_lists_changes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    text = SAMPLE.read_text(encoding="utf-8")
+    new = tmp_path / "v2.toml"
+    new.write_text(
+        text.replace("version = 1", "version = 2").replace(
+            'petition_threshold = "1/5"', 'petition_threshold = "25%"'
+        ),
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "constitution", "diff", str(SAMPLE), str(new))
+    assert code == 0
+    assert out.splitlines() == [
+        "federation.version: 1 -> 2",
+        "recall.petition_threshold: 1/5 -> 1/4",
+    ]
+    code, out, _ = run(capsys, "constitution", "diff", str(SAMPLE), str(new), "--json")
+    assert json.loads(out) == [
+        "federation.version: 1 -> 2",
+        "recall.petition_threshold: 1/5 -> 1/4",
+    ]
+    code, out, _ = run(capsys, "constitution", "diff", str(SAMPLE), str(SAMPLE))
+    assert out == "no changes to the rules\n"
+
+
+def test_diff_of_an_invalid_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    bad = FIXTURES / "invalid-layout.toml"
+    code, out, err = run(capsys, "constitution", "diff", str(SAMPLE), str(bad))
+    assert (code, out) == (2, "")
+    assert f"{bad}:6: federation.motto: unknown key" in err
