@@ -23,7 +23,7 @@ def _read(path: str) -> str:
     """The file's text; a file that is not UTF-8 is a problem at its line, not a traceback."""
     data = Path(path).read_bytes()
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark some editors write is dropped
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         problem = f"{path}:{line}: not UTF-8 text (byte {exc.start + 1}); save the file as UTF-8"

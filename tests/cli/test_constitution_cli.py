@@ -180,3 +180,11 @@ def test_diff_of_an_invalid_file_exits_2(capsys: pytest.CaptureFixture[str]) -> 
     code, out, err = run(capsys, "constitution", "diff", str(SAMPLE), str(bad))
     assert (code, out) == (2, "")
     assert f"{bad}:6: federation.motto: unknown key" in err
+
+
+def test_a_byte_order_mark_is_accepted(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + SAMPLE.read_bytes())
+    code, out, _ = run(capsys, "constitution", "check", str(path))
+    assert code == 0
+    assert out.endswith("valid (Sample federation of councils, version 1)\n")
