@@ -75,10 +75,13 @@ class _Ballots:
         n, width = rankings.shape
         self.ncand = len(profile.candidates)
         # A column of -1 on the right stops every pointer at the end of the row.
-        self.rows = np.full((n, width + 1), -1, dtype=np.int16)
-        self.rows[:, :width] = rankings
+        rows = np.full((n, width + 1), -1, dtype=np.int16)
+        rows[:, :width] = rankings
+        self.flat = rows.ravel()
         self.weights = profile.weights.astype(np.int64, copy=False)
-        self.pointer = np.full(n, -1, dtype=np.int32)
+        # pointer[i]: the position of ballot i's current preference in ``flat``,
+        # starting just before its row.
+        self.pointer = np.arange(n, dtype=np.intp) * (width + 1) - 1
         self.current = np.full(n, -1, dtype=np.int16)
         self.value = np.full(n, value, dtype=np.int64)
         # stop[c] is True where a paper may rest on c: a continuing candidate,
@@ -96,8 +99,12 @@ class _Ballots:
         sel = idx
         pos = self.pointer[sel] + 1
         while sel.size:
-            cand = self.rows[sel, pos]
+            cand = self.flat[pos]
             rest = self.stop[cand]
+            if rest.all():
+                self.pointer[sel] = pos
+                self.current[sel] = cand
+                break
             done = sel[rest]
             self.pointer[done] = pos[rest]
             self.current[done] = cand[rest]
