@@ -40,6 +40,7 @@ __all__ = [
     "parse_coefficients",
     "parse_interchange",
     "parse_vector",
+    "supply_use_coefficients",
 ]
 
 VECTOR_DEFAULTS: dict[str, float | None] = {
@@ -209,3 +210,31 @@ def parse_interchange(
         )
     )
     return square(products, a, l_vec, cap)
+
+
+def supply_use_coefficients(use: Any, supply: Any, output: Any) -> Any:
+    """Industry-by-industry coefficients from a supply–use pair (industry technology).
+
+    Rule (Eurostat/UN handbook, model D): with ``U`` the use table (commodities ×
+    industries), ``V`` the supply table (commodities × industries) and ``g``
+    industry output, ``B = U / g`` (inputs per unit of industry output),
+    ``D = (V / q)ᵀ`` with ``q`` the row sums of ``V`` (market shares), and
+    ``A = D B``.
+
+    >>> supply_use_coefficients([[1.0, 2.0], [3.0, 0.0]], [[10.0, 0.0], [0.0, 5.0]], [10.0, 5.0])
+    array([[0.1, 0.4],
+           [0.3, 0. ]])
+    """
+    u = np.asarray(use, dtype=np.float64)
+    v = np.asarray(supply, dtype=np.float64)
+    g = np.asarray(output, dtype=np.float64)
+    if u.shape != v.shape or u.shape[1] != g.shape[0]:
+        raise FileFormatError(f"use {u.shape}, supply {v.shape} and output {g.shape} do not match")
+    if bool(np.any(g <= 0)):
+        raise FileFormatError(f"industry {int(np.argmin(g))} has no output")
+    q = v.sum(axis=1)
+    if bool(np.any(q <= 0)):
+        raise FileFormatError(f"commodity {int(np.argmin(q))} has no supply")
+    b = u / g
+    shares = (v / q[:, None]).T
+    return shares @ b

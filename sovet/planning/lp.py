@@ -194,11 +194,15 @@ def _pdlp(tech: Technology, d: FloatArray, expected: FloatArray | None, tol: flo
     solution = h.getSolution()
     info = h.getInfo()
     iterations = int(info.pdlp_iteration_count)
+    solved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
     if len(solution.col_value) == k:
         x = np.maximum(np.asarray(solution.col_value) * e, 0.0)
-        prices = np.maximum(np.asarray(solution.row_dual), 0.0) / r
     else:
-        x, prices = np.zeros(k), np.zeros(n)
+        x = np.zeros(k)
+    if solved and len(solution.row_dual) == n:
+        prices = np.maximum(np.asarray(solution.row_dual), 0.0) / r
+    else:  # no trustworthy duals from an infeasible or unfinished run
+        prices = np.zeros(n)
     x = _repair(tech, d, x)
     overrun = np.maximum(x - tech.capacity, 0.0)
     unmet = np.bincount(tech.produces, weights=overrun, minlength=n).astype(np.float64)

@@ -1,0 +1,170 @@
+"""Least-labour plans: technique choice against brute force, capacity LP against linprog."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from sovet.errors import PlanningError
+from sovet.planning.lp import capacity_plan, optimality_gap
+from sovet.planning.plan import least_labour_plan
+from sovet.planning.technology import Technology, square
+
+
+def random_technology(
+    seed: int, n: int, extra: int, radius: float = 0.6, capacity: bool = False
+) -> Technology:
+    """n products, one technique each plus ``extra`` alternatives; column sums ≤ radius."""
+    rng = np.random.default_rng(seed)
+    k = n + extra
+    produces = np.concatenate([np.arange(n), rng.integers(0, n, extra)]).astype(np.int64)
+    dense = rng.random((n, k)) * (rng.random((n, k)) < 0.5)
+    sums = dense.sum(axis=0)
+    scale = rng.uniform(0.2, 1.0, k) * radius
+    dense = dense * np.where(sums > 0, scale / np.where(sums > 0, sums, 1), 0)
+    cap = np.full(k, np.inf)
+    if capacity:
+        cap = np.where(rng.random(k) < 0.5, rng.uniform(0.5, 20.0, k), np.inf)
+    return Technology(
+        products=tuple(f"p{i}" for i in range(n)),
+        techniques=tuple(f"t{j}" for j in range(k)),
+        produces=produces,
+        inputs=sp.csc_matrix(dense),
+        labour=rng.uniform(0.1, 3.0, k),
+        capacity=cap,
+    )
+
+
+def brute_force_least_labour(tech: Technology, d: np.ndarray) -> float:
+    best = np.inf
+    options = [np.flatnonzero(tech.produces == i) for i in range(tech.n_products)]
+    dense = tech.inputs.toarray()
+    for choice in itertools.product(*options):
+        c = list(choice)
+        x = np.linalg.solve(np.eye(tech.n_products) - dense[:, c], d)
+        best = min(best, float(tech.labour[c] @ x))
+    return best
+
+
+def reference_lp(tech: Technology, d: np.ndarray) -> object:
+    net = np.zeros((tech.n_products, tech.n_techniques))
+    net[tech.produces, np.arange(tech.n_techniques)] = 1.0
+    net -= tech.inputs.toarray()
+    bounds = [(0, None if np.isinf(c) else c) for c in tech.capacity]
+    return linprog(tech.labour, A_ub=-net, b_ub=-d, bounds=bounds, method="highs-ipm")
+
+
+def test_technique_choice_by_hand() -> None:
+    t = Technology(
+        ("grain", "tools"),
+        ("sickle", "plough", "forge"),
+        np.array([0, 0, 1]),
+        sp.csc_matrix([[0.1, 0.1, 0.0], [0.0, 0.5, 0.1]]),
+        np.array([3.0, 1.0, 2.0]),
+        np.full(3, np.inf),
+    )
+    p = least_labour_plan(t, np.array([10.0, 0.0]))
+    # plough: v_g = (1 + 0.5 v_t) / 0.9 with v_t = 2 / 0.9 -> 2.3457 < sickle's 3 / 0.9
+    assert p.choice.tolist() == [1, 2]
+    assert p.values == pytest.approx([(1 + 0.5 * 2 / 0.9) / 0.9, 2 / 0.9])
+    assert p.labour == pytest.approx(10 * (1 + 0.5 * 2 / 0.9) / 0.9)
+    assert p.residual < 1e-9
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 4), extra=st.integers(0, 4))
+def test_non_substitution_choice_equals_brute_force(seed: int, n: int, extra: int) -> None:
+    tech = random_technology(seed, n, extra)
+    d = np.random.default_rng(seed + 1).uniform(0.0, 10.0, n)
+    p = least_labour_plan(tech, d)
+    assert p.labour == pytest.approx(brute_force_least_labour(tech, d), rel=1e-9, abs=1e-12)
+    assert np.all(tech.net_output(p.activity) >= d - 1e-9)  # meets needs
+    assert np.all(p.values > 0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 6), extra=st.integers(0, 6))
+def test_capacity_plan_agrees_with_reference_lp(seed: int, n: int, extra: int) -> None:
+    tech = random_technology(seed, n, extra, capacity=True)
+    d = np.random.default_rng(seed + 1).uniform(0.0, 5.0, n)
+    ref = reference_lp(tech, d)
+    r = capacity_plan(tech, d, method="simplex")
+    if ref.status == 0:  # type: ignore[attr-defined]
+        assert r.status == "optimal"
+        assert r.labour == pytest.approx(ref.fun, rel=1e-7, abs=1e-9)  # type: ignore[attr-defined]
+        assert np.all(tech.net_output(r.activity) >= d - 1e-7)  # meets every need
+        assert np.all(r.activity <= tech.capacity + 1e-7)  # respects every capacity
+        assert r.gap < 1e-6  # the duals certify optimality
+    else:
+        assert ref.status == 2  # type: ignore[attr-defined]
+        assert r.status == "infeasible"
+        assert r.unmet.sum() > 0
+        assert np.all(r.activity <= tech.capacity + 1e-7)
+        assert np.all(tech.net_output(r.activity) + r.unmet >= d - 1e-6)
+        assert r.binding.any()  # a shortage needs a capacity that binds
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 6), extra=st.integers(1, 6))
+def test_pdlp_with_repair_meets_needs_and_is_near_optimal(seed: int, n: int, extra: int) -> None:
+    tech = random_technology(seed, n, extra, capacity=True)
+    # Capacities only on alternatives keep the LP feasible (the first technique is unlimited).
+    cap = tech.capacity.copy()
+    cap[:n] = np.inf
+    tech = Technology(tech.products, tech.techniques, tech.produces, tech.inputs, tech.labour, cap)
+    d = np.random.default_rng(seed + 1).uniform(0.5, 5.0, n)
+    ref = reference_lp(tech, d)
+    r = capacity_plan(tech, d, method="pdlp", tol=1e-8)
+    assert np.all(tech.net_output(r.activity) >= d - 1e-9 * d.max())  # needs met exactly
+    assert r.status == "optimal"
+    assert np.all(r.activity <= tech.capacity * (1 + 1e-6) + 1e-9)
+    assert r.labour == pytest.approx(ref.fun, rel=1e-4)  # type: ignore[attr-defined]
+
+
+def test_infeasible_plan_names_unmet_need_and_binding_capacity() -> None:
+    # grain needs 0.05 tools per unit; only 0.5 tools can be made.
+    t = square(("grain", "tools"), [[0.1, 0.2], [0.05, 0.0]], [1.0, 2.0], [np.inf, 0.5])
+    r = capacity_plan(t, np.array([10.0, 0.0]), method="simplex")
+    assert r.status == "infeasible"
+    # 10 grain gross at most (0.5 / 0.05); net = 0.9·10 − 0.2·0.5 = 8.9 -> 1.1 unmet.
+    assert r.unmet == pytest.approx([1.1, 0.0], abs=1e-6)
+    assert r.binding.tolist() == [False, True]
+    assert r.shadow_prices[1] > 0 and r.shadow_prices[0] == 0
+
+
+def test_pdlp_reports_capacity_overrun_as_shortage() -> None:
+    t = square(("grain", "tools"), [[0.1, 0.2], [0.05, 0.0]], [1.0, 2.0], [np.inf, 0.5])
+    r = capacity_plan(t, np.array([10.0, 0.0]), method="pdlp")
+    assert r.status == "infeasible"
+    # Meeting 10 grain needs x_g = 11.236 grain and 0.5618 tools: 0.0618 over capacity.
+    x = np.linalg.solve(np.eye(2) - np.array([[0.1, 0.2], [0.05, 0.0]]), [10.0, 0.0])
+    assert r.unmet == pytest.approx([0.0, x[1] - 0.5], rel=1e-6)
+    assert np.all(t.net_output(r.activity) >= np.array([10.0, 0.0]) - 1e-9)
+
+
+def test_optimality_gap_detects_a_bad_plan() -> None:
+    t = square(("a",), [[0.5]], [1.0], [np.inf])
+    d = np.array([1.0])
+    assert optimality_gap(t, d, 2.0, np.array([2.0])) == pytest.approx(0.0)
+    assert optimality_gap(t, d, 3.0, np.array([2.0])) == pytest.approx(1 / 3)
+
+
+def test_bad_demand_rejected() -> None:
+    t = square(("a",), [[0.5]], [1.0])
+    with pytest.raises(PlanningError, match="negative"):
+        least_labour_plan(t, np.array([-1.0]))
+    with pytest.raises(PlanningError, match="entries"):
+        capacity_plan(t, np.array([1.0, 2.0]))
+
+
+def test_product_without_technique_rejected() -> None:
+    with pytest.raises(PlanningError, match="no technique makes it"):
+        Technology(
+            ("a", "b"), ("t",), np.array([0]), sp.csc_matrix((2, 1)), np.ones(1), np.full(1, np.inf)
+        )
