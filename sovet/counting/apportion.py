@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from sovet.counting.base import Tie, TieBreak
-from sovet.errors import InputError
+from sovet.errors import InputError, UnresolvedTie
 
 __all__ = ["APPORTIONMENT_METHODS", "Apportionment", "apportion"]
 
@@ -209,10 +209,10 @@ def apportion(
         if not competing:
             raise InputError("no claim with a positive value can take the seats")
         if method in _DIVISORS:
-            _by_divisors(_DIVISORS[method], values, competing, held, rest, tiebreak, ties)
+            _by_divisors(_DIVISORS[method], values, competing, held, rest, tiebreak, ties, names)
         else:
             quota = _QUOTAS[method](sum(values[i] for i in competing), rest)
-            _by_remainders(quota, values, competing, held, rest, tiebreak, ties)
+            _by_remainders(quota, values, competing, held, rest, tiebreak, ties, names)
     return Apportionment(
         method=method,
         seats={name: held[i] for i, name in enumerate(names)},
@@ -232,6 +232,7 @@ def _by_divisors(
     seats: int,
     tiebreak: TieBreak,
     ties: list[Tie],
+    names: tuple[str, ...],
 ) -> None:
     """Hand out ``seats`` one by one to the highest priority (a heap, ties grouped)."""
     heap: list[tuple[int, Fraction, int]] = []
@@ -245,7 +246,7 @@ def _by_divisors(
         while heap and heap[0][0] == kind and heap[0][1] == q:
             group.append(heapq.heappop(heap)[2])
         if len(group) > left:
-            winners = _draw(group, left, tiebreak, ties, stage=seats - left + 1)
+            winners = _draw(group, left, tiebreak, ties, stage=seats - left + 1, names=names)
             for j in winners:
                 held[j] += 1
             return
@@ -264,6 +265,7 @@ def _by_remainders(
     seats: int,
     tiebreak: TieBreak,
     ties: list[Tie],
+    names: tuple[str, ...],
 ) -> None:
     """Whole quotas first, then the largest remainders; ties for the last seat by lot."""
     remainders: dict[int, Fraction] = {}
@@ -284,18 +286,27 @@ def _by_remainders(
             group = [i for i in order if remainders[i] == r]
             order = order[len(group) :]
             if len(group) > left:
-                group = _draw(group, left, tiebreak, ties, stage=seats - left + 1)
+                group = _draw(group, left, tiebreak, ties, stage=seats - left + 1, names=names)
             for j in group:
                 held[j] += 1
             left -= len(group)
 
 
 def _draw(
-    group: list[int], k: int, tiebreak: TieBreak, ties: list[Tie], *, stage: int
+    group: list[int],
+    k: int,
+    tiebreak: TieBreak,
+    ties: list[Tie],
+    *,
+    stage: int,
+    names: tuple[str, ...],
 ) -> list[int]:
     """Choose ``k`` of the tied ``group`` by lot, recording each draw."""
     chosen: list[int] = []
     pool = sorted(group)
+    if tiebreak.seed is None:
+        tied = ", ".join(names[i] for i in pool)
+        raise UnresolvedTie(f"{tied} tie for the last {k} seat(s); a lot is needed: give a seed")
     for _ in range(k):
         pick = tiebreak.choose(pool, purpose="give a seat")
         ties.append(

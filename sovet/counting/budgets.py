@@ -34,6 +34,7 @@ reported; without a seed they raise :class:`~sovet.errors.UnresolvedTie`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -44,7 +45,7 @@ import numpy.typing as npt
 from sovet.counting.base import Tie, TieBreak, format_value
 from sovet.counting.budgets_mes import SupportIndex, mes_cardinal, mes_uniform
 from sovet.counting.pabulib import PBInstance
-from sovet.errors import InputError
+from sovet.errors import InputError, UnresolvedTie
 
 __all__ = ["BUDGET_RULES", "RULE_ALIASES", "BudgetResult", "budget", "resolve_rule"]
 
@@ -153,6 +154,21 @@ def budget(
     lists projects in the city's published ranking, so this follows the city's own
     resolution); the default ``"lot"`` uses ``tiebreak``.
     """
+    try:
+        return _budget(instance, rule, tiebreak, tie_order)
+    except UnresolvedTie as exc:
+        ids = instance.project_ids
+        message = re.sub(
+            r"projects \[([0-9, ]*)\] \(by position in the file, from 0\)",
+            lambda m: "projects " + ", ".join(ids[int(k)] for k in m.group(1).split(",")),
+            exc.message,
+        )
+        raise UnresolvedTie(message) from None
+
+
+def _budget(
+    instance: PBInstance, rule: str | None, tiebreak: TieBreak | None, tie_order: str
+) -> BudgetResult:
     rule_id = resolve_rule(rule, instance)
     if tie_order not in ("lot", "file"):
         raise InputError(f"tie order must be 'lot' or 'file', not {tie_order!r}")
@@ -272,6 +288,11 @@ def greedy(
                 left -= costs[j]
             continue
         pool = sorted(fitting)
+        if not by_file and tiebreak.seed is None:
+            raise UnresolvedTie(
+                f"projects {pool} (by position in the file, from 0) tie with support {s} and"
+                " not all fit; a lot is needed: give a seed (or take the file's order)"
+            )
         while pool:
             pick = pool[0] if by_file else tiebreak.choose(pool, purpose="fund")
             how = "file-order" if by_file else "lot"

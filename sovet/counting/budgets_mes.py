@@ -35,6 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sovet.counting.base import Tie, TieBreak
+from sovet.errors import UnresolvedTie
 
 __all__ = ["MESOutcome", "SupportIndex", "mes_cardinal", "mes_uniform"]
 
@@ -88,6 +89,11 @@ def _choose(
         how = "more-supporters"
     if len(tied) == 1:
         pick = tied[0]
+    elif tiebreak.seed is None:
+        raise UnresolvedTie(
+            f"projects {sorted(tied)} (by position in the file, from 0) tie in price, cost and"
+            " support; a lot is needed: give a seed"
+        )
     else:
         pick = tiebreak.choose(tied, purpose="fund")
         how = "lot"
