@@ -288,3 +288,48 @@ def test_last_vacancies_are_filled_without_further_transfers() -> None:
 def test_droop_quota() -> None:
     assert droop_quota(6608, 4) == 1322
     assert droop_quota(100, 1) == 51
+
+
+GLASGOW = sorted(
+    p.stem for p in (WARDS.parent / "glasgow2007_droop" / "peer_results").glob("*.json")
+)
+
+
+@pytest.mark.parametrize("ward", GLASGOW)
+def test_glasgow_2007_agrees_with_the_peer_count(ward: str, shared_data: Path) -> None:
+    # Peer results (Droop's "scotland" rule), not official. Droop lists candidates
+    # filled by the last-vacancies rule in file order and then "defeats" the
+    # remaining ones; we list the last elected by votes. So: the quota, the
+    # elected set, the order of those elected before the last stage, and the
+    # excluded candidates as the head of Droop's defeated list.
+    root = shared_data / "elections" / "glasgow2007_droop"
+    peer = json.loads((root / "peer_results" / f"{ward}.json").read_text())
+    ballots = read_blt((root / "ballots" / f"{ward}.blt").read_bytes(), source=ward)
+    result = count_scottish_stv(ballots.profile, peer["seats"])
+    assert f"{result.quota}.00000" == peer["quota"]
+    assert set(result.elected_names) == set(peer["elected_in_order"])
+    last = result.rounds[-1].elected
+    early = [result.candidates[c] for c in result.elected if c not in last]
+    assert peer["elected_in_order"][: len(early)] == early
+    assert peer["defeated_in_order"][: len(result.excluded)] == list(result.excluded_names)
+    assert len(GLASGOW) == 11
+
+
+@pytest.mark.parametrize("name", ["SC", "SCw", "SCwopt", "42", "42u"])
+def test_droop_test_elections_agree_with_the_peer_count(name: str, shared_data: Path) -> None:
+    root = shared_data / "elections" / "droop_test_ballots"
+    peers = json.loads((root / "peer_results" / f"{name}.json").read_text())
+    peer = peers["by_rule_variant"]["scotland-fixed-p5-d5"]
+    ballots = read_blt((root / "ballots" / f"{name}.blt").read_bytes(), source=name)
+    if name.startswith("SC"):
+        # four candidates with no votes at all tie for the first exclusion
+        with pytest.raises(UnresolvedTie):
+            count_scottish_stv(ballots.profile, ballots.seats or 1)
+        for seed in range(4):
+            result = count_scottish_stv(ballots.profile, 4, tiebreak=TieBreak(seed=seed))
+            assert list(result.elected_names) == peer["elected_in_order"]
+    else:
+        result = count_scottish_stv(ballots.profile, ballots.seats or 1)
+        assert list(result.elected_names) == peer["elected_in_order"]
+        assert list(result.excluded_names) == peer["defeated_in_order"][: len(result.excluded)]
+    assert f"{result.quota}.00000" == peer["quota"]
