@@ -74,6 +74,8 @@ class _Ballots:
         rankings = profile.rankings
         n, width = rankings.shape
         self.ncand = len(profile.candidates)
+        if rankings.size and (int(rankings.min()) < -1 or int(rankings.max()) >= self.ncand):
+            raise InputError(f"a ranking names a candidate outside 0..{self.ncand - 1}")
         # A column of -1 on the right stops every pointer at the end of the row.
         rows = np.full((n, width + 1), -1, dtype=np.int16)
         rows[:, :width] = rankings

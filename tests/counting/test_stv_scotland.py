@@ -22,7 +22,7 @@ from sovet.counting import count
 from sovet.counting.base import Profile, TieBreak
 from sovet.counting.formats import read_blt
 from sovet.counting.stv import count_scottish_stv, droop_quota
-from sovet.errors import UnresolvedTie
+from sovet.errors import InputError, UnresolvedTie
 
 WARDS = (
     Path(__file__).resolve().parents[2].parent / "shared" / "data" / "elections" / "scotland2017"
@@ -333,3 +333,15 @@ def test_droop_test_elections_agree_with_the_peer_count(name: str, shared_data: 
         assert list(result.elected_names) == peer["elected_in_order"]
         assert list(result.excluded_names) == peer["defeated_in_order"][: len(result.excluded)]
     assert f"{result.quota}.00000" == peer["quota"]
+
+
+def test_rankings_outside_the_candidates_are_refused() -> None:
+    bad = Profile(
+        candidates=("A", "B"),
+        rankings=np.array([[0, 2]], dtype=np.int16),
+        weights=np.array([1], dtype=np.int64),
+    )
+    with pytest.raises(InputError, match=r"outside 0\.\.1"):
+        count_scottish_stv(bad, 1)
+    with pytest.raises(InputError, match=r"outside 0\.\.1"):
+        count("irv", bad, 1)
