@@ -1,0 +1,319 @@
+"""``sovet ledger``: roots, verification, proofs and mirrors of the transparency log.
+
+Files: a log is JSONL, one canonical entry per line; its signed tree heads are
+JSONL too, one head per line, in ``<log>.heads.jsonl`` beside ``<log>.jsonl``
+(for a mirror directory: ``log.jsonl`` and ``heads.jsonl``).
+
+Where entries come from is one small function, :func:`_entries_from`, so that a
+database source can be added beside files.
+"""
+
+from __future__ import annotations
+
+import os
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import click
+
+from sovet.cli.common import echo_json
+from sovet.errors import FileFormatError, InputError, VerificationError
+from sovet.ledger.heads import TreeHead, decode_head, encode_head
+from sovet.ledger.merkle import root
+from sovet.ledger.mirror import plan_mirror
+from sovet.ledger.proofs import inclusion_proof, verify_inclusion
+from sovet.ledger.verify import VerifyReport, leaf_hashes, split_lines, verify_log_bytes
+
+__all__ = ["heads_location", "ledger"]
+
+_FETCH_TIMEOUT = 60
+
+
+def _read_file(path: str) -> bytes:
+    return Path(path).read_bytes()
+
+
+def _entries_from(source: str) -> bytes:
+    """The bytes of a log (JSONL) from a file path."""
+    return _read_file(source)
+
+
+def heads_location(log: str) -> str:
+    """Where a log's heads are published: ``X.jsonl`` -> ``X.heads.jsonl``.
+
+    >>> heads_location("https://example.org/ledger.jsonl")
+    'https://example.org/ledger.heads.jsonl'
+    """
+    if not log.endswith(".jsonl"):
+        raise InputError(f"{log}: a log's name ends with .jsonl")
+    return log.removesuffix(".jsonl") + ".heads.jsonl"
+
+
+def _parse_heads(data: bytes, where: str) -> list[TreeHead]:
+    heads = []
+    for number, line in enumerate(split_lines(data), 1):
+        try:
+            heads.append(decode_head(line))
+        except InputError as exc:
+            raise FileFormatError(exc.message, path=where, line=number) from exc
+    return heads
+
+
+def _heads_for(log: str, heads: str | None) -> tuple[list[TreeHead], str | None]:
+    """The heads given with --heads, or published beside the log, or none."""
+    if heads is None:
+        beside = Path(heads_location(log)) if log.endswith(".jsonl") else None
+        if Path(log).name == "log.jsonl":
+            beside = Path(log).with_name("heads.jsonl")
+        if beside is None or not beside.is_file():
+            return [], None
+        heads = str(beside)
+    return _parse_heads(_read_file(heads), heads), heads
+
+
+def _public_key(key: str | None) -> bytes | None:
+    if key is None:
+        return None
+    try:
+        raw = bytes.fromhex(key)
+    except ValueError:
+        raise InputError("--key: an Ed25519 public key is 64 hex digits") from None
+    if len(raw) != 32:
+        raise InputError("--key: an Ed25519 public key is 64 hex digits")
+    return raw
+
+
+@click.group()
+def ledger() -> None:
+    """The transparency log: roots, verification, proofs and mirrors.
+
+    A log is a JSONL file, one canonical event per line; its signed tree heads are
+    published beside it as X.heads.jsonl. docs/ledger.md explains the format and
+    how to check it with nothing but the specification.
+
+    Example:
+
+        sovet ledger verify ledger.jsonl --key 3b6a27bc...
+    """
+
+
+@ledger.command("root")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print {root, leaves} as JSON.")
+def root_command(file: str, as_json: bool) -> None:
+    """Print the RFC 6962 Merkle root of FILE and its leaf count.
+
+    Each line is a leaf: its bytes without the newline (a last line without a
+    newline counts too). Prints "ROOT LEAVES" with the root in lowercase hex.
+
+    Example:
+
+        sovet ledger root ledger.jsonl
+    """
+    lines = split_lines(_read_file(file))
+    tree_root = root(leaf_hashes(lines))
+    if as_json:
+        echo_json({"leaves": len(lines), "root": tree_root.hex()})
+    else:
+        click.echo(f"{tree_root.hex()} {len(lines)}")
+
+
+def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None:
+    if as_json:
+        echo_json(
+            {
+                "ok": True,
+                "size": report.size,
+                "root": report.root.hex(),
+                "heads": report.heads,
+                "heads_file": heads_file,
+                "signatures_checked": report.signatures_checked,
+                "strict": report.strict,
+            }
+        )
+        return
+    click.echo(f"ok: {report.size} entries intact, root {report.root.hex()}")
+    if report.heads:
+        signed = "signatures checked" if report.signatures_checked else "signatures NOT checked"
+        if not report.signatures_checked:
+            signed += " (give --key)"
+        click.echo(f"{report.heads} tree heads from {heads_file} match the log; {signed}")
+
+
+@ledger.command("verify")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--heads",
+    "heads_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Signed tree heads (JSONL); default: FILE's .heads.jsonl when present.",
+)
+@click.option("--key", help="The log's Ed25519 public key (64 hex digits), to check signatures.")
+@click.option("--strict", is_flag=True, help="Also decode every entry as canonical JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def verify_command(
+    file: str, heads_file: str | None, key: str | None, strict: bool, as_json: bool
+) -> None:
+    """Check that a log is intact: exit 0, or exit 1 naming the first bad entry.
+
+    Checks every entry's index and its link to the entry before it, the Merkle
+    root at every signed head, and (with --key) the heads' signatures. A changed
+    byte, a removed, inserted or reordered entry, or a head inconsistent with an
+    earlier one is reported as "error: entry N: ...".
+
+    Example:
+
+        sovet ledger verify ledger.jsonl --heads ledger.heads.jsonl --key 3b6a27bc...
+    """
+    public_key = _public_key(key)
+    heads, heads_used = _heads_for(file, heads_file)
+    report = verify_log_bytes(_entries_from(file), heads, public_key, strict=strict)
+    _report(report, heads_used, as_json)
+
+
+@ledger.command("prove")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("index", type=int)
+@click.option("--size", type=int, help="Prove against the tree of the first N entries.")
+@click.option("--json", "as_json", is_flag=True, help="Print the proof as JSON.")
+def prove_command(file: str, index: int, size: int | None, as_json: bool) -> None:
+    """Print the inclusion proof of entry INDEX (RFC 9162), after checking it.
+
+    The proof is the list of sibling hashes from the entry's leaf up to the root
+    of the tree of --size entries (default: the whole log). Anyone holding the
+    entry and a signed root can check it with the RFC's algorithm.
+
+    Example:
+
+        sovet ledger prove ledger.jsonl 17 --json
+    """
+    data = _entries_from(file)
+    report = verify_log_bytes(data)
+    size = report.size if size is None else size
+    if not 0 < size <= report.size:
+        raise InputError(f"--size must be between 1 and {report.size}")
+    if not 0 <= index < size:
+        raise InputError(f"INDEX must be between 0 and {size - 1}")
+    leaves = leaf_hashes(split_lines(data))
+    proof = inclusion_proof(leaves, index, size)
+    tree_root = report.root if size == report.size else root(leaves[:size])
+    verify_inclusion(leaves[index], index, size, proof, tree_root)
+    if as_json:
+        echo_json(
+            {
+                "index": index,
+                "size": size,
+                "leaf_hash": leaves[index].hex(),
+                "root": tree_root.hex(),
+                "proof": [p.hex() for p in proof],
+            }
+        )
+        return
+    click.echo(f"entry {index} of a tree of {size}")
+    click.echo(f"leaf  {leaves[index].hex()}")
+    click.echo(f"root  {tree_root.hex()}")
+    for p in proof:
+        click.echo(f"proof {p.hex()}")
+    click.echo("proof checked: ok")
+
+
+def _fetch(source: str, *, missing_ok: bool = False) -> bytes | None:
+    """The bytes at a file path or an http(s) URL; None when absent and ``missing_ok``."""
+    if source.startswith(("http://", "https://")):
+        try:
+            with urllib.request.urlopen(source, timeout=_FETCH_TIMEOUT) as response:
+                data: bytes = response.read()
+                return data
+        except urllib.error.HTTPError as exc:
+            if missing_ok and exc.code == 404:
+                return None
+            raise InputError(f"{source}: HTTP {exc.code} {exc.reason}") from None
+        except (urllib.error.URLError, TimeoutError) as exc:
+            raise InputError(f"{source}: cannot fetch ({exc})") from None
+    if source.startswith("file://"):
+        source = source.removeprefix("file://")
+    path = Path(source)
+    if missing_ok and not path.exists():
+        return None
+    return _read_file(source)
+
+
+def _append(path: Path, lines: tuple[bytes, ...]) -> None:
+    """Append lines to a file and make them durable before returning."""
+    if not lines:
+        return
+    with path.open("ab") as out:
+        out.write(b"".join(line + b"\n" for line in lines))
+        out.flush()
+        os.fsync(out.fileno())
+
+
+@ledger.command("mirror")
+@click.argument("source")
+@click.option(
+    "--into",
+    "into",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="The mirror's directory (log.jsonl and heads.jsonl).",
+)
+@click.option("--key", help="The source's Ed25519 public key (64 hex digits).")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def mirror_command(source: str, into: str, key: str | None, as_json: bool) -> None:
+    """Keep a local copy of another federation's log, refusing rewritten history.
+
+    SOURCE is the log (a path or an http(s) URL ending in .jsonl); its heads are
+    read from the same place with .heads.jsonl instead of .jsonl. The mirror in
+    DIR holds log.jsonl and heads.jsonl. Each run fetches the source, checks that
+    every entry and head already held is unchanged, that the whole log verifies,
+    and that each new head is consistent with the last head seen; then appends
+    only what is new. A rewritten or forked log is refused with exit 1.
+
+    Example:
+
+        sovet ledger mirror https://council.example.org/ledger.jsonl --into mirrors/council
+    """
+    public_key = _public_key(key)
+    directory = Path(into)
+    directory.mkdir(parents=True, exist_ok=True)
+    log_path, heads_path = directory / "log.jsonl", directory / "heads.jsonl"
+    local = split_lines(log_path.read_bytes()) if log_path.exists() else []
+    local_heads = (
+        _parse_heads(heads_path.read_bytes(), str(heads_path)) if heads_path.exists() else []
+    )
+    remote_data = _fetch(source)
+    assert remote_data is not None
+    remote_heads_data = _fetch(heads_location(source), missing_ok=True)
+    remote_heads = (
+        _parse_heads(remote_heads_data, heads_location(source)) if remote_heads_data else []
+    )
+    try:
+        update = plan_mirror(local, local_heads, split_lines(remote_data), remote_heads, public_key)
+    except VerificationError as exc:
+        raise VerificationError(
+            f"refusing to mirror {source}: {exc.message}", index=exc.index
+        ) from exc
+    _append(log_path, update.new_entries)
+    _append(heads_path, tuple(encode_head(h) for h in update.new_heads))
+    if as_json:
+        echo_json(
+            {
+                "source": source,
+                "new_entries": len(update.new_entries),
+                "new_heads": len(update.new_heads),
+                "size": update.size,
+                "root": update.root.hex(),
+                "heads_published": remote_heads_data is not None,
+            }
+        )
+        return
+    if remote_heads_data is None:
+        click.echo(f"note: {heads_location(source)} not found; the source publishes no heads")
+    if not update.new_entries and not update.new_heads:
+        click.echo(f"up to date: {update.size} entries, root {update.root.hex()}")
+    else:
+        click.echo(
+            f"mirrored {len(update.new_entries)} new entries and {len(update.new_heads)} "
+            f"new heads: {update.size} entries, root {update.root.hex()}"
+        )
