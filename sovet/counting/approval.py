@@ -72,7 +72,7 @@ def approval(profile: Profile, seats: int = 1, *, tiebreak: TieBreak | None = No
 
 
 def phragmen(profile: Profile, seats: int = 1, *, tiebreak: TieBreak | None = None) -> Result:
-    """Sequential Phragmén (Phragmén 1894, as stated by Janson, arXiv:1611.08826, §4).
+    """Sequential Phragmén (Phragmén 1894, as stated by Janson, arXiv:1611.08826).
 
     Every elected candidate brings a load of 1 that its supporters share. At each
     stage, for every candidate c still standing with supporters S_c (total weight

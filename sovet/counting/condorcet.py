@@ -95,7 +95,7 @@ def pairwise_matrix(profile: Profile) -> IntArray:
 
 
 def strongest_paths(defeats: IntArray) -> IntArray:
-    """Strengths of the strongest paths (Schulze 2011, §2.2), by Floyd–Warshall.
+    """Strengths of the strongest paths (Schulze 2011), by Floyd–Warshall.
 
     ``defeats[a, b]`` is the strength of the direct link a→b (0 if none); the
     strength of a path is its weakest link, and ``p[a, b]`` the strongest path's.
