@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sovet.counting.base import Profile, Result, Round, Tie, TieBreak
-from sovet.counting.plurality import approved_mask, eligible, require_ranked
+from sovet.counting.plurality import approved_mask, check_rankings, eligible, require_ranked
 from sovet.errors import InputError
 
 __all__ = [
@@ -77,6 +77,7 @@ def pairwise_matrix(profile: Profile) -> IntArray:
     >>> pairwise_matrix(p).tolist()
     [[0, 3, 3], [0, 0, 3], [1, 1, 0]]
     """
+    check_rankings(profile)
     m = len(profile.candidates)
     ranks, weights = profile.rankings, profile.weights
     if m == 0 or ranks.shape[0] == 0:

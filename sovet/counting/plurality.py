@@ -19,6 +19,7 @@ from sovet.errors import InputError
 
 __all__ = [
     "approved_mask",
+    "check_rankings",
     "elect_top",
     "eligible",
     "first_preferences",
@@ -53,8 +54,30 @@ def eligible(profile: Profile) -> list[int]:
     return [c for c in range(len(profile.candidates)) if c not in profile.withdrawn]
 
 
+def check_rankings(profile: Profile) -> None:
+    """Raise :class:`InputError` if a ballot names a candidate index out of range.
+
+    >>> import numpy as np
+    >>> check_rankings(Profile(("A",), np.array([[0, 3]], np.int16), np.array([1])))
+    Traceback (most recent call last):
+    ...
+    sovet.errors.InputError: a ballot names candidate number 3, but there are only 1 candidates
+    """
+    ranks = profile.rankings
+    if ranks.size == 0:
+        return
+    low, high = int(ranks.min()), int(ranks.max())
+    if low < -1 or high >= len(profile.candidates):
+        bad = low if low < -1 else high
+        raise InputError(
+            f"a ballot names candidate number {bad}, "
+            f"but there are only {len(profile.candidates)} candidates"
+        )
+
+
 def approved_mask(profile: Profile) -> BoolArray:
     """``mask[i, j]`` is True where ballot i's entry j names a candidate still standing."""
+    check_rankings(profile)
     lookup = np.zeros(len(profile.candidates) + 1, dtype=np.bool_)
     lookup[eligible(profile)] = True  # index -1 (padding) reads the last, False, slot
     mask: BoolArray = lookup[profile.rankings]

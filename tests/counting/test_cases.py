@@ -6,7 +6,7 @@ such elections under ``elections``. Each result names a ``method`` and ``seats``
 (default 1) and may give:
 
 - ``elected``: names in order of election; ``committees``: acceptable sets instead;
-- ``scores``: ``Result.scores`` by name; ``valid_votes``;
+- ``scores``: ``Result.scores`` by name; ``quota``; ``valid_votes``;
 - ``rounds``: per stage, ``tallies`` (a subset by name), ``elected``, ``excluded``;
 - ``winning_tallies``: each stage's tally of the candidate it elected;
 - ``unresolved_tie: true``: without a seed the count must raise ``UnresolvedTie``;
@@ -100,6 +100,8 @@ def test_published_result(election: dict[str, Any], spec: dict[str, Any]) -> Non
     if "scores" in spec:
         got = {names[c]: v for c, v in result.scores.items()}
         assert got == {name: _value(v) for name, v in spec["scores"].items()}
+    if "quota" in spec:
+        assert result.quota == _value(spec["quota"])
     if "valid_votes" in spec:
         assert result.valid_votes == _value(spec["valid_votes"])
     if "rounds" in spec:

@@ -244,3 +244,15 @@ def test_edge_elections(method: str, case: str, seats: int) -> None:
         assert seeded.seed == 42
     if unseeded is not None:
         assert seeded.elected == unseeded.elected
+
+
+@pytest.mark.parametrize("bad", [3, 7, -2])
+@pytest.mark.parametrize("method", REGISTERED)
+def test_ballots_naming_no_candidate_are_refused(method: str, bad: int) -> None:
+    profile = Profile(
+        candidates=("A", "B", "C"),
+        rankings=np.array([[0, 1, -1], [bad, 0, -1]], dtype=np.int16),
+        weights=np.array([1, 1], dtype=np.int64),
+    )
+    with pytest.raises(InputError):
+        METHODS[method](profile, 1, tiebreak=TieBreak(seed=1))
