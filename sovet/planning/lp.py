@@ -89,17 +89,28 @@ def optimality_gap(
 ) -> float:
     """Relative gap between ``labour`` and the LP dual bound from ``prices``.
 
-    Rule: weak duality. For ``y ≥ 0`` and ``μ = max(0, Nᵀy − l)`` on capacitated
-    techniques, ``d·y − c·μ ≤`` the least labour; ``inf`` when ``y`` leaves an
-    unlimited technique with ``(Nᵀy − l)_k`` clearly positive.
+    Rule: weak duality. Prices ``y ≥ 0`` are first scaled by the largest
+    ``α ≤ 1`` that leaves every unlimited technique unprofitable
+    (``α (Nᵀy)_k ≤ l_k``); then with ``μ = max(0, αNᵀy − l)`` on capacitated
+    techniques, ``α d·y − c·μ`` is a lower bound on the least labour. Approximate
+    prices (from a first-order method) thus still give a valid bound.
+
+    >>> from sovet.planning.technology import square
+    >>> t = square(("a",), [[0.5]], [1.0])
+    >>> optimality_gap(t, np.array([1.0]), 2.0, np.array([2.0]))
+    0.0
     """
     y = np.maximum(prices, 0.0)
-    reduced = _net_matrix(tech).T @ y - tech.labour
+    gain = _net_matrix(tech).T @ y
     finite = np.isfinite(tech.capacity)
-    scale = max(float(np.max(np.abs(tech.labour))) if tech.labour.size else 1.0, 1e-300)
-    if bool(np.any(reduced[~finite] > 1e-6 * scale)):
-        return float("inf")
-    bound = float(demand @ y) - float(tech.capacity[finite] @ np.maximum(reduced[finite], 0.0))
+    over = ~finite & (gain > tech.labour)
+    alpha = 1.0
+    if bool(over.any()):
+        alpha = float(np.min(tech.labour[over] / gain[over]))
+    reduced = alpha * gain - tech.labour
+    bound = alpha * float(demand @ y) - float(
+        tech.capacity[finite] @ np.maximum(reduced[finite], 0.0)
+    )
     return max(0.0, (labour - bound) / max(abs(labour), 1e-300))
 
 
@@ -194,18 +205,28 @@ def _pdlp(tech: Technology, d: FloatArray, expected: FloatArray | None, tol: flo
     solution = h.getSolution()
     info = h.getInfo()
     iterations = int(info.pdlp_iteration_count)
-    solved = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    # PDLP may stop with status "unknown" when its solution, good to ``tol``,
+    # misses HiGHS's own 1e-7 checks: the iterate is still used, the repair pass
+    # makes it feasible and the duality gap below measures how good it is.
+    status = h.getModelStatus()
+    usable = status not in (
+        highspy.HighsModelStatus.kInfeasible,
+        highspy.HighsModelStatus.kUnboundedOrInfeasible,
+    )
     if len(solution.col_value) == k:
         x = np.maximum(np.asarray(solution.col_value) * e, 0.0)
     else:
         x = np.zeros(k)
-    if solved and len(solution.row_dual) == n:
+    if usable and solution.dual_valid and len(solution.row_dual) == n:
         prices = np.maximum(np.asarray(solution.row_dual), 0.0) / r
     else:  # no trustworthy duals from an infeasible or unfinished run
         prices = np.zeros(n)
-    x = _repair(tech, d, x)
+    x = _repair(tech, d, np.minimum(x, tech.capacity))
     overrun = np.maximum(x - tech.capacity, 0.0)
+    overrun = np.where(overrun > 1e-6 * np.maximum(tech.capacity, 1.0), overrun, 0.0)
     unmet = np.bincount(tech.produces, weights=overrun, minlength=n).astype(np.float64)
+    if bool(overrun.any()):  # the LP had no feasible plan: its duals mean nothing
+        prices = np.zeros(n)
     shadow = np.where(
         np.isfinite(tech.capacity), np.maximum(net.T @ prices - tech.labour, 0.0), 0.0
     )
@@ -216,11 +237,14 @@ def _repair(tech: Technology, d: FloatArray, x: FloatArray) -> FloatArray:
     """Add, through the Leontief inverse of the techniques in use, what meets every need.
 
     Rule: ``Δ = (I − A_c)⁻¹ max(0, d − N x)`` is non-negative, so the needs are
-    met and no activity falls.
+    met and no activity falls; ``A_c`` takes for each product its busiest
+    technique that still has capacity to spare (else its busiest).
     """
     n = tech.n_products
     x = x.copy()
-    order = np.lexsort((-x, tech.produces))
+    spare = (tech.capacity - x > 0).astype(np.int64)
+    # Per product: a technique in use with capacity to spare, else the busiest.
+    order = np.lexsort((-x, -spare, tech.produces))
     first = np.concatenate(([True], tech.produces[order][1:] != tech.produces[order][:-1]))
     choice: IntArray = np.asarray(order[first], dtype=np.int64)
     if bool(np.all(x[choice] <= 0)):
@@ -255,6 +279,9 @@ def _finish(
     over = np.where(finite, x - cap, 0.0)
     if method == "pdlp":
         over = np.zeros_like(over)  # overruns are reported as shortages instead
+        unmet_floor = np.zeros_like(d)
+    else:
+        unmet_floor = relative_tol * np.maximum(d, 1.0)
     feasibility = float(max(short.max(initial=0.0), over.max(initial=0.0)))
     if feasibility > 1e-6 * scale:
         raise PlanningError(f"the {method} plan fails a need or capacity by {feasibility:.3g}")
@@ -262,7 +289,7 @@ def _finish(
     at_cap = finite & (x >= cap * (1 - relative_tol) - 1e-12) & (cap > 0)
     at_cap |= finite & (cap == 0)
     status: Literal["optimal", "infeasible"] = (
-        "infeasible" if bool(np.any(unmet > relative_tol * np.maximum(d, 1.0))) else "optimal"
+        "infeasible" if bool(np.any(unmet > unmet_floor)) else "optimal"
     )
     gap = optimality_gap(tech, d, labour, prices) if status == "optimal" else float("nan")
     return LpPlan(
@@ -271,7 +298,7 @@ def _finish(
         activity=x,
         output=np.bincount(tech.produces, weights=x, minlength=tech.n_products).astype(np.float64),
         labour=labour,
-        unmet=np.where(unmet > relative_tol * np.maximum(d, 1.0), unmet, 0.0),
+        unmet=np.where(unmet > unmet_floor, unmet, 0.0),
         binding=at_cap,
         shadow_prices=np.where(finite, np.maximum(shadow, 0.0), 0.0),
         prices=prices,

@@ -93,23 +93,38 @@ def choose_techniques(
 ) -> tuple[IntArray, FloatArray, int, int]:
     """Choose one technique per product by policy iteration on labour values.
 
-    Rule: non-substitution theorem; start from the least direct labour, switch a
+    Rule: non-substitution theorem; start from the cheapest techniques after four
+    Bellman sweeps ``v ← min_k (l_k + a_kᵀ v)`` from ``v = 0``, switch a
     product only when another technique is cheaper by more than a relative
-    ``1e-9``. Returns ``(choice, values, rounds, iterations)``.
+    ``1e-9``. Rounds that still switch use values to a relative ``1e-6``
+    (warm-started from the round before); the choice is only accepted once no
+    technique is cheaper at values solved to ``tol``. Returns
+    ``(choice, values, rounds, iterations)``.
     """
     order, starts, counts = _groups(tech)
-    choice = _cheapest(tech.labour, order, starts, counts)
+    # A first guess: a few Bellman sweeps v ← min_k (l_k + a_kᵀ v) from v = 0.
+    guess = np.zeros(tech.n_products)
+    for _ in range(4):
+        guess = np.minimum.reduceat(technique_costs(tech, guess)[order], starts)
+    choice = _cheapest(technique_costs(tech, guess), order, starts, counts)
     iterations = 0
+    values: FloatArray | None = None
+    loose = max(tol, 1e-6)  # rounds that still switch need only rough values
+    current_tol = loose
     for rounds in range(1, max_rounds + 1):
         a, lab = tech.restrict(choice)
-        sol = labour_values(a, lab, method=method, tol=tol)
+        sol = labour_values(a, lab, method=method, tol=current_tol, start=values)
+        values = sol.values
         iterations += sol.iterations
-        costs = technique_costs(tech, sol.values)
+        costs = technique_costs(tech, values)
         best = _cheapest(costs, order, starts, counts)
         current = costs[choice]
         better = costs[best] < current - 1e-9 * np.abs(current)
         if not bool(better.any()):
-            return choice, sol.values, rounds, iterations
+            if current_tol <= tol:
+                return choice, values, rounds, iterations
+            current_tol = tol  # settled on rough values: confirm with exact ones
+            continue
         choice = np.where(better, best, choice)
     raise PlanningError(f"technique choice did not settle in {max_rounds} rounds")
 
@@ -133,7 +148,7 @@ def least_labour_plan(
         raise PlanningError(f"demand for {tech.products[int(np.argmin(d))]!r} is negative")
     choice, values, rounds, iterations = choose_techniques(tech, method=method, tol=tol)
     a, lab = tech.restrict(choice)
-    sol = solve_leontief(a.tocsr(), d, method=method, tol=tol, check_productive=False)
+    sol = solve_leontief(a, d, method=method, tol=tol, check_productive=False)
     output = np.maximum(sol.x, 0.0)
     activity = np.zeros(tech.n_techniques)
     activity[choice] = output
