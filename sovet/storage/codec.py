@@ -12,6 +12,18 @@ from typing import Any
 __all__ = ["dump_record", "to_plain"]
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_SCALARS = (str, int, bool, type(None))
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _FIELDS[cls] = names
+    return names
+
+
 def to_plain(value: Any) -> Any:
     """A JSON-able form of a record: dataclasses as dicts, sets sorted, fractions as "n/d".
 
@@ -19,8 +31,10 @@ def to_plain(value: Any) -> Any:
     >>> to_plain({"q": Fraction(1, 2), "s": frozenset({"b", "a"})})
     {'q': '1/2', 's': ['a', 'b']}
     """
+    if isinstance(value, _SCALARS) and not isinstance(value, Enum):
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        return {name: to_plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Fraction):

@@ -304,18 +304,9 @@ class Writer:
 
     def flush(self) -> None:
         conn, state = self.conn, self.state
-        conn.execute(
-            sa.insert(schema.ledger),
-            [
-                {
-                    "idx": e.index,
-                    "leaf_hash": e.leaf_hash,
-                    "type": e.type,
-                    "at": e.at,
-                    "raw": e.raw,
-                }
-                for e in self.entries
-            ],
+        conn.exec_driver_sql(
+            _insert_sql(conn, "ledger", ("idx", "leaf_hash", "type", "at", "raw")),
+            [(e.index, e.leaf_hash, e.type, e.at, e.raw) for e in self.entries],
         )
         if self.ballots:
             conn.execute(sa.insert(schema.ballot_box), self.ballots)
@@ -345,19 +336,29 @@ class Writer:
         )
 
 
+def _insert_sql(
+    conn: Connection, table: str, columns: tuple[str, ...], upsert: bool = False
+) -> str:
+    """A plain INSERT for executemany in the driver's own parameter style."""
+    style = conn.dialect.paramstyle
+    marks = ", ".join("?" if style == "qmark" else "%s" for _ in columns)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+    if upsert:  # the same syntax on SQLite >= 3.24 and PostgreSQL
+        sql += f" ON CONFLICT ({columns[0]}) DO UPDATE SET " + ", ".join(
+            f"{c} = excluded.{c}" for c in columns[1:]
+        )
+    return sql
+
+
 def write_projection(conn: Connection, state: State, touched: set[tuple[str, str]]) -> None:
     """Write the changed records of ``state`` into the projection tables."""
     by_kind: dict[str, list[str]] = {}
     for kind, record_id in touched:
         by_kind.setdefault(kind, []).append(record_id)
     for kind, ids in by_kind.items():
-        table = schema.PROJECTION[kind]
-        source: dict[str, Any] = getattr(state, kind) if kind != "federation" else {}
-        if kind == "federation":
-            source = {"constitution": state.constitution}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            conn.execute(sa.delete(table).where(table.c.id.in_(chunk)))
-        rows = [{"id": i, "data": dump_record(source[i])} for i in ids if i in source]
+        source: dict[str, Any] = (
+            {"constitution": state.constitution} if kind == "federation" else getattr(state, kind)
+        )
+        rows = [(i, dump_record(source[i])) for i in ids if i in source]
         if rows:
-            conn.execute(sa.insert(table), rows)
+            conn.exec_driver_sql(_insert_sql(conn, f"p_{kind}", ("id", "data"), upsert=True), rows)
