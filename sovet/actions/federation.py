@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 
 from sovet import rules
 from sovet.actions.common import new_id
-from sovet.constitution import parse_constitution
+from sovet.constitution import check_bodies, parse_constitution
 from sovet.counting.apportion import apportion
-from sovet.errors import InputError, NotFound
+from sovet.errors import ConstitutionError, InputError, NotFound
+from sovet.federation import State
 from sovet.model import Council, Faction, Member, Unit, UnitKind
 from sovet.storage import Database
 
@@ -46,6 +47,14 @@ def found_federation(
             {"name": name, "constitution": constitution, "public_key": public.hex()},
             at=at,
         )
+
+
+def _check_kind(state: State, body: str, kind: str) -> None:
+    """A new body must be of the kind the constitution's ``[bodies.<id>]`` table says."""
+    problems = check_bodies(state.rules(), {body: kind})
+    if problems:
+        text = "; ".join(p.format("constitution") for p in problems)
+        raise ConstitutionError(text, problems=tuple(p.format("constitution") for p in problems))
 
 
 def register_member(
@@ -147,6 +156,7 @@ def found_unit(
         except ValueError:
             known = ", ".join(k.value for k in UnitKind)
             raise InputError(f"unknown unit kind {kind!r}; known: {known}") from None
+        _check_kind(w.state, unit_id, "unit")
         w.append(
             "unit.founded",
             actor,
@@ -181,6 +191,7 @@ def found_council(
             raise InputError(f"id {council_id!r} is taken")
         if not constituents:
             raise InputError("a council needs constituents")
+        _check_kind(w.state, council_id, level if level in s.rules().kinds else "council")
         for c in constituents:
             if c not in s.units and c not in s.councils:
                 raise NotFound(f"constituent {c!r} is not a unit or council")

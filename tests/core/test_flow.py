@@ -236,3 +236,12 @@ def test_session_speaker_list_and_minutes(seated: Database) -> None:
 def test_council_seats_apportioned_by_membership(small: Database) -> None:
     seats = actions.apportion_council(small, actor=OP, council="soviet")
     assert seats == {"u1": 2, "u2": 2, "v": 1}
+
+
+def test_a_body_must_be_of_the_kind_its_constitution_table_says(db: Database) -> None:
+    from sovet.errors import ConstitutionError
+
+    size = db.size()
+    with pytest.raises(ConstitutionError, match="federation-congress.kind"):
+        actions.found_unit(db, actor=OP, unit_id="federation-congress", name="X", kind="coop")
+    assert db.size() == size
