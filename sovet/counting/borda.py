@@ -12,6 +12,7 @@ from sovet.counting.plurality import (
     elect_top,
     eligible,
     require_ranked,
+    valid_weight,
     weighted_bincount,
 )
 
@@ -59,8 +60,7 @@ def borda(profile: Profile, seats: int = 1, *, tiebreak: TieBreak | None = None)
     require_ranked(profile, "borda")
     scores = {c: Fraction(v) for c, v in borda_scores(profile).items()}
     elected, ties = elect_top(scores, seats, tiebreak)
-    mask = approved_mask(profile)
-    valid = int(profile.weights[mask.any(axis=1)].sum()) if mask.size else 0
+    valid = valid_weight(profile)
     return Result(
         method="borda",
         seats=seats,

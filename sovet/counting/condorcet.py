@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from sovet.counting.base import Profile, Result, Round, Tie, TieBreak
-from sovet.counting.plurality import approved_mask, check_rankings, eligible, require_ranked
+from sovet.counting.plurality import check_rankings, eligible, require_ranked, valid_weight
 from sovet.errors import InputError
 
 __all__ = [
@@ -128,8 +128,7 @@ def _count(method: str, profile: Profile, seats: int, tiebreak: TieBreak, pick: 
         remaining.remove(chosen)
         elected.append(chosen)
         rounds.append(Round(number=stage, tallies=tallies, elected=(chosen,), note=note))
-    mask = approved_mask(profile)
-    valid = int(profile.weights[mask.any(axis=1)].sum()) if mask.size else 0
+    valid = valid_weight(profile)
     return Result(
         method=method,
         seats=seats,

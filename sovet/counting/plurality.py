@@ -26,6 +26,7 @@ __all__ = [
     "plurality",
     "require_ranked",
     "two_round",
+    "valid_weight",
     "weighted_bincount",
 ]
 
@@ -82,6 +83,23 @@ def approved_mask(profile: Profile) -> BoolArray:
     lookup[eligible(profile)] = True  # index -1 (padding) reads the last, False, slot
     mask: BoolArray = lookup[profile.rankings]
     return mask
+
+
+def valid_weight(profile: Profile) -> int:
+    """The weight of ballots naming at least one candidate still standing.
+
+    >>> valid_weight(Profile.from_rankings(["A", "B"], [(["A"], 2), [], ["B"]], withdrawn=["B"]))
+    2
+    """
+    ranks = profile.rankings
+    if ranks.shape[1] == 0:
+        return 0
+    if profile.withdrawn:
+        named = approved_mask(profile).any(axis=1)
+    else:
+        check_rankings(profile)
+        named = ranks[:, 0] >= 0  # preferences come first, padding after
+    return int(profile.weights[named].sum())
 
 
 def weighted_bincount(keys: npt.NDArray[np.integer], weights: IntArray, length: int) -> IntArray:
