@@ -69,7 +69,17 @@ def _engine_for(url: str) -> Engine:
                 conn.exec_driver_sql("BEGIN")
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    engine = sa.create_engine(url, pool_pre_ping=True)
+
+    @sa_event.listens_for(engine, "begin")
+    def _serialise_writers(conn: Connection) -> None:
+        # One ordered log: writers take the log's lock for the whole transaction.
+        if conn.get_execution_options().get("sovet_write"):
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(1917)")
+
+    return engine
 
 
 def _migrate(engine: Engine) -> None:

@@ -3,7 +3,6 @@ to a district soviet."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from itertools import count
 from pathlib import Path
@@ -14,6 +13,8 @@ from sovet import actions
 from sovet.constitution import DEFAULT_CONSTITUTION
 from sovet.model import ElectionPurpose
 from sovet.storage import Database, open_database
+
+from ..conftest import BACKENDS, fresh_database_url
 
 OP = "operator"
 
@@ -29,11 +30,11 @@ def clock() -> Iterator[str]:
         yield f"2026-01-{1 + i // 1440:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00Z"
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    """An empty, founded federation on SQLite (or the database SOVET_TEST_DATABASE_URL names)."""
-    url = os.environ.get("SOVET_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'sovet.db'}"
-    database = open_database(url)
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
+    """An empty, founded federation on SQLite, and on PostgreSQL when
+    SOVET_TEST_POSTGRES_URL is set."""
+    database = open_database(fresh_database_url(request.param, tmp_path))
     ticks = clock()
     database.clock = lambda: next(ticks)
     actions.found_federation(database, name="Test federation", constitution=TEST_CONSTITUTION)
