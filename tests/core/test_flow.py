@@ -242,6 +242,6 @@ def test_a_body_must_be_of_the_kind_its_constitution_table_says(db: Database) ->
     from sovet.errors import ConstitutionError
 
     size = db.size()
-    with pytest.raises(ConstitutionError, match="federation-congress.kind"):
+    with pytest.raises(ConstitutionError, match=r"federation-congress\.kind"):
         actions.found_unit(db, actor=OP, unit_id="federation-congress", name="X", kind="coop")
     assert db.size() == size
