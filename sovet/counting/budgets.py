@@ -236,7 +236,9 @@ def support_of(instance: PBInstance) -> IntArray:
     if instance.vote_type == "ordinal":
         starts = instance.ballot_start
         lengths = np.diff(starts)
-        longest = int(instance.meta.get("max_length", lengths.max(initial=0)))
+        declared = instance.meta.get("max_length", "")
+        longest = int(declared) if declared.isdigit() else int(lengths.max(initial=0))
+        longest = max(longest, int(lengths.max(initial=0)))
         position = np.arange(len(instance.ballot_projects)) - np.repeat(starts[:-1], lengths)
         out = np.zeros(len(instance.projects), dtype=np.int64)
         np.add.at(out, instance.ballot_projects, longest - position)

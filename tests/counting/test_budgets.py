@@ -244,3 +244,13 @@ def test_class_engine_agrees_with_the_fraction_engine(text: str) -> None:
         assert fast.selected == slow.selected
         assert sum(costs[j] for j in fast.selected) <= share * n + extra * n
     assert isinstance(index.supporters[0], np.ndarray)
+
+
+def test_ordinal_without_points_uses_borda_points() -> None:
+    """Longest ballot 2: first place 2 points, second 1; b (1 + 2) beats a (2)."""
+    text = (
+        "META\nkey;value\nbudget;10\nvote_type;ordinal\nPROJECTS\nproject_id;cost\na;5\nb;6\n"
+        "VOTES\nvoter_id;vote\n1;a,b\n2;b\n"
+    )
+    result = budget(parse_pabulib(text), "greedy")
+    assert result.selected_ids == ("b",)
