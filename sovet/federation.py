@@ -26,6 +26,8 @@ from sovet.errors import LedgerError, NotFound
 from sovet.model import (
     Amendment,
     BodyKind,
+    Budget,
+    BudgetProject,
     Candidate,
     Choice,
     Council,
@@ -54,6 +56,7 @@ from sovet.model import (
 __all__ = ["KINDS", "Event", "State", "add_days", "apply", "fold"]
 
 KINDS = (
+    "budgets",
     "members",
     "units",
     "councils",
@@ -100,6 +103,7 @@ class State:
     sessions: dict[str, Session] = field(default_factory=dict)
     instructions: dict[str, Instruction] = field(default_factory=dict)
     seats: dict[str, dict[str, int]] = field(default_factory=dict)
+    budgets: dict[str, Budget] = field(default_factory=dict)
     size: int = 0
     touched: set[tuple[str, str]] = field(default_factory=set)
 
@@ -728,6 +732,42 @@ def _session_closed(s: State, e: Event) -> None:
     s.put("sessions", session.id, replace(session, status=SessionStatus.CLOSED, closed_at=e.at))
 
 
+def _budget_opened(s: State, e: Event) -> None:
+    d = e.data
+    budget = Budget(
+        id=d["id"],
+        body=d["body"],
+        title=d["title"],
+        total=int(d["total"]),
+        projects=tuple(
+            BudgetProject(id=p["id"], name=p["name"], cost=int(p["cost"])) for p in d["projects"]
+        ),
+        rule=d["rule"],
+        opened_at=e.at,
+        opened_by=e.actor or "",
+    )
+    s.put("budgets", budget.id, budget)
+
+
+def _budget_ballot(s: State, e: Event) -> None:
+    budget = s.budgets[e.data["budget"]]
+    s.put("budgets", budget.id, replace(budget, voters=budget.voters | {e.data["member"]}))
+
+
+def _budget_counted(s: State, e: Event) -> None:
+    d = e.data
+    budget = s.budgets[d["budget"]]
+    budget = replace(
+        budget,
+        status=ElectionStatus.COUNTED,
+        selected=tuple(d["selected"]),
+        cost=int(d["cost"]),
+        instance=d["instance"],
+        result=d["result"],
+    )
+    s.put("budgets", budget.id, budget)
+
+
 Handler = Callable[[State, Event], None]
 
 _CONSEQUENCES: dict[MotionKind, Callable[[State, Motion, Event], None]] = {
@@ -766,6 +806,9 @@ HANDLERS: dict[str, Handler] = {
     "petition.opened": _petition_opened,
     "petition.signed": _petition_signed,
     "session.opened": _session_opened,
+    "budget.opened": _budget_opened,
+    "budget.ballot": _budget_ballot,
+    "budget.counted": _budget_counted,
     "session.attended": _session_update(lambda x, d: replace(x, present=x.present | {d["member"]})),
     "session.left": _session_update(lambda x, d: replace(x, present=x.present - {d["member"]})),
     "session.speaker": _session_update(

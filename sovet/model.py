@@ -15,6 +15,8 @@ __all__ = [
     "Amendment",
     "Ballot",
     "BodyKind",
+    "Budget",
+    "BudgetProject",
     "Candidate",
     "Choice",
     "Council",
@@ -330,3 +332,31 @@ class Session:
     minutes: tuple[str, ...] = ()
     status: SessionStatus = SessionStatus.OPEN
     closed_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetProject:
+    id: str
+    name: str
+    cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class Budget:
+    """A participatory budget of a unit or council: members approve projects by secret
+    ballot; a counting rule (greedy, Method of Equal Shares ...) picks what is funded."""
+
+    id: str
+    body: str
+    title: str
+    total: int
+    projects: tuple[BudgetProject, ...]
+    rule: str
+    opened_at: str
+    opened_by: str
+    status: ElectionStatus = ElectionStatus.OPEN
+    voters: frozenset[str] = frozenset()
+    selected: tuple[str, ...] = ()
+    cost: int = 0
+    instance: str = ""  # the published instance (pabulib text): anyone can recount it
+    result: dict[str, object] | None = field(default=None, compare=False, hash=False)

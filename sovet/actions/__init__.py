@@ -6,6 +6,7 @@ and appends exactly one ledger entry in one transaction.
 
 from __future__ import annotations
 
+from sovet.actions.budgets import cast_budget_ballot, close_budget, open_budget
 from sovet.actions.elections import cast_ballot, close_election, open_election
 from sovet.actions.federation import (
     apportion_council,
@@ -47,6 +48,8 @@ __all__ = [
     "apportion_council",
     "attend",
     "cast_ballot",
+    "cast_budget_ballot",
+    "close_budget",
     "close_election",
     "close_motion",
     "close_session",
@@ -60,6 +63,7 @@ __all__ = [
     "give_floor",
     "join_unit",
     "leave_unit",
+    "open_budget",
     "open_election",
     "open_petition",
     "open_session",

@@ -245,3 +245,34 @@ def test_a_body_must_be_of_the_kind_its_constitution_table_says(db: Database) ->
     with pytest.raises(ConstitutionError, match=r"federation-congress\.kind"):
         actions.found_unit(db, actor=OP, unit_id="federation-congress", name="X", kind="coop")
     assert db.size() == size
+
+
+def test_participatory_budget_counted_and_published_for_recount(small: Database) -> None:
+    from sovet.counting.budgets import budget as count_budget
+    from sovet.counting.pabulib import parse_pabulib
+
+    db = small
+    b = actions.open_budget(
+        db,
+        actor="a1",
+        body="u1",
+        title="Canteen fund",
+        total=100,
+        projects=[("p1", "New stove", 60), ("p2", "Library", 30), ("p3", "Bicycles", 50)],
+        rule="equal-shares-add1",
+    )
+    ballots = {"a1": ["p1"], "a2": ["p1", "p2"], "a3": ["p2", "p3"], "a4": ["p3"], "a5": ["p1"]}
+    for member, approved in ballots.items():
+        actions.cast_budget_ballot(db, actor=member, budget_id=b.id, approved=approved)
+    with pytest.raises(AlreadyVoted):
+        actions.cast_budget_ballot(db, actor="a1", budget_id=b.id, approved=["p2"])
+    counted = actions.close_budget(db, actor="a1", budget_id=b.id)
+    assert counted.cost <= 100 and counted.selected
+    # Equal Shares, cost utilities, 20 per voter: p1's three supporters pay 20 each.
+    # add1 raises the shares; at 25 each p3 (a3 + a4 pay 25 each) joins p1 and the outcome
+    # costs 110 > 100, so completion stops at 24 with p1 alone. Greedy would fund p1, p2.
+    assert counted.selected == ("p1",) and counted.cost == 60
+    assert counted.result is not None and counted.result["per_voter_budget"] == "24"
+    recount = count_budget(parse_pabulib(counted.instance), "equal-shares-add1")
+    assert list(recount.selected_ids) == list(counted.selected)
+    assert "a1" not in counted.instance.split("VOTES")[1]

@@ -1,0 +1,27 @@
+"""Participatory budgets: their projection table.
+
+Revision ID: 0003
+Revises: 0002
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0003"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "p_budgets",
+        sa.Column("id", sa.String(200), primary_key=True),
+        sa.Column("data", sa.Text, nullable=False),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("p_budgets")
