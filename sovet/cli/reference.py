@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-__all__ = ["render", "main"]
+__all__ = ["main", "render"]
 
 
 def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
