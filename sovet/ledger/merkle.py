@@ -54,10 +54,20 @@ def node_hash(left: bytes, right: bytes) -> bytes:
     return _sha256(b"\x01" + left + right).digest()
 
 
+_NODE_PREFIX = hashlib.sha256(b"\x01")
+
+
 def _next_level(level: Sequence[bytes]) -> list[bytes]:
-    sha = _sha256
+    """Hash pairs of nodes; an odd last node moves up unchanged."""
+    upper: list[bytes] = []
+    push = upper.append
+    start = _NODE_PREFIX.copy
     it = iter(level)
-    upper = [sha(b"\x01" + left + right).digest() for left, right in zip(it, it, strict=False)]
+    for left, right in zip(it, it, strict=False):
+        h = start()
+        h.update(left)
+        h.update(right)
+        push(h.digest())
     if len(level) & 1:
         upper.append(level[-1])
     return upper

@@ -32,6 +32,7 @@ import binascii
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -79,26 +80,100 @@ def leaf_hashes(entries: Sequence[bytes]) -> list[bytes]:
     return [sha(b"\x00" + line).digest() for line in entries]
 
 
-_TYPE_MAX = TYPE_MAX
 _V_END = b'","v":1}'
 _TYPE_KEY = b'","type":"'
 _PREV_KEY = b',"prev":"'
 _INDEX_KEY = b',"index":'
-# The shortest tail: ,"index":0,"prev":"<64>","type":"a.b","v":1}
+# The shortest line: {"actor":null,"at":"","data":{},"index":0,"prev":"<64>","type":"a.b","v":1}
 _MIN_LINE = len(HEAD_PREFIX) + len(_INDEX_KEY) + 1 + len(_PREV_KEY) + 64 + len(_TYPE_KEY) + 3 + 8
+# The end of a line: up to TYPE_MAX type characters after the opening quote, then _V_END.
+_END_WIDTH = 1 + TYPE_MAX + len(_V_END)
+_SHORT_END_WIDTH = 1 + 24 + len(_V_END)
+# From the prev key to the type's opening quote: ,"prev":"<64 hex>","type":"
+_LINK_WIDTH = len(_PREV_KEY) + 64 + len(_TYPE_KEY)
 
 
-def _windows_equal(
-    arr: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], pattern: bytes
-) -> bool:
-    """Whether ``arr[s : s + len(pattern)] == pattern`` for every start ``s``."""
-    width = len(pattern)
-    if starts.size == 0:
-        return True
-    if int(starts.min()) < 0 or int(starts.max()) + width > arr.size:
+def _windows(arr: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], width: int) -> Any:
+    """The ``width`` bytes at each start, one row per start (a copy)."""
+    return np.lib.stride_tricks.sliding_window_view(arr, width)[starts]
+
+
+def _is(rows: Any, pattern: bytes) -> bool:
+    return bool((rows == np.frombuffer(pattern, dtype=np.uint8)).all())
+
+
+def _type_quotes(arr: npt.NDArray[np.uint8], ends: Any) -> Any:
+    """Where each line's type value opens: the last '"' before the closing one at end - 8.
+
+    Checks that each line ends with ``","v":1}``; None when a line does not.
+    Short types are found in a narrow window; longer ones (rare) in a second pass.
+    """
+    found = np.full(ends.size, -1, dtype=ends.dtype)
+    todo = np.arange(ends.size)
+    for width in (_SHORT_END_WIDTH, _END_WIDTH):
+        rows = _windows(arr, ends[todo] - width, width)
+        if width == _SHORT_END_WIDTH and not _is(rows[:, -len(_V_END) :], _V_END):
+            return None
+        quotes = rows[:, : width - len(_V_END)] == 34
+        hit = quotes.any(axis=1)
+        last = width - len(_V_END) - 1 - np.argmax(quotes[:, ::-1], axis=1)
+        found[todo[hit]] = ends[todo[hit]] - width + last[hit]
+        todo = todo[~hit]
+        if todo.size == 0:
+            return found
+    return None
+
+
+def _links_hold(blob: bytes, n: int, leaves: Sequence[bytes]) -> bool:
+    """True when every line has the right shape, index and prev.
+
+    ``blob`` is the ``n`` lines joined, each followed by a newline. Whole-log
+    vector passes over the bytes, no per-entry Python work.
+    """
+    if n == 0:
+        return not blob
+    arr = np.frombuffer(blob, dtype=np.uint8)
+    ends = np.flatnonzero(arr == 10)  # each line's newline
+    if ends.size != n or int(ends[-1]) != arr.size - 1:
         return False
-    windows = np.lib.stride_tricks.sliding_window_view(arr, width)[starts]
-    return bool((windows == np.frombuffer(pattern, dtype=np.uint8)).all())
+    starts = np.empty(n, dtype=ends.dtype)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    if int((ends - starts).min()) < _MIN_LINE:
+        return False
+    if not _is(_windows(arr, starts, len(HEAD_PREFIX)), HEAD_PREFIX):
+        return False
+    type_open = _type_quotes(arr, ends)
+    if type_open is None:
+        return False
+    # ,"index":<digits>,"prev":"<hex>","type":" ends at the opening quote.
+    places = len(str(n - 1))
+    width = len(_INDEX_KEY) + places + _LINK_WIDTH
+    link = _windows(arr, type_open + 1 - width, width)
+    head = width - _LINK_WIDTH  # where ,"prev":" starts in each row
+    if not (
+        _is(link[:, head : head + len(_PREV_KEY)], _PREV_KEY)
+        and _is(link[:, width - len(_TYPE_KEY) :], _TYPE_KEY)
+    ):
+        return False
+    prevs = link[:, head + len(_PREV_KEY) : head + len(_PREV_KEY) + 64]
+    want = np.frombuffer(binascii.hexlify(b"".join(leaves)), dtype=np.uint8).reshape(n, 64)
+    if not (_is(prevs[0], _ZEROS) and np.array_equal(prevs[1:], want[:-1])):
+        return False
+    # Entries with d-digit indexes are one run of rows: check key and digits per run.
+    for digits in range(1, places + 1):
+        low, high = (0 if digits == 1 else 10 ** (digits - 1)), min(n, 10**digits)
+        rows = link[low:high]
+        if not _is(rows[:, head - digits - len(_INDEX_KEY) : head - digits], _INDEX_KEY):
+            return False
+        index = np.arange(low, high, dtype=np.int64)
+        for place in range(digits):
+            expected = (index // 10 ** (digits - 1 - place)) % 10 + 48
+            if not np.array_equal(rows[:, head - digits + place], expected):
+                return False
+    # The index key must lie after the line's opening {"actor":
+    key_at = type_open + 1 - width + head - len(_INDEX_KEY) - _digit_counts(n)
+    return bool(((key_at - starts) >= len(HEAD_PREFIX)).all())
 
 
 def _digit_counts(n: int) -> npt.NDArray[np.int64]:
@@ -109,61 +184,6 @@ def _digit_counts(n: int) -> npt.NDArray[np.int64]:
         counts[power:] += 1
         power *= 10
     return counts
-
-
-def _links_hold(blob: bytes, n: int, leaves: Sequence[bytes]) -> bool:
-    """True when every line of ``blob`` (``n`` lines, each ending in a newline) has
-    the right shape, index and prev. Whole-log vector passes, no per-entry Python."""
-    if n == 0:
-        return not blob
-    arr = np.frombuffer(blob, dtype=np.uint8)
-    ends = np.flatnonzero(arr == 10).astype(np.int64)
-    if ends.size != n or int(ends[-1]) != arr.size - 1:
-        return False
-    starts = np.empty(n, dtype=np.int64)
-    starts[0] = 0
-    starts[1:] = ends[:-1] + 1
-    if int((ends - starts).min()) < _MIN_LINE:
-        return False
-    if not (_windows_equal(arr, starts, HEAD_PREFIX) and _windows_equal(arr, ends - 8, _V_END)):
-        return False
-    # The type's opening quote: the last '"' before the closing one at end - 8.
-    type_open = np.full(n, -1, dtype=np.int64)
-    pending = np.arange(n)
-    for k in range(_TYPE_MAX + 1):
-        at = ends[pending] - 9 - k
-        hit = arr[at] == 34
-        type_open[pending[hit]] = at[hit]
-        pending = pending[~hit]
-        if pending.size == 0:
-            break
-    if pending.size:
-        return False
-    prev_at = type_open - len(_TYPE_KEY) + 1 - 64
-    if not (
-        _windows_equal(arr, type_open - len(_TYPE_KEY) + 1, _TYPE_KEY)
-        and _windows_equal(arr, prev_at - len(_PREV_KEY), _PREV_KEY)
-    ):
-        return False
-    want = np.frombuffer(_ZEROS + binascii.hexlify(b"".join(leaves[: n - 1])), dtype=np.uint8)
-    got = np.lib.stride_tricks.sliding_window_view(arr, 64)[prev_at]
-    if not np.array_equal(got, want.reshape(n, 64)):
-        return False
-    digits = _digit_counts(n)
-    digits_at = prev_at - len(_PREV_KEY) - digits
-    key_at = digits_at - len(_INDEX_KEY)
-    if int((key_at - starts).min()) < len(HEAD_PREFIX):
-        return False
-    if not _windows_equal(arr, key_at, _INDEX_KEY):
-        return False
-    value = np.zeros(n, dtype=np.int64)
-    for place in range(int(digits[-1])):
-        has = digits > place
-        digit = arr[digits_at[has] + place].astype(np.int64) - 48
-        if digit.size and (int(digit.min()) < 0 or int(digit.max()) > 9):
-            return False
-        value[has] = value[has] * 10 + digit
-    return bool(np.array_equal(value, np.arange(n, dtype=np.int64)))
 
 
 def _differing_digits(a: bytes, b: bytes) -> int:

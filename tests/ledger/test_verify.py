@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sovet.errors import VerificationError
-from sovet.ledger.events import Entry, encode_entry
+from sovet.ledger.events import Entry, encode_entry, next_entry
 from sovet.ledger.heads import TreeHead, public_key_of, sign_head
 from sovet.ledger.merkle import EMPTY_ROOT, leaf_hash, root
 from sovet.ledger.verify import verify_log, verify_log_bytes
@@ -186,3 +186,20 @@ def test_entries_holding_newlines_are_refused(lines: list[bytes]) -> None:
     with pytest.raises(VerificationError) as caught:
         verify_log([*lines[:3], lines[3] + b"\n" + lines[4], *lines[5:]])
     assert caught.value.index == 3
+
+
+@pytest.mark.parametrize("n", [1, 2, 9, 10, 11, 99, 100, 101, 1001])
+def test_the_whole_log_pass_accepts_intact_logs(n: int) -> None:
+    """The fast path (not the entry-by-entry fallback) accepts logs of every index width,
+    with short and long types."""
+    from sovet.ledger.verify import _links_hold
+
+    lines, previous = [], None
+    for i in range(n):
+        kind = "a.b" if i % 3 else "council.delegation_instruction_" + "x" * 30
+        previous = next_entry(previous, "2026-11-25T23:40:00Z", kind, None, {"i": i})
+        lines.append(previous.raw)
+    leaves = [leaf_hash(line) for line in lines]
+    assert _links_hold(_file(lines), n, leaves)
+    assert not _links_hold(_file(lines[::-1]), n, leaves[::-1]) or n == 1
+    assert verify_log(lines).size == n
