@@ -26,7 +26,7 @@ def test_the_documented_checker_agrees(
     heads_of: Callable[[list[Entry], list[int]], list[TreeHead]],
 ) -> None:
     snippet = _snippet()
-    assert len(snippet.splitlines()) <= 25
+    assert len([line for line in snippet.splitlines() if line.strip()]) <= 22
     assert "sovet" not in snippet
     script = tmp_path / "check.py"
     script.write_text(snippet, encoding="utf-8")
