@@ -1,0 +1,363 @@
+"""Pages of elections: the ballot (ranked, approval or choose-one), the receipt, the
+results with the stage chart and turnout, the published ballots, the recount, and the
+convenor's forms to open and close an election."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from sovet import actions
+from sovet.actions.elections import APPROVAL_METHODS, count_ballots
+from sovet.errors import InputError, SovetError
+from sovet.federation import State
+from sovet.model import Election, ElectionPurpose, ElectionStatus
+from sovet.rules import body_rules, delegate_seats
+from sovet.web.charts import stage_bars, turnout_bar
+from sovet.web.errors import status_for
+from sovet.web.pages_common import (
+    PageContext,
+    act,
+    body_href,
+    error_message,
+    form_of,
+    redirect,
+    render,
+)
+from sovet.web.store import store_of
+
+__all__ = ["ballot_kind", "ranking_from_form", "router"]
+
+router = APIRouter(include_in_schema=False)
+SINGLE_CHOICE = frozenset({"plurality", "two-round"})
+BALLOTS_SHOWN = 300
+
+
+def ballot_kind(method: str) -> str:
+    """Which ballot a method takes: ``approval`` (tick any), ``single`` (choose one from
+    the list) or ``ranked`` (number the candidates in order of preference).
+
+    >>> ballot_kind("scottish-stv"), ballot_kind("approval"), ballot_kind("plurality")
+    ('ranked', 'approval', 'single')
+    """
+    if method in APPROVAL_METHODS:
+        return "approval"
+    if method in SINGLE_CHOICE:
+        return "single"
+    return "ranked"
+
+
+def ranking_from_form(e: Election, form: dict[str, Any]) -> list[str]:
+    """The ballot a form says: approved candidates, the one chosen, or the candidates
+    in the order of the preference numbers given (blank means no preference).
+
+    >>> from sovet.model import Candidate
+    >>> e = Election("e", "u", "u", ElectionPurpose.COMMITTEE, 1, "irv",
+    ...              (Candidate("a", "A"), Candidate("b", "B")), "", "")
+    >>> ranking_from_form(e, {"rank-a": "2", "rank-b": "1"})
+    ['b', 'a']
+    """
+    kind = ballot_kind(e.method)
+    candidates = [c.member for c in e.candidates]
+    if kind == "approval":
+        chosen = form.get("approve", [])
+        chosen = chosen if isinstance(chosen, list) else [chosen]
+        return [c for c in candidates if c in chosen]
+    if kind == "single":
+        choice = form.get("choice")
+        return [choice] if isinstance(choice, str) and choice in candidates else []
+    numbered: list[tuple[int, str]] = []
+    for c in candidates:
+        raw = form.get(f"rank-{c}", "")
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        try:
+            n = int(raw)
+        except ValueError:
+            raise InputError(f"preference for {c}: {raw!r} is not a number") from None
+        if not 1 <= n <= len(candidates):
+            raise InputError(f"preference for {c}: {n} is not between 1 and {len(candidates)}")
+        numbered.append((n, c))
+    numbers = [n for n, _ in numbered]
+    if len(set(numbers)) != len(numbers):
+        raise InputError("each preference number may be given to one candidate only")
+    return [c for _, c in sorted(numbered)]
+
+
+@router.get("/elections", response_class=HTMLResponse)
+def elections(request: Request) -> HTMLResponse:
+    ctx = PageContext(request)
+    with store_of(request).read() as s:
+        rows = [
+            (e, s.body_name(e.target), s.body_name(e.constituency))
+            for e in sorted(s.elections.values(), key=lambda e: e.opened_at, reverse=True)
+        ]
+        values = {
+            "title": ctx._("Elections"),
+            "open": [r for r in rows if r[0].status is ElectionStatus.OPEN],
+            "closed": [r for r in rows if r[0].status is not ElectionStatus.OPEN],
+        }
+        return render(request, "elections.html", values, state=s)
+
+
+def _results(s: State, e: Election, ctx: PageContext) -> dict[str, Any]:
+    names = {c.member: c.name for c in e.candidates}
+    result = e.result or {}
+    rounds = list(result.get("rounds", []) or [])  # type: ignore[call-overload]
+    quota = result.get("quota")
+    chart = None
+    if rounds:
+        chart = stage_bars(
+            rounds,
+            names,
+            label=ctx._("Votes of each candidate at each stage of the count"),
+            stage_word=ctx._("stage"),
+            quota=str(quota) if quota is not None else None,
+            quota_word=ctx._("quota"),
+        )
+    table = [
+        (
+            c.member,
+            c.name,
+            [dict(r.get("tallies", {})).get(c.member) for r in rounds],
+            c.member in e.elected,
+        )
+        for c in e.candidates
+    ]
+    scores = dict(result.get("scores", {}) or {})  # type: ignore[call-overload]
+    return {
+        "stage_chart": chart,
+        "rounds": rounds,
+        "stage_table": table,
+        "quota": quota,
+        "scores": [(names.get(k, k), v) for k, v in scores.items()],
+        "elected_names": [names.get(m, m) for m in e.elected],
+        "reserve_names": [names.get(m, m) for m in e.reserve],
+        "ties": result.get("ties", []),
+    }
+
+
+def election_view(
+    request: Request,
+    election_id: str,
+    *,
+    error: SovetError | None = None,
+    receipt: str | None = None,
+) -> HTMLResponse:
+    ctx = PageContext(request)
+    found = request.query_params.get("receipt", "").strip().lower() or None
+    with store_of(request).read() as s:
+        e: Election = s.get("elections", election_id)
+        names = {c.member: c.name for c in e.candidates}
+        voted = len(e.voters)
+        can_vote = (
+            e.status is ElectionStatus.OPEN
+            and ctx.actor is not None
+            and ctx.actor in s.voters_of(e.constituency)
+            and ctx.actor not in e.voters
+        )
+        constituency = e.constituency
+        convenes = ctx.actor is not None and ctx.actor in (
+            s.units[constituency].convenors
+            if constituency in s.units
+            else s.councils[constituency].convenors
+        )
+        share = ctx.lang.percent(voted, e.electorate)
+        values: dict[str, Any] = {
+            "title": ctx._("Election: %(body)s", body=s.body_name(e.target)),
+            "e": e,
+            "target": s.body_name(e.target),
+            "target_href": body_href(s, e.target),
+            "constituency": s.body_name(e.constituency),
+            "constituency_href": body_href(s, e.constituency),
+            "kind": ballot_kind(e.method),
+            "candidates": [
+                (c, s.factions[c.faction].name if c.faction in s.factions else ctx._("non-party"))
+                for c in e.candidates
+            ],
+            "positions": list(range(1, len(e.candidates) + 1)),
+            "can_vote": can_vote,
+            "has_voted": ctx.actor in e.voters,
+            "is_voter": ctx.actor is not None and ctx.actor in s.voters_of(e.constituency),
+            "convenes": convenes,
+            "turnout": turnout_bar(
+                voted,
+                e.electorate,
+                label=ctx._("Turnout"),
+                shown=ctx._(
+                    "%(voted)s of %(electorate)s voted (%(share)s)",
+                    voted=ctx.lang.number(voted),
+                    electorate=ctx.lang.number(e.electorate),
+                    share=share,
+                ),
+                fmt=ctx.lang.number,
+            ),
+            "voted": voted,
+            "share": share,
+            "receipt": receipt,
+            "found_receipt": found,
+            "live": e.status is ElectionStatus.OPEN,
+        }
+        if e.status is ElectionStatus.COUNTED:
+            values.update(_results(s, e, ctx))
+            published = [(list(k), r) for k, r in e.ballots_published]
+            match = [b for b in published if found and b[1] == found]
+            values["ballots"] = published[:BALLOTS_SHOWN]
+            values["ballots_total"] = len(published)
+            values["match"] = [[names.get(c, c) for c in k] for k, _ in match]
+            values["match_found"] = bool(match)
+            values["names"] = names
+        status = 200
+        if error is not None:
+            values["error"], values["error_detail"] = error_message(ctx.lang, error)
+            status = status_for(error)
+        return render(request, "election.html", values, status=status, state=s)
+
+
+@router.get("/elections/{election_id}", response_class=HTMLResponse)
+def election(request: Request, election_id: str) -> HTMLResponse:
+    return election_view(request, election_id)
+
+
+@router.post("/elections/{election_id}/ballot")
+async def cast(request: Request, election_id: str) -> Response:
+    """Cast the secret ballot; the page shows the receipt to find it among the published
+    ballots once the election is counted."""
+    try:
+        form = await form_of(request)
+
+        def work() -> str:
+            with store_of(request).read() as s:
+                e = s.get("elections", election_id)
+            ranking = ranking_from_form(e, form)
+            if not ranking:
+                raise InputError("the ballot is empty: choose at least one candidate")
+            return act(request, actions.cast_ballot, election=election_id, ranking=ranking)
+
+        receipt = await run_in_threadpool(work)
+    except SovetError as exc:
+        return await run_in_threadpool(election_view, request, election_id, error=exc)
+    return await run_in_threadpool(election_view, request, election_id, receipt=receipt)
+
+
+@router.post("/elections/{election_id}/close")
+async def close(request: Request, election_id: str) -> Response:
+    """A convenor closes the vote: it is counted and the ballots are published."""
+    try:
+        await form_of(request)
+        await run_in_threadpool(act, request, actions.close_election, election=election_id)
+    except SovetError as exc:
+        return await run_in_threadpool(election_view, request, election_id, error=exc)
+    return redirect(f"/elections/{election_id}")
+
+
+@router.get("/elections/{election_id}/recount", response_class=HTMLResponse)
+def recount(request: Request, election_id: str) -> HTMLResponse:
+    """Count the published ballots again, by the method and the lot's seed in the log."""
+    ctx = PageContext(request)
+    with store_of(request).read() as s:
+        e: Election = s.get("elections", election_id)
+        if e.status is not ElectionStatus.COUNTED:
+            from sovet.errors import NotOpen
+
+            raise NotOpen(f"election {election_id} is not counted yet; its ballots are sealed")
+        names = {c.member: c.name for c in e.candidates}
+        result = count_ballots(e, [k for k, _ in e.ballots_published], e.seed or 0)
+        json = result.to_json()
+        rounds = list(json.get("rounds", []) or [])  # type: ignore[call-overload]
+        values = {
+            "title": ctx._("Recount"),
+            "e": e,
+            "target": s.body_name(e.target),
+            "elected": [names.get(m, m) for m in result.elected_names],
+            "recorded": [names.get(m, m) for m in e.elected],
+            "matches": list(result.elected_names) == list(e.elected),
+            "ballots": len(e.ballots_published),
+            "stage_chart": stage_bars(
+                rounds,
+                names,
+                label=ctx._("Votes of each candidate at each stage of the count"),
+                stage_word=ctx._("stage"),
+                quota=None if json.get("quota") is None else str(json.get("quota")),
+                quota_word=ctx._("quota"),
+            )
+            if rounds
+            else None,
+        }
+        return render(request, "recount.html", values, state=s)
+
+
+def new_election_view(
+    request: Request, body: str, *, error: SovetError | None = None
+) -> HTMLResponse:
+    ctx = PageContext(request)
+    with store_of(request).read() as s:
+        name = s.body_name(body)
+        targets: list[tuple[str, str, int]] = []
+        if body in s.units:
+            targets.append(
+                (
+                    "committee",
+                    ctx._("Committee of %(body)s", body=name),
+                    body_rules(s, body).committee_seats,
+                )
+            )
+        for council in s.councils_of(body):
+            targets.append(
+                (
+                    council,
+                    ctx._("Delegation to %(body)s", body=s.body_name(council)),
+                    delegate_seats(s, council, body),
+                )
+            )
+        voters = sorted(s.voters_of(body), key=lambda m: s.members[m].name)
+        values: dict[str, Any] = {
+            "title": ctx._("Open an election"),
+            "body": body,
+            "name": name,
+            "targets": targets,
+            "voters": [(m, s.members[m].name) for m in voters],
+        }
+        status = 200
+        if error is not None:
+            values["error"], values["error_detail"] = error_message(ctx.lang, error)
+            status = status_for(error)
+        return render(request, "election_new.html", values, status=status, state=s)
+
+
+@router.get("/bodies/{body}/elections/new", response_class=HTMLResponse)
+def new_election(request: Request, body: str) -> HTMLResponse:
+    return new_election_view(request, body)
+
+
+@router.post("/bodies/{body}/elections/new")
+async def open_election(request: Request, body: str) -> Response:
+    """A convenor of the body opens an election of its committee or its delegation."""
+    try:
+        form = await form_of(request)
+        target = str(form.get("target", ""))
+        candidates = form.get("candidates", [])
+        candidates = candidates if isinstance(candidates, list) else [candidates]
+        purpose = ElectionPurpose.COMMITTEE if target == "committee" else ElectionPurpose.DELEGATION
+        seats: int | None = None
+        if purpose is ElectionPurpose.COMMITTEE and str(form.get("seats", "")).strip():
+            try:
+                seats = int(str(form["seats"]))
+            except ValueError:
+                raise InputError("seats: give a whole number") from None
+        e = await run_in_threadpool(
+            act,
+            request,
+            actions.open_election,
+            constituency=body,
+            target=body if purpose is ElectionPurpose.COMMITTEE else target,
+            purpose=purpose,
+            candidates=[c for c in candidates if c],
+            seats=seats,
+        )
+    except SovetError as exc:
+        return await run_in_threadpool(new_election_view, request, body, error=exc)
+    return redirect(f"/elections/{e.id}")
