@@ -1,0 +1,161 @@
+"""API: the federation, its units, councils, members, factions and mandates."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from sovet import actions
+from sovet.errors import Forbidden
+from sovet.web import views
+from sovet.web.auth import require_actor
+from sovet.web.schemas import (
+    CouncilDetail,
+    CouncilOut,
+    FactionChoice,
+    FactionOut,
+    FederationOut,
+    HeadOut,
+    JoinIn,
+    MandateOut,
+    MemberOut,
+    Ok,
+    UnitDetail,
+    UnitOut,
+)
+from sovet.web.store import store_of
+
+__all__ = ["router"]
+
+router = APIRouter()
+Actor = Annotated[str, Depends(require_actor)]
+
+
+@router.get("/federation", response_model=FederationOut, tags=["federation"])
+def federation(request: Request) -> dict[str, Any]:
+    """The federation at a glance, with the signed head of its log."""
+    store = store_of(request)
+    head = store.db.latest_head()
+    with store.read() as s:
+        return views.federation_out(s, head)
+
+
+@router.get("/federation/head", response_model=HeadOut | None, tags=["ledger"])
+def federation_head(request: Request) -> dict[str, Any] | None:
+    """The latest signed tree head (same as /ledger/head)."""
+    store = store_of(request)
+    head = store.db.latest_head()
+    with store.read() as s:
+        return views.head_out(head, s.public_key)
+
+
+@router.get("/units", response_model=list[UnitOut], tags=["federation"])
+def units(request: Request) -> list[dict[str, Any]]:
+    with store_of(request).read() as s:
+        return [views.unit_out(s, u) for u in sorted(s.units.values(), key=lambda u: u.id)]
+
+
+@router.get("/units/{unit_id}", response_model=UnitDetail, tags=["federation"])
+def unit(request: Request, unit_id: str) -> dict[str, Any]:
+    with store_of(request).read() as s:
+        return views.unit_detail(s, s.get("units", unit_id))
+
+
+@router.post("/units/{unit_id}/members", response_model=Ok, tags=["federation"])
+def admit(request: Request, unit_id: str, body: JoinIn, actor: Actor) -> Ok:
+    """A convenor of the unit admits an existing member (newcomers come by invitation)."""
+    if actor == body.member:
+        raise Forbidden("a member joins a unit by its invitation link or by its convenors")
+    store_of(request).act(actions.join_unit, actor=actor, unit=unit_id, member=body.member)
+    return Ok()
+
+
+@router.post("/units/{unit_id}/leave", response_model=Ok, tags=["federation"])
+def leave(request: Request, unit_id: str, actor: Actor) -> Ok:
+    """The signed-in member leaves the unit (nobody else can make them)."""
+    store_of(request).act(actions.leave_unit, actor=actor, unit=unit_id, member=actor)
+    return Ok()
+
+
+@router.get("/councils", response_model=list[CouncilOut], tags=["federation"])
+def councils(request: Request) -> list[dict[str, Any]]:
+    with store_of(request).read() as s:
+        return [views.council_out(s, c) for c in sorted(s.councils.values(), key=lambda c: c.id)]
+
+
+@router.get("/councils/{council_id}", response_model=CouncilDetail, tags=["federation"])
+def council(request: Request, council_id: str) -> dict[str, Any]:
+    """A council with its composition by faction and its seated delegates."""
+    with store_of(request).read() as s:
+        return views.council_detail(s, s.get("councils", council_id))
+
+
+@router.post("/councils/{council_id}/apportion", response_model=dict[str, int], tags=["federation"])
+def apportion(request: Request, council_id: str, actor: Actor) -> dict[str, int]:
+    """Apportion the council's seats among its constituents by membership."""
+    return store_of(request).act(actions.apportion_council, actor=actor, council=council_id)
+
+
+@router.get("/members", response_model=list[MemberOut], tags=["federation"])
+def members(
+    request: Request,
+    unit: Annotated[str | None, Query(max_length=200)] = None,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+) -> list[dict[str, Any]]:
+    """Members (public: name, units, faction), optionally of one unit, by id."""
+    with store_of(request).read() as s:
+        ids = sorted(s.get("units", unit).members) if unit is not None else sorted(s.members)
+        return [views.member_out(s.members[i]) for i in ids[offset : offset + limit]]
+
+
+@router.get("/members/{member_id}", response_model=MemberOut, tags=["federation"])
+def member(request: Request, member_id: str) -> dict[str, Any]:
+    with store_of(request).read() as s:
+        return views.member_out(s.member(member_id))
+
+
+@router.post("/me/faction", response_model=Ok, tags=["federation"])
+def set_faction(request: Request, body: FactionChoice, actor: Actor) -> Ok:
+    """The signed-in member declares (or, with null, leaves) their faction."""
+    store_of(request).act(actions.set_faction, actor=actor, faction=body.faction)
+    return Ok()
+
+
+@router.get("/factions", response_model=list[FactionOut], tags=["federation"])
+def factions(request: Request) -> list[dict[str, Any]]:
+    with store_of(request).read() as s:
+        counts: dict[str, int] = {}
+        for m in s.members.values():
+            if m.faction is not None:
+                counts[m.faction] = counts.get(m.faction, 0) + 1
+        return [
+            {
+                "id": f.id,
+                "name": f.name,
+                "short": f.short,
+                "colour": f.colour,
+                "members": counts.get(f.id, 0),
+            }
+            for f in sorted(s.factions.values(), key=lambda f: f.id)
+        ]
+
+
+@router.get("/mandates", response_model=list[MandateOut], tags=["federation"])
+def mandates(
+    request: Request,
+    body: Annotated[str | None, Query(max_length=200)] = None,
+    member: Annotated[str | None, Query(max_length=200)] = None,
+    active: bool | None = None,
+) -> list[dict[str, Any]]:
+    """Mandates (delegates' seats), by body, member, or whether still active."""
+    with store_of(request).read() as s:
+        found = [
+            m
+            for m in s.mandates.values()
+            if (body is None or m.body == body)
+            and (member is None or m.member == member)
+            and (active is None or (m.status.value == "active") == active)
+        ]
+        return [views.mandate_out(s, m) for m in sorted(found, key=lambda m: m.id)]

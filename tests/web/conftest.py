@@ -1,0 +1,216 @@
+"""Shared fixtures for the web tests: an app on a small federation, and clients per role.
+
+The federation (built once per test session, copied for each test):
+
+* units ``u1`` (a1..a5, convenor a1), ``u2`` (b1..b4, convenor b1), ``v`` (c1..c3,
+  convenor c1); the council ``soviet`` (convenor a1) with delegates a1, a2 (u1),
+  b1, b2 (u2), c1 (v), elected by STV from secret ballots.
+
+Accounts (password ``pw-<login>``), one per role of the authorization matrix:
+
+* ``operator`` — the instance operator;
+* ``a1`` — convenor of u1 and of the soviet (and a delegate);
+* ``a2`` — delegate of u1 in the soviet (no convenor);
+* ``a3`` — a plain member of u1;
+* ``b3`` — a plain member of u2 (another unit);
+* every other member has an account named by their id too.
+
+``client_for(login)`` gives a TestClient signed in by the login endpoint (session
+cookie, with the session's CSRF token preset as ``X-CSRF-Token``);
+``client_for(None)`` is anonymous; ``token_for(login)`` gives an API token.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from itertools import count
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from sovet import actions
+from sovet.constitution import DEFAULT_CONSTITUTION
+from sovet.model import ElectionPurpose
+from sovet.settings import Settings
+from sovet.storage import Database, open_database
+from sovet.storage import accounts as store_accounts
+from sovet.web import create_app
+from sovet.web.auth import make_hasher
+
+OP = "operator"
+# one delegate per two members; ordinary council motions by open roll call
+TEST_CONSTITUTION = DEFAULT_CONSTITUTION.replace(
+    "[kinds.council]\nmembers_per_delegate = 1000", "[kinds.council]\nmembers_per_delegate = 2"
+)
+MEMBERS = [f"a{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 5)] + ["c1", "c2", "c3"]
+ROLES = {
+    "anonymous": None,
+    "member": "a3",
+    "other-unit": "b3",
+    "delegate": "a2",
+    "convenor": "a1",
+    "operator": "operator",
+}
+
+
+def password_of(login: str) -> str:
+    return f"pw-{login}"
+
+
+def _clock() -> Callable[[], str]:
+    ticks = count()
+
+    def now() -> str:
+        i = next(ticks)
+        return f"2026-01-{1 + i // 1440:02d}T{i // 60 % 24:02d}:{i % 60:02d}:00Z"
+
+    return now
+
+
+def _elect(
+    db: Database, unit: str, candidates: list[str], ballots: dict[str, list[str]], convenor: str
+) -> None:
+    e = actions.open_election(
+        db,
+        actor=convenor,
+        constituency=unit,
+        target="soviet",
+        purpose=ElectionPurpose.DELEGATION,
+        candidates=candidates,
+    )
+    for voter, ranking in ballots.items():
+        actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
+    actions.close_election(db, actor=convenor, election=e.id, seed=1)
+
+
+def build_federation(db: Database) -> None:
+    """The small federation of this module's docstring, with its accounts."""
+    actions.found_federation(db, name="Test federation", constitution=TEST_CONSTITUTION)
+    actions.register_faction(db, actor=OP, faction_id="bol", name="Bolsheviks", short="B")
+    actions.register_faction(db, actor=OP, faction_id="men", name="Mensheviks", short="M")
+    for uid, name, kind, convenor in (
+        ("u1", "Putilov Works", "workplace", "a1"),
+        ("u2", "Obukhov Works", "workplace", "b1"),
+        ("v", "Village", "village", "c1"),
+    ):
+        actions.found_unit(db, actor=OP, unit_id=uid, name=name, kind=kind, convenors=[convenor])
+    rows = [(m, f"Member {m.upper()}", [{"a": "u1", "b": "u2", "c": "v"}[m[0]]]) for m in MEMBERS]
+    actions.register_members(db, actor=OP, rows=rows)
+    for member, faction in (("a1", "bol"), ("a2", "bol"), ("b1", "men"), ("b2", "bol")):
+        actions.set_faction(db, actor=member, faction=faction)
+    actions.found_council(
+        db,
+        actor=OP,
+        council_id="soviet",
+        name="District Soviet",
+        level="territorial",
+        constituents=["u1", "u2", "v"],
+        convenors=["a1"],
+    )
+    _elect(
+        db,
+        "u1",
+        ["a1", "a2", "a3"],
+        {"a1": ["a1", "a2"], "a2": ["a2", "a1"], "a3": ["a1", "a3"], "a4": ["a2"], "a5": ["a1"]},
+        "a1",
+    )
+    _elect(
+        db,
+        "u2",
+        ["b1", "b2", "b3"],
+        {"b1": ["b1"], "b2": ["b2"], "b3": ["b1", "b3"], "b4": ["b2", "b3"]},
+        "b1",
+    )
+    _elect(db, "v", ["c1", "c2"], {"c1": ["c1"], "c2": ["c1"], "c3": ["c2"]}, "c1")
+    hasher = make_hasher(fast=True)
+    at = "2026-01-01T00:00:00Z"
+    store_accounts.create_account(
+        db,
+        login="operator",
+        password_hash=hasher.hash(password_of("operator")),
+        member=None,
+        operator=True,
+        at=at,
+    )
+    for member in MEMBERS:
+        store_accounts.create_account(
+            db, login=member, password_hash=hasher.hash(password_of(member)), member=member, at=at
+        )
+
+
+@pytest.fixture(scope="session")
+def web_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small federation, built once; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("web") / "template.db"
+    db = open_database(f"sqlite:///{path}")
+    db.clock = _clock()
+    build_federation(db)
+    db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def web_db(web_template: Path, tmp_path: Path) -> Iterator[Database]:
+    """A fresh copy of the small federation for one test."""
+    target = tmp_path / "sovet.db"
+    with sqlite3.connect(web_template) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    db = open_database(f"sqlite:///{target}", migrate=False)
+    yield db
+    db.engine.dispose()
+
+
+@pytest.fixture
+def app(web_db: Database) -> FastAPI:
+    settings = Settings(database_url=web_db.url, secret_key="test-secret-key")
+    application = create_app(settings, database=web_db, fast_hashing=True)
+    application.state.poll_seconds = 0.02
+    return application
+
+
+@pytest.fixture
+def client(app: FastAPI) -> TestClient:
+    """An anonymous client (no session yet)."""
+    return TestClient(app)
+
+
+def sign_in(app: FastAPI, login: str) -> TestClient:
+    c = TestClient(app)
+    r = c.post("/api/v1/auth/login", json={"login": login, "password": password_of(login)})
+    assert r.status_code == 200, r.text
+    c.headers["X-CSRF-Token"] = r.json()["csrf_token"]
+    return c
+
+
+@pytest.fixture
+def client_for(app: FastAPI) -> Callable[[str | None], TestClient]:
+    """A client signed in as ``login`` by session cookie (None: anonymous)."""
+    made: dict[str | None, TestClient] = {}
+
+    def make(login: str | None) -> TestClient:
+        if login not in made:
+            made[login] = TestClient(app) if login is None else sign_in(app, login)
+        return made[login]
+
+    return make
+
+
+@pytest.fixture
+def token_for(app: FastAPI) -> Callable[[str], str]:
+    """An API token for ``login``, got by name and password as a script would."""
+
+    def make(login: str) -> str:
+        r = TestClient(app).post(
+            "/api/v1/auth/tokens",
+            json={"login": login, "password": password_of(login), "name": "test"},
+        )
+        assert r.status_code == 201, r.text
+        token: str = r.json()["token"]
+        return token
+
+    return make

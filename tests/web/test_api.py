@@ -1,0 +1,479 @@
+"""The JSON API, endpoint by endpoint, on the small federation of conftest.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from sovet.counting import count
+from sovet.counting.formats import read_blt
+from sovet.ledger import verify_consistency, verify_head, verify_inclusion
+from sovet.ledger.heads import TreeHead
+from sovet.storage import Database
+
+Clients = Callable[[str | None], TestClient]
+API = "/api/v1"
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    """The JSON body of a response that has ``status``."""
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+OPERATIONS = [
+    "GET /federation",
+    "GET /federation/head",
+    "GET /units",
+    "GET /units/{unit_id}",
+    "POST /units/{unit_id}/members",
+    "POST /units/{unit_id}/leave",
+    "GET /councils",
+    "GET /councils/{council_id}",
+    "POST /councils/{council_id}/apportion",
+    "GET /members",
+    "GET /members/{member_id}",
+    "POST /me/faction",
+    "GET /factions",
+    "GET /mandates",
+    "GET /elections",
+    "POST /elections",
+    "GET /elections/{election_id}",
+    "POST /elections/{election_id}/ballots",
+    "GET /elections/{election_id}/ballots",
+    "POST /elections/{election_id}/close",
+    "GET /elections/{election_id}/ballots.blt",
+    "GET /elections/{election_id}/recount",
+    "GET /motions",
+    "POST /motions",
+    "GET /motions/{motion_id}",
+    "GET /motions/{motion_id}/roll-call",
+    "POST /motions/{motion_id}/amendments",
+    "POST /motions/{motion_id}/amendments/{amendment_id}/decision",
+    "POST /motions/{motion_id}/voting",
+    "POST /motions/{motion_id}/votes",
+    "POST /motions/{motion_id}/close",
+    "POST /motions/{motion_id}/forward",
+    "GET /petitions",
+    "POST /petitions",
+    "GET /petitions/{petition_id}",
+    "POST /petitions/{petition_id}/signatures",
+    "GET /ratifications",
+    "GET /ratifications/{motion_id}",
+    "POST /ratifications/{motion_id}/expire",
+    "GET /sessions",
+    "POST /sessions",
+    "GET /sessions/{session_id}",
+    "POST /sessions/{session_id}/attendance",
+    "POST /sessions/{session_id}/speakers",
+    "POST /sessions/{session_id}/floor",
+    "POST /sessions/{session_id}/minutes",
+    "POST /sessions/{session_id}/close",
+    "GET /ledger/head",
+    "GET /ledger/heads",
+    "GET /ledger/entries",
+    "GET /ledger/entries/{index}",
+    "GET /ledger/proof/inclusion",
+    "GET /ledger/proof/consistency",
+    "GET /events/stream",
+    "POST /auth/login",
+    "POST /auth/logout",
+    "GET /auth/me",
+    "GET /auth/tokens",
+    "POST /auth/tokens",
+    "DELETE /auth/tokens/{token_id}",
+    "POST /auth/password",
+    "POST /units/{unit_id}/invitations",
+    "GET /invitations/{token}",
+    "POST /invitations/{token}/accept",
+    "GET /accounts",
+    "POST /accounts",
+    "POST /accounts/{login}/password",
+]
+"""Every operation of the API, as the issue lists them (method and path under /api/v1)."""
+
+
+def test_openapi_describes_every_operation(client: TestClient) -> None:
+    spec = ok(client.get(f"{API}/openapi.json"))
+    described = [f"{m.upper()} {p.removeprefix(API)}" for p, o in spec["paths"].items() for m in o]
+    assert sorted(described) == sorted(OPERATIONS)
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            if method != "get" or "{" not in path:
+                continue
+            assert "404" in op["responses"], (method, path)  # errors are described too
+
+
+def test_federation_summary_and_signed_head(client: TestClient, web_db: Database) -> None:
+    body = ok(client.get(f"{API}/federation"))
+    assert (body["members"], body["units"], body["councils"]) == (12, 3, 1)
+    head = body["head"]
+    assert isinstance(head, dict) and head["size"] == web_db.size()
+    verify_head(
+        bytes.fromhex(head["public_key"]),
+        TreeHead(
+            size=head["size"],
+            root=bytes.fromhex(head["root"]),
+            timestamp=head["timestamp"],
+            signature=bytes.fromhex(head["signature"]),
+            key_id=head["key_id"],
+        ),
+    )
+    assert ok(client.get(f"{API}/ledger/head")) == head == ok(client.get(f"{API}/federation/head"))
+
+
+def test_units_and_unit_detail(client: TestClient) -> None:
+    units = ok(client.get(f"{API}/units"))
+    assert [u["id"] for u in units] == ["u1", "u2", "v"]
+    u1 = ok(client.get(f"{API}/units/u1"))
+    assert u1["members"] == 5 and u1["convenors"] == ["a1"] and u1["councils"] == ["soviet"]
+    assert [m["id"] for m in u1["member_list"]] == ["a1", "a2", "a3", "a4", "a5"]
+    assert sorted(d["member"] for d in u1["delegates"]) == ["a1", "a2"]
+    missing = client.get(f"{API}/units/nope")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_council_composition_by_faction_and_delegates(client: TestClient) -> None:
+    soviet = ok(client.get(f"{API}/councils/soviet"))
+    assert [(r["faction"], r["seats"]) for r in soviet["composition"]] == [
+        ("bol", 3),
+        ("men", 1),
+        (None, 1),
+    ]
+    assert sorted(d["member"] for d in soviet["delegates"]) == ["a1", "a2", "b1", "b2", "c1"]
+    assert ok(client.get(f"{API}/councils"))[0]["seated"] == 5
+
+
+def test_members_are_public_name_units_faction_only(client: TestClient) -> None:
+    members = ok(client.get(f"{API}/members"))
+    assert len(members) == 12
+    assert set(members[0]) == {"id", "name", "units", "faction"}
+    of_v = ok(client.get(f"{API}/members", params={"unit": "v"}))
+    assert [m["id"] for m in of_v] == ["c1", "c2", "c3"]
+    assert ok(client.get(f"{API}/members/b1")) == {
+        "id": "b1",
+        "name": "Member B1",
+        "units": ["u2"],
+        "faction": "men",
+    }
+    assert client.get(f"{API}/members/zz").status_code == 404
+
+
+def test_factions_and_mandates(client: TestClient) -> None:
+    factions = {f["id"]: f["members"] for f in ok(client.get(f"{API}/factions"))}
+    assert factions == {"bol": 3, "men": 1}
+    mandates = ok(client.get(f"{API}/mandates", params={"body": "soviet", "active": True}))
+    assert len(mandates) == 5
+    by_member = ok(client.get(f"{API}/mandates", params={"member": "c1"}))
+    assert [m["constituency"] for m in by_member] == ["v"]
+
+
+def test_member_sets_own_faction(client_for: Clients) -> None:
+    a3 = client_for("a3")
+    ok(a3.post(f"{API}/me/faction", json={"faction": "men"}))
+    assert ok(a3.get(f"{API}/members/a3"))["faction"] == "men"
+    r = a3.post(f"{API}/me/faction", json={"faction": "nobody"})
+    assert r.status_code == 404
+
+
+def test_convenor_admits_a_member_and_a_member_leaves(client_for: Clients) -> None:
+    a1 = client_for("a1")
+    ok(a1.post(f"{API}/units/u1/members", json={"member": "b3"}))
+    assert ok(a1.get(f"{API}/members/b3"))["units"] == ["u1", "u2"]
+    selfjoin = client_for("c2").post(f"{API}/units/u1/members", json={"member": "c2"})
+    assert selfjoin.status_code == 403
+    ok(client_for("a4").post(f"{API}/units/u1/leave"))
+    assert "a4" not in [m["id"] for m in ok(a1.get(f"{API}/units/u1"))["member_list"]]
+
+
+def test_apportion_council(client_for: Clients) -> None:
+    seats = ok(client_for("operator").post(f"{API}/councils/soviet/apportion"))
+    assert seats == {"u1": 2, "u2": 2, "v": 1}  # one per two members, at least one
+    assert ok(client_for(None).get(f"{API}/councils/soviet"))["seats"] == 5
+
+
+def test_election_open_vote_close_publish_blt_recount(client_for: Clients) -> None:
+    a1 = client_for("a1")
+    e = ok(
+        a1.post(
+            f"{API}/elections",
+            json={
+                "constituency": "u1",
+                "target": "u1",
+                "purpose": "committee",
+                "candidates": ["a1", "a2", "a3", "a4"],
+                "seats": 2,
+            },
+        ),
+        201,
+    )
+    eid = e["id"]
+    assert e["status"] == "open" and e["electorate"] == 5 and e["method"] == "scottish-stv"
+    sealed = client_for(None).get(f"{API}/elections/{eid}/ballots")
+    assert sealed.status_code == 409 and sealed.json()["error"]["code"] == "not_open"
+    ballots = {
+        "a1": ["a1", "a2"],
+        "a2": ["a2", "a1"],
+        "a3": ["a3", "a4"],
+        "a4": ["a3", "a1"],
+        "a5": ["a1", "a3"],
+    }
+    receipts = {}
+    for voter, ranking in ballots.items():
+        receipts[voter] = ok(
+            client_for(voter).post(f"{API}/elections/{eid}/ballots", json={"ranking": ranking}), 201
+        )["receipt"]
+    again = client_for("a5").post(f"{API}/elections/{eid}/ballots", json={"ranking": ["a2"]})
+    assert again.status_code == 409
+    assert again.json() == {
+        "ok": False,
+        "error": {"code": "already_voted", "message": f"a5 has already voted in election {eid}"},
+    }
+    listed = ok(client_for(None).get(f"{API}/elections", params={"status": "open"}))
+    assert [x["voted"] for x in listed if x["id"] == eid] == [5]
+    closed = ok(a1.post(f"{API}/elections/{eid}/close"))
+    assert closed["status"] == "counted" and len(closed["elected"]) == 2
+    published = ok(client_for(None).get(f"{API}/elections/{eid}/ballots"))
+    mine = {b["receipt"]: b["ranking"] for b in published["ballots"]}
+    assert all(mine[receipts[v]] == ballots[v] for v in ballots)  # each finds their ballot
+    blt = client_for(None).get(f"{API}/elections/{eid}/ballots.blt")
+    assert blt.status_code == 200 and blt.headers["content-type"].startswith("text/plain")
+    parsed = read_blt(blt.text)
+    assert parsed.seats == 2 and parsed.profile.candidates == ("a1", "a2", "a3", "a4")
+    again_count = count("scottish-stv", parsed.profile, 2, seed=closed["seed"])
+    assert list(again_count.elected_names) == closed["elected"]
+    recount = ok(client_for(None).get(f"{API}/elections/{eid}/recount"))
+    assert recount["matches"] is True and recount["elected"] == closed["elected"]
+    assert recount["ballots"] == 5
+
+
+def open_sitting(client_for: Clients, present: list[str]) -> str:
+    session = ok(
+        client_for("a1").post(f"{API}/sessions", json={"council": "soviet", "agenda": ["Bread"]}),
+        201,
+    )
+    for member in present:
+        ok(client_for(member).post(f"{API}/sessions/{session['id']}/attendance"))
+    return str(session["id"])
+
+
+def test_motion_in_council_amend_roll_call_close_forward(client_for: Clients) -> None:
+    open_sitting(client_for, ["a1", "a2", "b1", "b2", "c1"])
+    motion = ok(
+        client_for("b1").post(
+            f"{API}/motions", json={"body": "soviet", "title": "Eight-hour day", "text": "8h"}
+        ),
+        201,
+    )
+    mid = motion["id"]
+    assert motion["secret"] is False and motion["session"] is not None
+    amended = ok(client_for("b2").post(f"{API}/motions/{mid}/amendments", json={"text": "7h"}))
+    aid = amended["amendments"][0]["id"]
+    decided = ok(
+        client_for("a1").post(
+            f"{API}/motions/{mid}/amendments/{aid}/decision",
+            json={"accepted": True, "new_text": "Seven hours"},
+        )
+    )
+    assert decided["text"] == "Seven hours"
+    assert decided["amendments"][0]["status"] == "accepted"
+    ok(client_for("a1").post(f"{API}/motions/{mid}/voting"))
+    for member, choice in (("a1", "yes"), ("a2", "yes"), ("b1", "no"), ("c1", "abstain")):
+        vote = ok(
+            client_for(member).post(f"{API}/motions/{mid}/votes", json={"choice": choice}), 201
+        )
+        assert vote["receipt"] is None  # a roll call is open
+    roll = ok(client_for(None).get(f"{API}/motions/{mid}/roll-call"))
+    assert [(r["member"], r["choice"]) for r in roll] == [
+        ("a1", "yes"),
+        ("a2", "yes"),
+        ("b1", "no"),
+        ("c1", "abstain"),
+    ]
+    assert roll[0]["name"] == "Member A1" and roll[0]["faction"] == "bol"
+    closed = ok(client_for("a1").post(f"{API}/motions/{mid}/close"))
+    assert (closed["status"], closed["yes"], closed["no"], closed["abstain"]) == ("passed", 2, 1, 1)
+    forwarded = ok(client_for("a1").post(f"{API}/motions/{mid}/forward", json={"to": "u1"}))
+    assert forwarded["body"] == "u1" and forwarded["forwarded_from"] == mid
+    assert ok(client_for(None).get(f"{API}/motions/{mid}"))["status"] == "forwarded"
+    listed = ok(client_for(None).get(f"{API}/motions", params={"body": "u1"}))
+    assert [m["id"] for m in listed] == [forwarded["id"]]
+
+
+def test_assembly_vote_is_secret_with_a_receipt(client_for: Clients) -> None:
+    motion = ok(
+        client_for("a2").post(f"{API}/motions", json={"body": "u1", "title": "Strike"}), 201
+    )
+    mid = motion["id"]
+    assert motion["secret"] is True
+    ok(client_for("a1").post(f"{API}/motions/{mid}/voting"))
+    for member, choice in (("a1", "yes"), ("a2", "yes"), ("a3", "no")):
+        receipt = ok(
+            client_for(member).post(f"{API}/motions/{mid}/votes", json={"choice": choice}), 201
+        )
+        assert isinstance(receipt["receipt"], str) and len(receipt["receipt"]) == 32
+    during = ok(client_for(None).get(f"{API}/motions/{mid}"))
+    assert (during["yes"], during["no"], during["voted"], during["roll_call"]) == (0, 0, 3, [])
+    closed = ok(client_for("a1").post(f"{API}/motions/{mid}/close"))
+    assert (closed["yes"], closed["no"], closed["status"]) == (2, 1, "passed")
+
+
+def test_recall_petition_signatures_and_vote(client_for: Clients) -> None:
+    a1 = client_for("a1")
+    for member in ("b3", "b4", "c2", "c3", "b2"):  # u1 grows to ten: threshold two signatures
+        ok(a1.post(f"{API}/units/u1/members", json={"member": member}))
+    mandate = next(
+        m["id"] for m in ok(client_for(None).get(f"{API}/mandates", params={"member": "a2"}))
+    )
+    petition = ok(
+        client_for("a4").post(f"{API}/petitions", json={"mandate": mandate, "reason": "Absent"}),
+        201,
+    )
+    assert (petition["status"], petition["signatures"], petition["threshold"]) == ("open", 1, "1/5")
+    signed = ok(client_for("a5").post(f"{API}/petitions/{petition['id']}/signatures"))
+    assert signed["status"] == "voting" and signed["signers"] == ["a4", "a5"]
+    assert signed["vote_motion"] is not None
+    twice = client_for("a5").post(f"{API}/petitions/{petition['id']}/signatures")
+    assert twice.status_code == 409
+    assert [p["id"] for p in ok(client_for(None).get(f"{API}/petitions"))] == [petition["id"]]
+
+
+def test_reserved_motion_waits_for_ratification(client_for: Clients) -> None:
+    open_sitting(client_for, ["a1", "a2", "b1", "b2", "c1"])
+    motion = ok(
+        client_for("a2").post(
+            f"{API}/motions",
+            json={
+                "body": "soviet",
+                "title": "Peace",
+                "kind": "reserved",
+                "matter": "war-and-peace",
+            },
+        ),
+        201,
+    )
+    mid = motion["id"]
+    ok(client_for("a1").post(f"{API}/motions/{mid}/voting"))
+    for member in ("a1", "a2", "b1", "b2", "c1"):
+        ok(client_for(member).post(f"{API}/motions/{mid}/votes", json={"choice": "yes"}), 201)
+    assert ok(client_for("a1").post(f"{API}/motions/{mid}/close"))["status"] == "ratifying"
+    r = ok(client_for(None).get(f"{API}/ratifications/{mid}"))
+    assert (r["status"], r["units"], r["ratified_by"], r["members_total"]) == (
+        "pending",
+        ["u1", "u2", "v"],
+        0,
+        12,
+    )
+    assert [x["motion"] for x in ok(client_for(None).get(f"{API}/ratifications"))] == [mid]
+    early = client_for("a3").post(f"{API}/ratifications/{mid}/expire")
+    assert early.status_code == 409 and "runs until" in early.json()["error"]["message"]
+
+
+def test_session_speakers_floor_minutes_close(client_for: Clients) -> None:
+    sid = open_sitting(client_for, ["a1", "a2", "b1"])
+    assert ok(client_for(None).get(f"{API}/sessions/{sid}"))["quorum_present"] is True
+    ok(client_for("a2").post(f"{API}/sessions/{sid}/speakers"))
+    ok(client_for("b1").post(f"{API}/sessions/{sid}/speakers"))
+    after = ok(client_for("a1").post(f"{API}/sessions/{sid}/floor", json={"member": "b1"}))
+    assert (after["speakers"], after["spoken"]) == (["a2"], ["b1"])
+    ok(client_for("a1").post(f"{API}/sessions/{sid}/minutes", json={"text": "Bread discussed"}))
+    closed = ok(client_for("a1").post(f"{API}/sessions/{sid}/close"))
+    assert closed["status"] == "closed" and closed["minutes"] == ["Bread discussed"]
+    listed = ok(client_for(None).get(f"{API}/sessions", params={"council": "soviet"}))
+    assert [s["id"] for s in listed] == [sid]
+
+
+def test_ledger_entries_and_proofs_verify(client: TestClient, web_db: Database) -> None:
+    size = web_db.size()
+    page = ok(client.get(f"{API}/ledger/entries", params={"start": 0, "limit": 10}))
+    assert page["size"] == size and page["next"] == 10
+    entries = page["entries"]
+    assert [e["index"] for e in entries] == list(range(10))
+    assert entries[0]["type"] == "federation.founded"
+    assert entries[1]["prev"] == entries[0]["leaf_hash"]
+    last = ok(client.get(f"{API}/ledger/entries", params={"start": size - 3}))
+    assert last["next"] is None and len(last["entries"]) == 3
+    assert ok(client.get(f"{API}/ledger/entries/5"))["index"] == 5
+    assert client.get(f"{API}/ledger/entries/{size}").status_code == 404
+    head = ok(client.get(f"{API}/ledger/head"))
+    proof = ok(client.get(f"{API}/ledger/proof/inclusion", params={"index": 7}))
+    assert proof["root"] == head["root"] and proof["size"] == size
+    verify_inclusion(
+        bytes.fromhex(proof["leaf_hash"]),
+        7,
+        size,
+        [bytes.fromhex(p) for p in proof["proof"]],
+        bytes.fromhex(head["root"]),
+    )
+    heads = ok(client.get(f"{API}/ledger/heads", params={"limit": 1000}))
+    old_head = heads[len(heads) // 2]  # a head signed earlier: the log only grew since
+    old = old_head["size"]
+    cons = ok(client.get(f"{API}/ledger/proof/consistency", params={"old": old}))
+    assert cons["old_root"] == old_head["root"]
+    verify_consistency(
+        old,
+        size,
+        bytes.fromhex(old_head["root"]),
+        bytes.fromhex(head["root"]),
+        [bytes.fromhex(p) for p in cons["proof"]],
+    )
+    bad = client.get(f"{API}/ledger/proof/inclusion", params={"index": size})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
+    assert (
+        client.get(f"{API}/ledger/proof/consistency", params={"old": size + 1}).status_code == 422
+    )
+
+
+def test_event_stream_pushes_new_entries(client_for: Clients, web_db: Database) -> None:
+    size = web_db.size()
+    ok(client_for("a3").post(f"{API}/me/faction", json={"faction": "men"}))
+    ok(client_for("a1").post(f"{API}/sessions", json={"council": "soviet"}), 201)
+    stream = client_for(None).get(f"{API}/events/stream", params={"since": size, "limit": 2})
+    assert stream.status_code == 200
+    assert stream.headers["content-type"].startswith("text/event-stream")
+    events = [block for block in stream.text.split("\n\n") if block.startswith("id:")]
+    assert [e.splitlines()[0] for e in events] == [f"id: {size}", f"id: {size + 1}"]
+    assert '"type":"member.faction"' in events[0] and '"member":"a3"' in events[0]
+    assert '"type":"session.opened"' in events[1] and '"council":"soviet"' in events[1]
+    resumed = client_for(None).get(
+        f"{API}/events/stream",
+        params={"limit": 1},
+        headers={"Last-Event-ID": str(size)},
+    )
+    assert f"id: {size + 1}\n" in resumed.text
+
+
+def test_event_stream_ends_at_its_timeout_without_new_entries(client: TestClient) -> None:
+    stream = client.get(f"{API}/events/stream", params={"timeout": 1})
+    assert stream.status_code == 200 and "id:" not in stream.text
+
+
+def test_bad_input_gets_the_error_shape_never_a_traceback(client_for: Clients) -> None:
+    a1 = client_for("a1")
+    cases = [
+        a1.post(
+            f"{API}/motions", content=b"{not json", headers={"content-type": "application/json"}
+        ),
+        a1.post(f"{API}/motions", json={"body": "u1"}),
+        a1.post(f"{API}/motions", json={"body": "u1", "title": "x", "kind": "coup"}),
+        a1.post(f"{API}/motions", json={"body": "u1", "title": "x", "extra": 1}),
+        a1.post(f"{API}/elections/nope/ballots", json={"ranking": []}),
+        a1.get(f"{API}/ledger/entries", params={"start": -1}),
+        a1.post(f"{API}/motions", json={"body": "nowhere", "title": "x"}),
+    ]
+    for r in cases:
+        assert 400 <= r.status_code < 500, r.text
+        body = r.json()
+        assert body["ok"] is False and set(body["error"]) == {"code", "message"}
+        assert "Traceback" not in r.text
+    assert cases[2].json()["error"]["message"].startswith("kind:")
+    assert cases[6].status_code == 404
+
+
+def test_unknown_route_and_method_answer_in_the_error_shape(client: TestClient) -> None:
+    r = client.get(f"{API}/nothing-here")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    r = client.delete(f"{API}/units")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
