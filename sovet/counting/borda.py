@@ -32,11 +32,19 @@ def borda_scores(profile: Profile) -> dict[int, int]:
     {0: 2, 1: 3, 2: 0}
     """
     standing = eligible(profile)
-    n = len(standing)
+    n, m = len(standing), len(profile.candidates)
     mask = approved_mask(profile)
-    place = np.cumsum(mask, axis=1) - 1  # 0-based place among candidates standing
-    points = (n - 1 - place) * profile.weights[:, None]
-    tallies = weighted_bincount(profile.rankings[mask], points[mask], len(profile.candidates))
+    if profile.withdrawn:
+        place = np.cumsum(mask, axis=1) - 1  # 0-based place among candidates standing
+        points = (n - 1 - place) * profile.weights[:, None]
+        tallies = weighted_bincount(profile.rankings[mask], points[mask], m)
+    else:  # place = column: count each column once, then weigh it by its points
+        tallies = np.zeros(m, dtype=np.int64)
+        for column in range(profile.rankings.shape[1]):
+            ranked = mask[:, column]
+            names = profile.rankings[ranked, column]
+            counts = weighted_bincount(names, profile.weights[ranked], m)
+            tallies += counts * (n - 1 - column)
     return {c: int(tallies[c]) for c in standing}
 
 

@@ -108,6 +108,9 @@ def weighted_bincount(keys: npt.NDArray[np.integer], weights: IntArray, length: 
     >>> weighted_bincount(np.array([0, 2, 2]), np.array([5, 1, 3]), 3).tolist()
     [5, 0, 4]
     """
+    if weights.size and (weights == weights[0]).all() and weights[0] >= 0:
+        counts = np.bincount(keys, minlength=length).astype(np.int64)
+        return counts * np.int64(weights[0])
     out = np.zeros(length, dtype=np.int64)
     np.add.at(out, keys.astype(np.intp), weights.astype(np.int64))
     return out
