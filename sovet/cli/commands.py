@@ -7,9 +7,18 @@ import click
 from sovet.cli.apportion import apportion_command, budget_command
 from sovet.cli.constitution import constitution
 from sovet.cli.count import count_command
-from sovet.cli.federation import demo, init, members, rebuild, status
+from sovet.cli.federation import (
+    demo,
+    export_command,
+    import_command,
+    init,
+    members,
+    rebuild,
+    status,
+)
 from sovet.cli.ledger import ledger
 from sovet.cli.plan import plan
+from sovet.cli.serve import accounts, serve
 
 ALL: list[click.Command] = [
     apportion_command,
@@ -22,5 +31,9 @@ ALL: list[click.Command] = [
     status,
     members,
     rebuild,
+    export_command,
+    import_command,
     ledger,
+    serve,
+    accounts,
 ]

@@ -22,7 +22,15 @@ from sovet.rules import OPERATOR
 from sovet.settings import load_settings
 from sovet.storage import Database, open_database
 
-__all__ = ["demo", "init", "members", "rebuild", "status"]
+__all__ = [
+    "demo",
+    "export_command",
+    "import_command",
+    "init",
+    "members",
+    "rebuild",
+    "status",
+]
 
 DB_OPTION = click.option(
     "--db",
@@ -36,7 +44,11 @@ DB_OPTION = click.option(
 def open_from(database_url: str | None) -> Database:
     """Open the database the settings name, flags winning."""
     settings = load_settings(database_url=database_url)
-    return open_database(settings.database_url)
+    db = open_database(settings.database_url)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(db.close)
+    return db
 
 
 @click.command()
@@ -338,3 +350,40 @@ def rebuild(database_url: str | None, into_url: str | None) -> None:
     else:
         size = rebuild_projection(db)
         click.echo(f"Replayed {size} entries into {db.url}")
+
+
+@click.command("export")
+@DB_OPTION
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def export_command(database_url: str | None, out: Path) -> None:
+    """Write the whole federation (log, heads, keys, sealed ballots, accounts) to a file.
+
+    Example: sovet export federation.jsonl --db sqlite:///sovet.db
+    """
+    from sovet.storage.transfer import export_federation
+
+    db = open_from(database_url)
+    with out.open("w", encoding="utf-8") as handle:
+        rows = export_federation(db, handle)
+    head = db.latest_head()
+    root = head.root.hex() if head else "-"
+    click.echo(f"Exported {rows} rows to {out}: ledger size {db.size()}, root {root}")
+
+
+@click.command("import")
+@DB_OPTION
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+def import_command(database_url: str | None, source: Path) -> None:
+    """Load an exported federation into an empty database and replay its log.
+
+    Example: sovet import federation.jsonl --db postgresql://localhost/federation
+    """
+    from sovet.storage.transfer import import_federation
+
+    if not source.is_file():
+        raise InputError(f"{source}: no such file")
+    settings = load_settings(database_url=database_url)
+    with import_federation(source, settings.database_url) as db:
+        head = db.latest_head()
+        root = head.root.hex() if head else "-"
+        click.echo(f"Imported {source}: ledger size {db.size()}, root {root}")

@@ -147,6 +147,16 @@ class Database:
         self._merkle.append(entry.leaf_hash)
         self._last_hash = entry.leaf_hash
 
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def forget(self) -> None:
         """Drop the cached state; the next access replays the log."""
         self._state, self._merkle, self._last_hash = None, None, GENESIS

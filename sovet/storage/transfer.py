@@ -1,0 +1,125 @@
+"""Carry a whole federation between databases (SQLite <-> PostgreSQL) through a file.
+
+The file is JSON lines: a header, then one line per row of every table that is not
+derived (the log, its heads, the instance key, the sealed ballot box and the accounts),
+bytes as hex. The projection is not carried: importing replays the log, so the copy's
+ledger has the same root and size, and its projection equals the original's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+import sqlalchemy as sa
+
+from sovet.errors import FileFormatError, InputError
+from sovet.storage.database import Database, open_database
+from sovet.storage.rebuild import rebuild_projection
+
+__all__ = ["FORMAT", "export_federation", "import_federation"]
+
+FORMAT = "sovet-export/1"
+_SKIP = {"alembic_version"}
+
+
+def _tables(db: Database) -> list[sa.Table]:
+    meta = sa.MetaData()
+    meta.reflect(bind=db.engine)
+    return [t for t in meta.sorted_tables if t.name not in _SKIP and not t.name.startswith("p_")]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, bytes | memoryview):
+        return {"hex": bytes(value).hex()}
+    return value
+
+
+def export_federation(
+    db: Database, out: TextIO, *, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write the federation to ``out``; returns the number of rows written."""
+    head = db.latest_head()
+    out.write(
+        json.dumps({"format": FORMAT, "size": db.size(), "root": head.root.hex() if head else None})
+        + "\n"
+    )
+    rows = 0
+    with db.engine.connect() as conn:
+        for table in _tables(db):
+            order = list(table.primary_key.columns) or list(table.columns)
+            result = conn.execution_options(stream_results=True, yield_per=5000).execute(
+                sa.select(table).order_by(*order)
+            )
+            for row in result:
+                record = {k: _plain(v) for k, v in row._mapping.items()}
+                out.write(json.dumps({"table": table.name, "row": record}, sort_keys=True) + "\n")
+                rows += 1
+                if progress is not None and rows % 10_000 == 0:
+                    progress(rows)
+    return rows
+
+
+def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise FileFormatError(f"not JSON: {exc.msg}", path=str(path), line=number) from None
+
+
+def import_federation(path: Path, url: str) -> Database:
+    """Load an export into the empty database at ``url`` and replay its log."""
+    target = open_database(url)
+    try:
+        return _load(path, target, url)
+    except BaseException:
+        target.close()
+        raise
+
+
+def _load(path: Path, target: Database, url: str) -> Database:
+    if target.size() != 0:
+        raise InputError(f"{url} already holds a federation; import into an empty database")
+    tables = {t.name: t for t in _tables(target)}
+    lines = _lines(path)
+    try:
+        _, header = next(lines)
+    except StopIteration:
+        raise FileFormatError("the file is empty", path=str(path)) from None
+    if header.get("format") != FORMAT:
+        raise FileFormatError(f"not a {FORMAT} file", path=str(path), line=1)
+    batches: dict[str, list[dict[str, Any]]] = {}
+    with target.engine.connect() as conn:
+        conn = conn.execution_options(sovet_write=True)
+        with conn.begin():
+            for number, record in lines:
+                name = record.get("table")
+                if name not in tables or not isinstance(record.get("row"), dict):
+                    raise FileFormatError(f"unknown table {name!r}", path=str(path), line=number)
+                row = {
+                    k: bytes.fromhex(v["hex"]) if isinstance(v, dict) and "hex" in v else v
+                    for k, v in record["row"].items()
+                }
+                batch = batches.setdefault(name, [])
+                batch.append(row)
+                if len(batch) >= 5000:
+                    conn.execute(sa.insert(tables[name]), batch)
+                    batch.clear()
+            for name, batch in batches.items():
+                if batch:
+                    conn.execute(sa.insert(tables[name]), batch)
+    rebuild_projection(target)
+    if target.size() != header.get("size"):
+        raise FileFormatError(
+            f"the file says {header.get('size')} entries but holds {target.size()}", path=str(path)
+        )
+    head = target.latest_head()
+    if header.get("root") is not None and (head is None or head.root.hex() != header["root"]):
+        raise FileFormatError(
+            "the imported log's root differs from the exported one", path=str(path)
+        )
+    return target
