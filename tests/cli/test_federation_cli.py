@@ -106,7 +106,7 @@ def test_rebuild_into_an_empty_database_is_identical(
     from sovet.federation import KINDS
 
     copy = f"sqlite:///{tmp_path / 'copy.db'}"
-    code, out, _ = run(["rebuild", "--db", demo_db, "--into", copy], capsys)
+    code, _, _ = run(["rebuild", "--db", demo_db, "--into", copy], capsys)
     assert code == 0
     source, target = open_database(demo_db), open_database(copy)
     for kind in KINDS:
