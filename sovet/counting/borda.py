@@ -9,6 +9,7 @@ import numpy as np
 from sovet.counting.base import Profile, Result, Round, TieBreak
 from sovet.counting.plurality import (
     approved_mask,
+    check_rankings,
     elect_top,
     eligible,
     require_ranked,
@@ -33,17 +34,17 @@ def borda_scores(profile: Profile) -> dict[int, int]:
     """
     standing = eligible(profile)
     n, m = len(standing), len(profile.candidates)
-    mask = approved_mask(profile)
     if profile.withdrawn:
+        mask = approved_mask(profile)
         place = np.cumsum(mask, axis=1) - 1  # 0-based place among candidates standing
         points = (n - 1 - place) * profile.weights[:, None]
         tallies = weighted_bincount(profile.rankings[mask], points[mask], m)
     else:  # place = column: count each column once, then weigh it by its points
+        check_rankings(profile)
         tallies = np.zeros(m, dtype=np.int64)
-        for column in range(profile.rankings.shape[1]):
-            ranked = mask[:, column]
-            names = profile.rankings[ranked, column]
-            counts = weighted_bincount(names, profile.weights[ranked], m)
+        for column, names in enumerate(np.ascontiguousarray(profile.rankings.T)):
+            ranked = names >= 0
+            counts = weighted_bincount(names[ranked], profile.weights[ranked], m)
             tallies += counts * (n - 1 - column)
     return {c: int(tallies[c]) for c in standing}
 
