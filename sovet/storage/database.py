@@ -45,6 +45,8 @@ def utc_now() -> str:
 def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
+        if path.startswith("file:"):  # a URI filename, e.g. file:x.db?mode=ro&uri=true
+            path = path.removeprefix("file:").split("?", 1)[0]
         if path and path != ":memory:":
             parent = Path(path).expanduser().resolve().parent
             if not parent.is_dir():
