@@ -9,7 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from sovet.model import ElectionStatus
+from sovet.model import ElectionStatus, MotionStatus
 from sovet.storage import Database
 
 
@@ -75,3 +75,254 @@ def test_public_pages_render(app: FastAPI, url: str, login: str | None) -> None:
     assert r.headers["content-type"].startswith("text/html")
     assert '<html lang="en" dir="ltr">' in r.text
     assert ("Sign out" in r.text) is (login is not None)
+
+
+def test_member_sees_their_units_councils_and_delegates(app: FastAPI) -> None:
+    c = browser_for(app, "a3")
+    r = c.get("/me")
+    assert r.status_code == 200
+    assert "Member A3" in r.text
+    assert 'href="/units/u1"' in r.text and 'href="/councils/soviet"' in r.text
+    # the delegates of u1 (a1, a2) with the way to recall them
+    assert "Member A1" in r.text and "Member A2" in r.text
+    assert "Open a recall petition" in r.text
+    assert "Member B1" not in r.text  # u2's delegate is not a3's
+
+
+def test_me_needs_signing_in(client: TestClient) -> None:
+    r = client.get("/me", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+
+
+def test_wrong_password_is_refused_on_the_page(app: FastAPI) -> None:
+    c = TestClient(app)
+    page = c.get("/login")
+    r = c.post("/login", data={"csrf_token": csrf_of(page.text), "login": "a3", "password": "x"})
+    assert r.status_code == 401
+    assert "Wrong sign-in name or password." in r.text
+    assert "Sign out" not in r.text
+
+
+def _open_committee_election(app: FastAPI, web_db: Database, method_seats: str = "3") -> str:
+    convenor = browser_for(app, "a1")
+    size = web_db.size()
+    r = post_form(
+        convenor,
+        "/bodies/u1/elections/new",
+        "/bodies/u1/elections/new",
+        {"target": "committee", "seats": method_seats, "candidates": ["a2", "a3", "a4", "a5"]},
+    )
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    assert web_db.size() == size + 1
+    return r.headers["location"].rsplit("/", 1)[1]  # type: ignore[attr-defined,no-any-return]
+
+
+def test_convenor_opens_election_member_votes_ranked_and_finds_receipt(
+    app: FastAPI, web_db: Database
+) -> None:
+    eid = _open_committee_election(app, web_db)
+    assert web_db.state.elections[eid].status is ElectionStatus.OPEN
+    voter = browser_for(app, "a3")
+    page = voter.get(f"/elections/{eid}")
+    # the ranked ballot names every candidate in words, with a numbered select each
+    for name in ("Member A2", "Member A3", "Member A4", "Member A5"):
+        assert f"Preference for {name}" in page.text
+    assert page.text.count('<select id="rank-') == 4
+    r = voter.post(
+        f"/elections/{eid}/ballot",
+        data={"csrf_token": csrf_of(page.text), "rank-a4": "1", "rank-a2": "2", "rank-a3": ""},
+    )
+    assert r.status_code == 200
+    receipt = re.search(r'id="receipt">([0-9a-f]+)<', r.text)
+    assert receipt, r.text
+    # the log says that a3 voted, never how; a second ballot is refused on the page
+    again = voter.post(
+        f"/elections/{eid}/ballot", data={"csrf_token": csrf_of(page.text), "rank-a2": "1"}
+    )
+    assert again.status_code == 409 and "You have already voted here." in again.text
+    for member in ("a1", "a2", "a4"):
+        b = browser_for(app, member)
+        p = b.get(f"/elections/{eid}")
+        b.post(f"/elections/{eid}/ballot", data={"csrf_token": csrf_of(p.text), "rank-a5": "1"})
+    convenor = browser_for(app, "a1")
+    r = post_form(convenor, f"/elections/{eid}", f"/elections/{eid}/close", {})
+    assert r.status_code == 303  # type: ignore[attr-defined]
+    e = web_db.state.elections[eid]
+    assert e.status is ElectionStatus.COUNTED and len(e.ballots_published) == 4
+    found = voter.get(f"/elections/{eid}", params={"receipt": receipt.group(1)})
+    assert "Found: your ballot was counted as" in found.text
+    assert "Member A4 › Member A2" in found.text
+    assert 'class="mine"' in found.text
+    missing = voter.get(f"/elections/{eid}", params={"receipt": "0" * 32})
+    assert "No published ballot has this receipt." in missing.text
+
+
+def test_ballot_with_a_number_twice_is_refused_and_nothing_is_written(
+    app: FastAPI, web_db: Database
+) -> None:
+    eid = _open_committee_election(app, web_db)
+    voter = browser_for(app, "a3")
+    page = voter.get(f"/elections/{eid}")
+    size = web_db.size()
+    r = voter.post(
+        f"/elections/{eid}/ballot",
+        data={"csrf_token": csrf_of(page.text), "rank-a2": "1", "rank-a3": "1"},
+    )
+    assert r.status_code == 422
+    assert "Please check what you entered." in r.text
+    assert web_db.size() == size
+
+
+def test_form_without_csrf_token_changes_nothing(app: FastAPI, web_db: Database) -> None:
+    eid = _open_committee_election(app, web_db)
+    voter = browser_for(app, "a3")
+    size = web_db.size()
+    r = voter.post(f"/elections/{eid}/ballot", data={"rank-a2": "1"})
+    assert r.status_code == 403
+    assert "The form has expired" in r.text
+    assert web_db.size() == size
+
+
+def test_anonymous_cannot_vote(app: FastAPI, web_db: Database) -> None:
+    eid = _open_committee_election(app, web_db)
+    anon = TestClient(app)
+    page = anon.get(f"/elections/{eid}")
+    assert "Sign in to vote" in page.text and "Cast my ballot" not in page.text
+    size = web_db.size()
+    r = anon.post(f"/elections/{eid}/ballot", data={"rank-a2": "1"})
+    assert r.status_code == 401 and web_db.size() == size
+
+
+def test_closed_election_shows_stages_ballots_and_recounts(app: FastAPI, web_db: Database) -> None:
+    eid = ids(web_db)["election"]
+    e = web_db.state.elections[eid]
+    c = TestClient(app)
+    r = c.get(f"/elections/{eid}")
+    assert r.status_code == 200
+    assert r.text.count('class="stage"') == len(e.result["rounds"])  # type: ignore[index]
+    for _ranking, receipt in e.ballots_published:
+        assert receipt in r.text
+    assert f'href="/api/v1/elections/{eid}/ballots.blt"' in r.text
+    recount = c.get(f"/elections/{eid}/recount")
+    assert "The recount matches the published result." in recount.text
+
+
+def test_member_opens_and_another_signs_a_recall_petition(app: FastAPI, web_db: Database) -> None:
+    s = web_db.state
+    mandate = next(m for m in s.seated("soviet").values() if m.member == "a2")
+    opener = browser_for(app, "a3")
+    r = post_form(
+        opener,
+        f"/delegates/{mandate.id}",
+        f"/delegates/{mandate.id}/recall",
+        {"reason": "Voted against the bread motion"},
+    )
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    pid = r.headers["location"].split("?")[0].rsplit("/", 1)[1]  # type: ignore[attr-defined]
+    assert web_db.state.petitions[pid].signatures == frozenset({"a3"})
+    page = opener.get(f"/recalls/{pid}?done=opened")
+    assert "Voted against the bread motion" in page.text and 'class="bar"' in page.text
+    # one signature of five members reaches the threshold (1/5): the recall vote opens
+    petition = web_db.state.petitions[pid]
+    assert petition.status.value == "voting" and petition.vote_motion is not None
+    assert f'href="/motions/{petition.vote_motion}"' in page.text
+    other = browser_for(app, "a4")
+    assert "Sign the recall petition" not in other.get(f"/recalls/{pid}").text
+    r = other.post(f"/recalls/{pid}/sign", data={"csrf_token": csrf_of(page.text)})
+    assert r.status_code in (403, 409)
+    # a member of another unit may not recall the village's delegate
+    c1 = next(m for m in web_db.state.seated("soviet").values() if m.member == "c1")
+    outsider = browser_for(app, "b3")
+    page = outsider.get(f"/delegates/{c1.id}")
+    assert "Only the constituents who sent this delegate can recall them." in page.text
+    size = web_db.size()
+    r = outsider.post(
+        f"/delegates/{c1.id}/recall", data={"csrf_token": csrf_of(page.text), "reason": "x"}
+    )
+    assert r.status_code == 403 and web_db.size() == size
+
+
+def test_session_roll_call_and_delegate_record(app: FastAPI, web_db: Database) -> None:
+    convenor = browser_for(app, "a1")
+    r = post_form(
+        convenor,
+        "/councils/soviet/sessions/new",
+        "/councils/soviet/sessions/new",
+        {"agenda": "Bread\nPeace"},
+    )
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    session_url = r.headers["location"]  # type: ignore[attr-defined]
+    delegates = ["a1", "a2", "b1", "b2"]
+    for d in delegates:
+        post_form(browser_for(app, d), session_url, f"{session_url}/attend", {})
+    post_form(browser_for(app, "b1"), session_url, f"{session_url}/request-floor", {})
+    page = TestClient(app).get(session_url)
+    assert "Bread" in page.text and "Peace" in page.text
+    assert "4 of 5 seats present" in page.text and "quorum present" in page.text
+    assert "Member B1" in page.text.split('id="speakers"')[1].split("</section>")[0]
+    r = post_form(
+        browser_for(app, "b2"),
+        "/bodies/soviet/motions/new",
+        "/bodies/soviet/motions/new",
+        {"title": "Eight-hour day", "text": "For all works.", "kind": "ordinary"},
+    )
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    motion_url = r.headers["location"]  # type: ignore[attr-defined]
+    mid = motion_url.rsplit("/", 1)[1]
+    post_form(convenor, motion_url, f"{motion_url}/open-voting", {})
+    for d, choice in zip(delegates, ["yes", "yes", "no", "abstain"], strict=True):
+        r = post_form(browser_for(app, d), motion_url, f"{motion_url}/vote", {"choice": choice})
+        assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    assert dict(web_db.state.motions[mid].roll_call) == {
+        "a1": "yes",
+        "a2": "yes",
+        "b1": "no",
+        "b2": "abstain",
+    }
+    live = TestClient(app).get(session_url).text.split('id="rollcalls"')[1]
+    assert "Eight-hour day" in live and live.count('class="badge yes"') == 2
+    post_form(convenor, motion_url, f"{motion_url}/close", {})
+    assert web_db.state.motions[mid].status is MotionStatus.PASSED
+    # the constituents read how their delegate voted
+    b1 = next(m for m in web_db.state.seated("soviet").values() if m.member == "b1")
+    record = TestClient(app).get(f"/delegates/{b1.id}").text
+    row = record.split("Eight-hour day")[1].split("</tr>")[0]
+    assert 'class="badge no"' in row
+
+
+def test_only_the_convenor_sees_and_uses_the_convenor_forms(app: FastAPI, web_db: Database) -> None:
+    assert "Open a session" in browser_for(app, "a1").get("/councils/soviet").text
+    member = browser_for(app, "a3")
+    assert "Open a session" not in member.get("/councils/soviet").text
+    size = web_db.size()
+    r = post_form(
+        member, "/councils/soviet/sessions/new", "/councils/soviet/sessions/new", {"agenda": "x"}
+    )
+    assert r.status_code == 403  # type: ignore[attr-defined]
+    assert "You may not do this" in r.text  # type: ignore[attr-defined]
+    assert web_db.size() == size
+
+
+def test_council_page_draws_the_hemicycle(client: TestClient, web_db: Database) -> None:
+    r = client.get("/councils/soviet")
+    seated = web_db.state.seated("soviet")
+    assert r.text.count('class="seat"') == len(seated) == 5
+    assert "Member A1 — Bolsheviks" in r.text
+
+
+def test_ledger_entry_has_a_checked_inclusion_proof(client: TestClient, web_db: Database) -> None:
+    r = client.get("/ledger")
+    assert "The signature of this head is valid" in r.text
+    last = web_db.size() - 1
+    entry = client.get(f"/ledger/{last // 2}")
+    assert "This entry is included in the signed tree" in entry.text
+    assert client.get(f"/ledger/{last + 5}").status_code == 404
+    assert (
+        client.get("/ledger/find", params={"index": 3}, follow_redirects=False).headers["location"]
+        == "/ledger/3"
+    )
+
+
+def test_unknown_records_are_404(client: TestClient) -> None:
+    for url in ("/units/nope", "/councils/nope", "/elections/nope", "/motions/nope"):
+        assert client.get(url).status_code == 404
