@@ -27,17 +27,38 @@ from sovet.errors import InputError
 
 __all__ = ["canonical_json", "parse_canonical"]
 
+
+def _as_json(value: Any) -> Any:
+    """Other mappings (already checked) are written as objects."""
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(type(value).__name__)
+
+
 _ENCODER = json.JSONEncoder(
-    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":")
+    ensure_ascii=False, allow_nan=False, sort_keys=True, separators=(",", ":"), default=_as_json
 )
+
+
+_SCALARS = frozenset({str, int, bool, type(None)})
 
 
 def _check(value: Any, path: str) -> None:
     """Raise :class:`InputError` naming ``path`` when ``value`` is not canonical-JSON data."""
-    if value is None or isinstance(value, str | bool | int):
+    kind = type(value)
+    if kind in _SCALARS:
+        return
+    if kind is dict:  # the common case, without a call per scalar
+        for key, item in value.items():
+            if type(key) is not str:
+                raise InputError(f"{path}: object keys must be strings, not {key!r}")
+            if type(item) not in _SCALARS:
+                _check(item, f"{path}.{key}")
         return
     if isinstance(value, float):
         raise InputError(f"{path}: floats are not allowed in the ledger ({value!r})")
+    if isinstance(value, str | bool | int):
+        return
     if isinstance(value, Mapping):
         for key, item in value.items():
             if not isinstance(key, str):
@@ -46,7 +67,8 @@ def _check(value: Any, path: str) -> None:
         return
     if isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            _check(item, f"{path}[{i}]")
+            if type(item) not in _SCALARS:
+                _check(item, f"{path}[{i}]")
         return
     raise InputError(f"{path}: {type(value).__name__} cannot be written to the ledger")
 

@@ -57,6 +57,17 @@ def test_floats_are_refused_naming_their_path(value: dict[str, Any], path: str) 
         canonical_json(value)
 
 
+def test_other_mappings_and_enums_are_written_as_json() -> None:
+    import enum
+    import types
+
+    class Kind(enum.StrEnum):
+        OPEN = "open"
+
+    value = types.MappingProxyType({"b": Kind.OPEN, "a": (1, 2)})
+    assert canonical_json({"x": value}) == b'{"x":{"a":[1,2],"b":"open"}}'
+
+
 def test_other_types_and_keys_are_refused() -> None:
     with pytest.raises(InputError, match=r"\$\.when: datetime"):
         import datetime
