@@ -29,7 +29,8 @@ $(BENCH_VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	rm -f sovet.db sovet.db-wal sovet.db-shm
 	$(BIN)/sovet demo --scenario petrograd-1917 --db sqlite:///sovet.db
-	$(BIN)/sovet status --db sqlite:///sovet.db
+	$(BIN)/sovet accounts demo --db sqlite:///sovet.db
+	$(BIN)/sovet serve --db sqlite:///sovet.db --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check sovet tests bench
