@@ -57,6 +57,7 @@ __all__ = ["KINDS", "Event", "State", "add_days", "apply", "fold"]
 
 KINDS = (
     "budgets",
+    "turnout",
     "members",
     "units",
     "councils",
@@ -104,6 +105,8 @@ class State:
     instructions: dict[str, Instruction] = field(default_factory=dict)
     seats: dict[str, dict[str, int]] = field(default_factory=dict)
     budgets: dict[str, Budget] = field(default_factory=dict)
+    # who took part in which vote ("vote|member" -> row): public, as in the log
+    turnout: dict[str, dict[str, str]] = field(default_factory=dict)
     size: int = 0
     touched: set[tuple[str, str]] = field(default_factory=set)
 
@@ -320,7 +323,14 @@ def _election_opened(s: State, e: Event) -> None:
 
 def _ballot_cast(s: State, e: Event) -> None:
     election = s.elections[e.data["election"]]
-    s.put("elections", election.id, replace(election, voters=election.voters | {e.data["member"]}))
+    member = e.data["member"]
+    s.elections[election.id] = replace(election, voters=election.voters | {member})
+    _took_part(s, election.id, member)
+
+
+def _took_part(s: State, vote: str, member: str) -> None:
+    """Record turnout in its own small row: a vote's record is not rewritten per voter."""
+    s.put("turnout", f"{vote}|{member}", {"vote": vote, "member": member})
 
 
 def _election_counted(s: State, e: Event) -> None:
@@ -411,7 +421,8 @@ def _vote_cast(s: State, e: Event) -> None:
     motion = s.motions[d["motion"]]
     member = d["member"]
     if "choice" not in d:
-        s.put("motions", motion.id, replace(motion, voters=motion.voters | {member}))
+        s.motions[motion.id] = replace(motion, voters=motion.voters | {member})
+        _took_part(s, motion.id, member)
         return
     choice = Choice(d["choice"])
     flagged = motion.flagged
@@ -425,6 +436,7 @@ def _vote_cast(s: State, e: Event) -> None:
         flagged=flagged,
     )
     s.put("motions", motion.id, motion)
+    _took_part(s, motion.id, member)
     if d.get("breach") and d.get("petition"):
         mandate = s.mandates[d["breach"]]
         petition = Petition(
@@ -751,7 +763,9 @@ def _budget_opened(s: State, e: Event) -> None:
 
 def _budget_ballot(s: State, e: Event) -> None:
     budget = s.budgets[e.data["budget"]]
-    s.put("budgets", budget.id, replace(budget, voters=budget.voters | {e.data["member"]}))
+    member = e.data["member"]
+    s.budgets[budget.id] = replace(budget, voters=budget.voters | {member})
+    _took_part(s, budget.id, member)
 
 
 def _budget_counted(s: State, e: Event) -> None:

@@ -16,10 +16,15 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 _SCALARS = (str, int, bool, type(None))
 
 
+# Fields kept out of a record's projection row because they grow with every vote;
+# the projection's turnout table holds them one row per voter instead.
+_PER_VOTE = frozenset({"voters"})
+
+
 def _field_names(cls: type) -> tuple[str, ...]:
     names = _FIELDS.get(cls)
     if names is None:
-        names = tuple(f.name for f in dataclasses.fields(cls))
+        names = tuple(f.name for f in dataclasses.fields(cls) if f.name not in _PER_VOTE)
         _FIELDS[cls] = names
     return names
 

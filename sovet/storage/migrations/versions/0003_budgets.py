@@ -1,4 +1,4 @@
-"""Participatory budgets: their projection table.
+"""Participatory budgets and turnout (one row per voter and vote): projection tables.
 
 Revision ID: 0003
 Revises: 0002
@@ -16,12 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table(
-        "p_budgets",
-        sa.Column("id", sa.String(200), primary_key=True),
-        sa.Column("data", sa.Text, nullable=False),
-    )
+    for name in ("p_budgets", "p_turnout"):
+        op.create_table(
+            name,
+            sa.Column("id", sa.String(400), primary_key=True),
+            sa.Column("data", sa.Text, nullable=False),
+        )
 
 
 def downgrade() -> None:
+    op.drop_table("p_turnout")
     op.drop_table("p_budgets")
