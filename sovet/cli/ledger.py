@@ -239,6 +239,19 @@ def _fetch(source: str, *, missing_ok: bool = False) -> bytes | None:
     return _read_file(source)
 
 
+def _complete(path: Path) -> bytes:
+    """A mirror file's complete lines; a last line cut short by a crash is removed."""
+    if not path.exists():
+        return b""
+    data = path.read_bytes()
+    cut = data.rfind(b"\n") + 1
+    if cut != len(data):
+        with path.open("r+b") as out:
+            out.truncate(cut)
+            os.fsync(out.fileno())
+    return data[:cut]
+
+
 def _append(path: Path, lines: tuple[bytes, ...]) -> None:
     """Append lines to a file and make them durable before returning."""
     if not lines:
@@ -278,10 +291,8 @@ def mirror_command(source: str, into: str, key: str | None, as_json: bool) -> No
     directory = Path(into)
     directory.mkdir(parents=True, exist_ok=True)
     log_path, heads_path = directory / "log.jsonl", directory / "heads.jsonl"
-    local = split_lines(log_path.read_bytes()) if log_path.exists() else []
-    local_heads = (
-        _parse_heads(heads_path.read_bytes(), str(heads_path)) if heads_path.exists() else []
-    )
+    local = split_lines(_complete(log_path))
+    local_heads = _parse_heads(_complete(heads_path), str(heads_path))
     remote_data = _fetch(source)
     assert remote_data is not None
     remote_heads_data = _fetch(heads_location(source), missing_ok=True)

@@ -74,10 +74,19 @@ def split_lines(data: bytes) -> list[bytes]:
     return data.split(b"\n")
 
 
+_LEAF_PREFIX = hashlib.sha256(b"\x00")
+
+
 def leaf_hashes(entries: Sequence[bytes]) -> list[bytes]:
-    """The RFC 6962 leaf hash of every entry, in order."""
-    sha = hashlib.sha256
-    return [sha(b"\x00" + line).digest() for line in entries]
+    """The RFC 6962 leaf hash ``SHA-256(0x00 || entry)`` of every entry, in order."""
+    hashes: list[bytes] = []
+    push = hashes.append
+    start = _LEAF_PREFIX.copy
+    for line in entries:
+        h = start()
+        h.update(line)
+        push(h.digest())
+    return hashes
 
 
 _V_END = b'","v":1}'

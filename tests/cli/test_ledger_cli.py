@@ -219,3 +219,21 @@ def test_mirror_refuses_a_rewritten_log(tmp_path: Path, capsys: pytest.CaptureFi
     assert code == 1
     assert "refusing to mirror" in err and "entry 4" in err
     assert (mirror / "log.jsonl").read_bytes() == before
+
+
+def test_mirror_recovers_from_an_append_cut_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entries = build(12)
+    source = tmp_path / "ledger.jsonl"
+    mirror = tmp_path / "mirror"
+    write_log(source, entries[:6], [6])
+    assert run(["ledger", "mirror", str(source), "--into", str(mirror)], capsys)[0] == 0
+    # A crash while appending left half of entry 6 in the mirror.
+    with (mirror / "log.jsonl").open("ab") as out:
+        out.write(entries[6].raw[:50])
+    write_log(source, entries, [6, 12])
+    code, out, err = run(["ledger", "mirror", str(source), "--into", str(mirror)], capsys)
+    assert code == 0, err
+    assert "mirrored 6 new entries" in out
+    assert (mirror / "log.jsonl").read_bytes() == source.read_bytes()
