@@ -39,6 +39,7 @@ __all__ = [
     "catalogs_of",
     "choose_language",
     "load_translations",
+    "messages_in_source",
 ]
 
 LANGUAGES: dict[str, str] = {"en": "English", "ru": "Русский", "el": "Ελληνικά", "ar": "العربية"}
@@ -201,3 +202,29 @@ def catalogs_of(request: Request) -> Catalogs:
         catalogs = Catalogs()
         state.sovet_catalogs = catalogs
     return catalogs
+
+
+SOURCES = Path(__file__).parent
+METHOD_MAP = [
+    ("templates/**.html", "jinja2.ext:babel_extract"),
+    ("pages.py", "python"),
+    ("pages_*.py", "python"),
+    ("i18n.py", "python"),
+]
+KEYWORDS = {"_": None, "gettext": None, "N_": None}
+
+
+def messages_in_source(directory: Path = SOURCES) -> dict[str, list[str]]:
+    """Every message the pages can show, extracted from the templates and the page
+    modules, with the places it appears (``file:line``)."""
+    from babel.messages.extract import extract_from_dir
+
+    found: dict[str, list[str]] = {}
+    for filename, line, message, _comments, _context in extract_from_dir(
+        str(directory), METHOD_MAP, keywords=KEYWORDS, strip_comment_tags=True
+    ):
+        if isinstance(message, tuple):
+            message = message[0]
+        if message:
+            found.setdefault(message, []).append(f"{filename}:{line}")
+    return found

@@ -25,6 +25,7 @@ from sovet.web.i18n import COOKIE, LANGUAGES, catalogs_of
 from sovet.web.pages_bodies import router as bodies_router
 from sovet.web.pages_common import (
     PageContext,
+    PageRoute,
     body_href,
     error_message,
     form_of,
@@ -38,7 +39,7 @@ from sovet.web.store import store_of
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 DECIDED = (
     MotionStatus.PASSED,
     MotionStatus.REJECTED,

@@ -24,6 +24,7 @@ from sovet.rules import body_rules, open_session_of
 from sovet.web.charts import Seat, hemicycle
 from sovet.web.pages_common import (
     PageContext,
+    PageRoute,
     act,
     body_href,
     error_message,
@@ -35,7 +36,7 @@ from sovet.web.store import store_of
 
 __all__ = ["composition_seats", "delegate_view", "router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 @router.get("/units", response_class=HTMLResponse)

@@ -15,8 +15,10 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
 
 from sovet import errors
 from sovet.federation import State
@@ -32,6 +34,7 @@ __all__ = [
     "WORDS",
     "FormError",
     "PageContext",
+    "PageRoute",
     "act",
     "actor_of",
     "error_page",
@@ -190,6 +193,23 @@ class PageContext:
             "csrf": lambda: csrf_token(self.request),
             **self.lang.jinja_globals(),
         }
+
+
+class PageRoute(APIRoute):
+    """A page's route: a refusal or a missing record is answered with a page in the
+    reader's language (the API keeps its JSON errors)."""
+
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        handler = super().get_route_handler()
+
+        async def localized(request: Request) -> Response:
+            try:
+                response: Response = await handler(request)
+            except errors.SovetError as exc:
+                return await run_in_threadpool(error_page, request, exc)
+            return response
+
+        return localized
 
 
 def actor_of(request: Request) -> str | None:

@@ -20,6 +20,7 @@ from sovet.web.charts import stage_bars, turnout_bar
 from sovet.web.errors import status_for
 from sovet.web.pages_common import (
     PageContext,
+    PageRoute,
     act,
     body_href,
     error_message,
@@ -31,7 +32,7 @@ from sovet.web.store import store_of
 
 __all__ = ["ballot_kind", "ranking_from_form", "router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 SINGLE_CHOICE = frozenset({"plurality", "two-round"})
 BALLOTS_SHOWN = 300
 

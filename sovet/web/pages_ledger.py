@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from sovet.errors import NotFound, VerificationError
 from sovet.ledger import decode_entry, inclusion_proof, verify_head, verify_inclusion
-from sovet.web.pages_common import PageContext, render
+from sovet.web.pages_common import PageContext, PageRoute, render
 from sovet.web.store import store_of
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 PAGE = 50
 
 

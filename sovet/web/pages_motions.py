@@ -28,6 +28,7 @@ from sovet.web.charts import progress_bars, turnout_bar
 from sovet.web.errors import status_for
 from sovet.web.pages_common import (
     PageContext,
+    PageRoute,
     act,
     body_href,
     error_message,
@@ -39,7 +40,7 @@ from sovet.web.store import store_of
 
 __all__ = ["router"]
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 
 def _with_error(values: dict[str, Any], ctx: PageContext, error: SovetError | None) -> int:
