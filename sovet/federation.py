@@ -58,6 +58,8 @@ __all__ = ["KINDS", "Event", "State", "add_days", "apply", "fold"]
 KINDS = (
     "budgets",
     "turnout",
+    "declarations",
+    "plans",
     "members",
     "units",
     "councils",
@@ -107,6 +109,10 @@ class State:
     budgets: dict[str, Budget] = field(default_factory=dict)
     # who took part in which vote ("vote|member" -> row): public, as in the log
     turnout: dict[str, dict[str, str]] = field(default_factory=dict)
+    # production declared by workplaces and needs by councils ("period|body" -> the data
+    # as logged, quantities as decimal strings); adopted plans by period
+    declarations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    plans: dict[str, dict[str, str]] = field(default_factory=dict)
     size: int = 0
     touched: set[tuple[str, str]] = field(default_factory=set)
 
@@ -520,6 +526,9 @@ def _take_effect(s: State, motion: Motion, e: Event) -> None:
             s.put("councils", body, replace(s.councils[body], dissolved=True))
     elif effect == "amend-constitution":
         _adopt(s, motion.payload["text"])
+    elif effect == "adopt-plan":
+        period = motion.payload["period"]
+        s.put("plans", period, {"period": period, "motion": motion.id, "adopted_at": e.at})
     elif effect == "remove-member":
         _member_left(
             s,
@@ -782,6 +791,13 @@ def _budget_counted(s: State, e: Event) -> None:
     s.put("budgets", budget.id, budget)
 
 
+def _declared(s: State, e: Event) -> None:
+    """A workplace's production or a council's needs for a period (replaces an earlier one)."""
+    d = e.data
+    kind = "production" if e.type == "production.declared" else "needs"
+    s.put("declarations", f"{d['period']}|{d['body']}", {"kind": kind, **d})
+
+
 Handler = Callable[[State, Event], None]
 
 _CONSEQUENCES: dict[MotionKind, Callable[[State, Motion, Event], None]] = {
@@ -820,6 +836,8 @@ HANDLERS: dict[str, Handler] = {
     "petition.opened": _petition_opened,
     "petition.signed": _petition_signed,
     "session.opened": _session_opened,
+    "production.declared": _declared,
+    "needs.declared": _declared,
     "budget.opened": _budget_opened,
     "budget.ballot": _budget_ballot,
     "budget.counted": _budget_counted,

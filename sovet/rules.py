@@ -69,7 +69,14 @@ __all__ = [
 OPERATOR = "operator"
 
 # Effects a motion may carry, and whether a body may aim them at another body.
-_EFFECTS = ("dissolve", "remove-member", "amend-constitution", "annul-election", "unseat")
+_EFFECTS = (
+    "dissolve",
+    "remove-member",
+    "amend-constitution",
+    "adopt-plan",
+    "annul-election",
+    "unseat",
+)
 
 
 def check_operator(state: State, actor: str) -> None:
@@ -260,6 +267,8 @@ def check_propose(
             raise InputError(f"{payload.get('member')} is not a member of {body}")
     if kind is MotionKind.AMENDMENT:
         check_amend(state, body, payload)
+    if effect == "adopt-plan" and (kind is not MotionKind.RESERVED or matter != "plan"):
+        raise InputError("a plan is adopted by a reserved motion on the matter 'plan'")
     if matter is not None and matter in rules.reserved_matters and kind is MotionKind.ORDINARY:
         raise InputError(f"{matter!r} is a reserved matter: propose it as a reserved motion")
     if kind is MotionKind.RESERVED and (matter is None or matter not in rules.reserved_matters):

@@ -32,6 +32,7 @@ from sovet.actions.motions import (
     propose_motion,
     vote,
 )
+from sovet.actions.planning import declare_needs, declare_production, propose_plan
 from sovet.actions.recall import open_petition, sign_petition
 from sovet.actions.sessions import (
     add_minutes,
@@ -55,6 +56,8 @@ __all__ = [
     "close_session",
     "convene_first",
     "decide_amendment",
+    "declare_needs",
+    "declare_production",
     "expire_ratification",
     "forward_motion",
     "found_council",
@@ -69,6 +72,7 @@ __all__ = [
     "open_session",
     "open_voting",
     "propose_motion",
+    "propose_plan",
     "register_faction",
     "register_member",
     "register_members",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sovet import actions
-from sovet.errors import AlreadyVoted, QuorumNotMet
+from sovet.errors import AlreadyVoted, BaseProtected, QuorumNotMet
 from sovet.model import (
     ElectionStatus,
     MandateStatus,
@@ -276,3 +276,96 @@ def test_participatory_budget_counted_and_published_for_recount(small: Database)
     recount = count_budget(parse_pabulib(counted.instance), "equal-shares-add1")
     assert list(recount.selected_ids) == list(counted.selected)
     assert "a1" not in counted.instance.split("VOTES")[1]
+
+
+def test_declared_production_and_needs_make_a_plan_the_base_ratifies(seated: Database) -> None:
+    import json
+
+    db = seated
+    period = "1918-Q1"
+    actions.declare_production(
+        db,
+        actor="c1",
+        unit="v",
+        period=period,
+        techniques=[
+            {
+                "name": "fields",
+                "product": "grain",
+                "labour": "2",
+                "capacity": "100",
+                "inputs": {"tools": "0.1"},
+            },
+        ],
+    )
+    actions.declare_production(
+        db,
+        actor="a1",
+        unit="u1",
+        period=period,
+        techniques=[
+            {"name": "forge", "product": "tools", "labour": "5", "inputs": {"grain": "0.5"}},
+        ],
+    )
+    actions.declare_needs(
+        db, actor="a1", council="soviet", period=period, needs={"grain": 40, "tools": "10"}
+    )
+    with pytest.raises(BaseProtected):  # a higher council's delegate cannot declare for v
+        actions.declare_production(
+            db,
+            actor="b1",
+            unit="v",
+            period=period,
+            techniques=[{"name": "x", "product": "grain", "labour": 1}],
+        )
+    open_sitting(db, ["a1", "a2", "b1", "b2", "c1"])
+    motion = actions.propose_plan(db, actor="b2", council="soviet", period=period)
+    plan = json.loads(motion.payload["plan"])
+    # x_grain = 40 + 0.5 x_tools, x_tools = 10 + 0.1 x_grain  =>  x_grain = 45/0.95
+    grain = next(t for t in plan["targets"] if t["product"] == "grain")
+    assert float(grain["quantity"]) == pytest.approx(45 / 0.95, rel=1e-6)
+    assert plan["status"] == "optimal" and plan["unmet"] == {}
+    assert motion.kind is MotionKind.RESERVED and motion.matter == "plan"
+    actions.open_voting(db, actor="a1", motion=motion.id)
+    for member in ("a1", "a2", "b1", "b2", "c1"):
+        actions.vote(db, actor=member, motion=motion.id, choice="yes")
+    actions.close_motion(db, actor="a1", motion=motion.id)
+    assert period not in db.state.plans  # waits for the base
+    for unit, convenor, voters in (("u1", "a1", ["a1", "a2"]), ("u2", "b1", ["b1", "b2"])):
+        m = actions.propose_motion(
+            db,
+            actor=convenor,
+            body=unit,
+            title="Ratify the plan",
+            text="",
+            kind="ratification",
+            payload={"motion": motion.id},
+        )
+        actions.open_voting(db, actor=convenor, motion=m.id)
+        for v in voters:
+            actions.vote(db, actor=v, motion=m.id, choice="yes")
+        actions.close_motion(db, actor=convenor, motion=m.id)
+    assert db.state.plans[period]["motion"] == motion.id
+
+
+def test_a_plan_that_cannot_meet_needs_says_which_and_by_how_much(seated: Database) -> None:
+    import json
+
+    db = seated
+    actions.declare_production(
+        db,
+        actor="c1",
+        unit="v",
+        period="lean",
+        techniques=[
+            {"name": "fields", "product": "grain", "labour": 2, "capacity": 30},
+        ],
+    )
+    actions.declare_needs(db, actor="a1", council="soviet", period="lean", needs={"grain": 50})
+    open_sitting(db, ["a1", "a2", "b1"])
+    plan = json.loads(
+        actions.propose_plan(db, actor="a1", council="soviet", period="lean").payload["plan"]
+    )
+    assert plan["status"] == "infeasible"
+    assert float(plan["unmet"]["grain"]) == pytest.approx(20)
+    assert plan["binding"] == ["v/fields"]

@@ -1,4 +1,5 @@
-"""Participatory budgets and turnout (one row per voter and vote): projection tables.
+"""Projection tables for participatory budgets, turnout (one row per voter and vote),
+production and needs declarations, and adopted plans.
 
 Revision ID: 0003
 Revises: 0002
@@ -16,7 +17,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    for name in ("p_budgets", "p_turnout"):
+    for name in ("p_budgets", "p_turnout", "p_declarations", "p_plans"):
         op.create_table(
             name,
             sa.Column("id", sa.String(400), primary_key=True),
@@ -25,5 +26,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_table("p_turnout")
-    op.drop_table("p_budgets")
+    for name in ("p_plans", "p_declarations", "p_turnout", "p_budgets"):
+        op.drop_table(name)

@@ -1,0 +1,197 @@
+"""Production planning in the federation: workplaces declare what they can make, councils
+declare needs, and the plan goes to a council as a reserved motion that the base ratifies.
+
+Quantities travel through the log as decimal strings (the log holds no floats); the
+planner solves in floating point and reports its residuals.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sovet import rules
+from sovet.errors import InputError, NotFound, PlanningError
+from sovet.federation import State
+from sovet.model import BodyKind, Motion, MotionKind, UnitKind
+from sovet.planning import Economy, Need, Technique, Workplace, capacity_plan, targets, validate
+from sovet.storage import Database
+
+__all__ = ["declare_needs", "declare_production", "economy_for", "propose_plan"]
+
+PRODUCING = frozenset({UnitKind.WORKPLACE, UnitKind.COOP, UnitKind.VILLAGE, UnitKind.OTHER})
+
+
+def _decimal(value: object, where: str) -> str:
+    """A non-negative quantity as an exact decimal string."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        raise InputError(f"{where}: {value!r} is not a number") from None
+    if not number.is_finite() or number < 0:
+        raise InputError(f"{where}: {value!r} must be a number ≥ 0")
+    return format(number.normalize(), "f")
+
+
+def declare_production(
+    db: Database,
+    *,
+    actor: str,
+    unit: str,
+    period: str,
+    techniques: Sequence[Mapping[str, Any]],
+    at: str | None = None,
+) -> None:
+    """A workplace committee declares its techniques for ``period``: for each, the product,
+    labour hours per unit, capacity (or none) and inputs per unit."""
+    rows = []
+    for i, t in enumerate(techniques, start=1):
+        where = f"technique {i} ({t.get('name', '?')})"
+        if not str(t.get("name", "")).strip() or not str(t.get("product", "")).strip():
+            raise InputError(f"{where}: a name and a product are needed")
+        inputs = [
+            [str(p), _decimal(a, f"{where}, input {p}")]
+            for p, a in dict(t.get("inputs", {})).items()
+        ]
+        capacity = t.get("capacity")
+        rows.append(
+            {
+                "name": str(t["name"]),
+                "product": str(t["product"]),
+                "labour": _decimal(t.get("labour"), f"{where}, labour"),
+                "capacity": None if capacity is None else _decimal(capacity, f"{where}, capacity"),
+                "inputs": inputs,
+            }
+        )
+    if not rows:
+        raise InputError("declare at least one technique")
+    with db.writing() as w:
+        rules.check_convenor(w.state, actor, unit)
+        if w.state.kind_of(unit) is not BodyKind.UNIT or w.state.units[unit].kind not in PRODUCING:
+            raise InputError(f"{unit} is not a producing unit")
+        w.append(
+            "production.declared",
+            actor,
+            {"body": unit, "period": period, "techniques": rows},
+            at=at,
+        )
+
+
+def declare_needs(
+    db: Database,
+    *,
+    actor: str,
+    council: str,
+    period: str,
+    needs: Mapping[str, object],
+    at: str | None = None,
+) -> None:
+    """A council declares the final demand of its constituents for ``period``."""
+    rows = [[str(p), _decimal(q, f"need for {p}")] for p, q in needs.items()]
+    if not rows:
+        raise InputError("declare at least one need")
+    with db.writing() as w:
+        rules.check_convenor(w.state, actor, council)
+        if council not in w.state.councils:
+            raise NotFound(f"no council {council!r}")
+        w.append("needs.declared", actor, {"body": council, "period": period, "needs": rows}, at=at)
+
+
+def economy_for(state: State, period: str) -> Economy:
+    """The economy the declarations for ``period`` describe."""
+    workplaces: list[Workplace] = []
+    needs: list[Need] = []
+    products: dict[str, None] = {}
+    for key, d in sorted(state.declarations.items()):
+        if not key.startswith(f"{period}|"):
+            continue
+        if d["kind"] == "production":
+            techniques = tuple(
+                Technique(
+                    name=t["name"],
+                    product=t["product"],
+                    labour=float(t["labour"]),
+                    inputs=tuple((p, float(a)) for p, a in t["inputs"]),
+                    capacity=None if t["capacity"] is None else float(t["capacity"]),
+                )
+                for t in d["techniques"]
+            )
+            for t in techniques:
+                products.setdefault(t.product)
+            workplaces.append(Workplace(name=d["body"], techniques=techniques))
+        else:
+            needs += [Need(council=d["body"], product=p, quantity=float(q)) for p, q in d["needs"]]
+    if not workplaces or not needs:
+        raise PlanningError(f"period {period!r} has no production or no needs declared")
+    for n in needs:
+        products.setdefault(n.product)
+    return validate(
+        Economy(
+            name=period, products=tuple(products), workplaces=tuple(workplaces), needs=tuple(needs)
+        )
+    )
+
+
+def _figure(x: float) -> str:
+    return f"{x:.6g}"
+
+
+def propose_plan(
+    db: Database, *, actor: str, council: str, period: str, motion_id: str | None = None
+) -> Motion:
+    """Solve the plan for ``period`` and put it to ``council`` as a reserved motion.
+
+    The motion carries the plan (targets per workplace, total labour, unmet needs,
+    binding capacities) and, once ratified by the base, adopts it.
+    """
+    from sovet.actions.motions import propose_motion
+
+    economy = economy_for(db.state, period)
+    tech = economy.technology()
+    plan = capacity_plan(tech, economy.demand())
+    summary: dict[str, Any] = {
+        "period": period,
+        "status": plan.status,
+        "labour": _figure(plan.labour),
+        "targets": [
+            {
+                "workplace": t.workplace,
+                "technique": t.technique,
+                "product": t.product,
+                "quantity": _figure(t.quantity),
+                "labour": _figure(t.labour),
+            }
+            for t in targets(economy, plan.activity)
+        ],
+        "unmet": {
+            p: _figure(u) for p, u in zip(tech.products, plan.unmet.tolist(), strict=True) if u > 0
+        },
+        "binding": [tech.techniques[k] for k, b in enumerate(plan.binding.tolist()) if b],
+    }
+    lines = [f"Plan for {period}: {summary['status']}, {summary['labour']} hours of labour."]
+    lines += [
+        f"- {t['workplace']}: {t['quantity']} {t['product']} ({t['technique']})"
+        for t in summary["targets"]
+    ]
+    if summary["unmet"]:
+        lines.append(
+            "Needs that cannot be met: "
+            + ", ".join(f"{p} short by {q}" for p, q in summary["unmet"].items())
+        )
+    return propose_motion(
+        db,
+        actor=actor,
+        body=council,
+        title=f"Production plan for {period}",
+        text="\n".join(lines),
+        kind=MotionKind.RESERVED,
+        matter="plan",
+        payload={
+            "effect": "adopt-plan",
+            "period": period,
+            "plan": json.dumps(summary, sort_keys=True),
+        },
+        motion_id=motion_id,
+    )
