@@ -93,24 +93,25 @@ class _Patterns:
     def __init__(self, rankings: npt.NDArray[np.int16], weights: I64, status: list[int]) -> None:
         n, width = rankings.shape
         ncand = len(status)
+        depth = status.count(_SUCCESSFUL)
         table = np.asarray([*status, -1], dtype=np.int8)  # index -1 -> padding
-        ranks = rankings.astype(np.int64)
-        st = table[ranks] if width else np.zeros((n, 0), dtype=np.int8)
-        stop = (st == _HOPEFUL) | (st == -1)
-        has_stop = stop.any(axis=1) if width else np.zeros(n, dtype=bool)
-        first = np.where(has_stop, stop.argmax(axis=1) if width else 0, width)
-        rows = np.arange(n)
-        at_first = ranks[rows, np.minimum(first, max(width - 1, 0))] if width else np.full(n, -1)
-        last = np.where((first < width) & has_stop, at_first, -1)
-        last = np.where((last >= 0) & (table[np.maximum(last, 0)] == _HOPEFUL), last, -1)
-        succ = (st == _SUCCESSFUL) & (np.arange(width)[None, :] < first[:, None])
-        depth = int(succ.sum(axis=1).max()) if n and width else 0
-        chain = np.full((n, depth), -1, dtype=np.int64)
-        if depth:
-            pos = np.cumsum(succ, axis=1) - 1
-            r, c = np.nonzero(succ)
-            chain[r, pos[r, c]] = ranks[r, c]
-        matrix = np.concatenate([chain, last[:, None]], axis=1)
+        # Walk the preferences, following only the ballots still running.
+        matrix = np.full((n, depth + 1), -1, dtype=np.int64)
+        filled = np.zeros(n, dtype=np.int64)
+        active = np.arange(n)
+        for j in range(width):
+            if not active.size:
+                break
+            cand = rankings[active, j].astype(np.int64)
+            st = table[cand]
+            hope = st == _HOPEFUL
+            matrix[active[hope], depth] = cand[hope]
+            succ = st == _SUCCESSFUL
+            if depth and succ.any():
+                rows = active[succ]
+                matrix[rows, filled[rows]] = cand[succ]
+                filled[rows] += 1
+            active = active[succ | (st == _EXCLUDED)]
         base = ncand + 1
         if base ** (depth + 1) < 2**62:
             key = np.zeros(n, dtype=np.int64)
@@ -131,19 +132,124 @@ class _Patterns:
         self.last: I64 = unique_rows[:, depth]
 
     def distribute(self, keep: Sequence[int], ncand: int) -> tuple[list[int], int]:
-        """Clause 10: each candidate's votes and the non-transferable votes, in units."""
-        kv = np.asarray([*keep, 0], dtype=np.int64)  # index -1 -> no candidate
-        votes = np.zeros(ncand + 1, dtype=np.int64)
-        remain = np.full(len(self.weight), _ONE, dtype=np.int64)
-        for j in range(self.chain.shape[1]):
-            cand = self.chain[:, j]
-            k = kv[cand]
-            kept = (remain * k + (_ONE - 1)) // _ONE  # rounded up
-            np.add.at(votes, cand, kept * self.weight)
-            remain = np.where(cand >= 0, (remain * (_ONE - k) + (_ONE - 1)) // _ONE, remain)
-        np.add.at(votes, self.last, remain * self.weight)
-        exhausted = int((remain * self.weight)[self.last < 0].sum())
-        return [int(x) for x in votes[:ncand]], exhausted
+        return _distribute(self.chain, self.last, self.weight, keep, ncand)
+
+
+def _distribute(
+    chain: I64, last: I64, weight: I64, keep: Sequence[int], ncand: int
+) -> tuple[list[int], int]:
+    """Clause 10: each candidate's votes and the non-transferable votes, in units."""
+    kv = np.asarray([*keep, 0], dtype=np.int64)  # index -1 -> no candidate
+    votes = np.zeros(ncand + 1, dtype=np.int64)
+    remain = np.full(len(weight), _ONE, dtype=np.int64)
+    for j in range(chain.shape[1]):
+        cand = chain[:, j]
+        k = kv[cand]
+        kept = (remain * k + (_ONE - 1)) // _ONE  # rounded up
+        np.add.at(votes, cand, kept * weight)
+        remain = np.where(cand >= 0, (remain * (_ONE - k) + (_ONE - 1)) // _ONE, remain)
+    np.add.at(votes, last, remain * weight)
+    exhausted = int((remain * weight)[last < 0].sum())
+    return [int(x) for x in votes[:ncand]], exhausted
+
+
+class _Walk:
+    """The same patterns as :class:`_Patterns`, kept up to date ballot by ballot.
+
+    Each ballot remembers where it stopped (the column of its hopeful candidate),
+    the successful candidates before it (as a number in base ``ncand + 1``) and the
+    hopeful candidate. When candidates become successful or are excluded, only the
+    ballots stopped at them walk on; the pattern weights are adjusted for those.
+    Used when a pattern fits in 62 bits (``(ncand + 1) ** (seats + 1)``).
+    """
+
+    def __init__(self, rankings: npt.NDArray[np.int16], weights: I64, status: list[int]) -> None:
+        n = rankings.shape[0]
+        self.rankings = rankings
+        self.weights = weights
+        self.base = len(status) + 1
+        self.pos = np.zeros(n, dtype=np.int64)
+        self.prefix = np.zeros(n, dtype=np.int64)
+        self.stop = np.full(n, -1, dtype=np.int64)
+        self.groups: dict[int, int] = {}
+        rows = np.arange(n)
+        self._walk(rows, status)
+        self._add(rows, +1)
+        self._arrays(len(status))
+
+    @staticmethod
+    def fits(ncand: int, seats: int) -> bool:
+        return bool((ncand + 1) ** (seats + 1) < 2**62)
+
+    def _keys(self, rows: I64) -> I64:
+        keys: I64 = self.prefix[rows] * self.base + (self.stop[rows] + 1)
+        return keys
+
+    def _add(self, rows: I64, sign: int) -> None:
+        if not rows.size:
+            return
+        keys, inverse = np.unique(self._keys(rows), return_inverse=True)
+        sums = np.zeros(len(keys), dtype=np.int64)
+        np.add.at(sums, inverse.reshape(-1), self.weights[rows])
+        for key, total in zip(keys.tolist(), sums.tolist(), strict=True):
+            left = self.groups.get(key, 0) + sign * total
+            if left:
+                self.groups[key] = left
+            else:
+                self.groups.pop(key, None)
+
+    def _walk(self, rows: I64, status: list[int]) -> None:
+        table = np.asarray([*status, -1], dtype=np.int8)  # index -1 -> padding
+        width = self.rankings.shape[1]
+        active = rows
+        while active.size:
+            at = self.pos[active]
+            inside = at < width
+            self.stop[active[~inside]] = -1
+            active, at = active[inside], at[inside]
+            cand = self.rankings[active, at].astype(np.int64)
+            st = table[cand]
+            hope = st == _HOPEFUL
+            self.stop[active[hope]] = cand[hope]
+            self.stop[active[st == -1]] = -1
+            succ = st == _SUCCESSFUL
+            moving = active[succ]
+            self.prefix[moving] = self.prefix[moving] * self.base + cand[succ] + 1
+            onward = succ | (st == _EXCLUDED)
+            active = active[onward]
+            self.pos[active] += 1
+
+    def update(self, changed: Sequence[int], status: list[int]) -> None:
+        """Candidates in ``changed`` became successful or were excluded."""
+        rows = np.flatnonzero(np.isin(self.stop, np.asarray(changed, dtype=np.int64)))
+        self._add(rows, -1)
+        was = self.stop[rows]
+        table = np.asarray(status, dtype=np.int8)
+        succ = table[was] == _SUCCESSFUL
+        self.prefix[rows[succ]] = self.prefix[rows[succ]] * self.base + was[succ] + 1
+        self.pos[rows] += 1
+        self._walk(rows, status)
+        self._add(rows, +1)
+        self._arrays(len(status))
+
+    def _arrays(self, ncand: int) -> None:
+        keys = np.asarray(sorted(self.groups), dtype=np.int64)
+        self.weight: I64 = np.asarray([self.groups[k] for k in keys.tolist()], dtype=np.int64)
+        self.last: I64 = keys % self.base - 1
+        prefix = keys // self.base
+        digits: list[I64] = []
+        while prefix.size and prefix.any():
+            digits.append(prefix % self.base - 1)
+            prefix = prefix // self.base
+        chain = np.full((len(keys), len(digits)), -1, dtype=np.int64)
+        for j, column in enumerate(reversed(digits)):
+            chain[:, j] = column
+        # left-align: shorter chains have leading -1 (a zero digit); move them left
+        order = np.argsort(chain < 0, axis=1, kind="stable")
+        self.chain: I64 = np.take_along_axis(chain, order, axis=1)
+
+    def distribute(self, keep: Sequence[int], ncand: int) -> tuple[list[int], int]:
+        return _distribute(self.chain, self.last, self.weight, keep, ncand)
 
 
 def count_meek(profile: Profile, seats: int, *, tiebreak: TieBreak | None = None) -> Result:
@@ -242,7 +348,8 @@ def count_meek(profile: Profile, seats: int, *, tiebreak: TieBreak | None = None
         )
 
     # Step 1: first preferences.
-    patterns = _Patterns(rankings, weights, status)
+    walk = _Walk(rankings, weights, status) if _Walk.fits(ncand, seats) else None
+    patterns: _Walk | _Patterns = walk or _Patterns(rankings, weights, status)
     votes, exhausted = patterns.distribute(keep, ncand)
     quota = quota_of(exhausted)
     history.append(votes)
@@ -250,7 +357,7 @@ def count_meek(profile: Profile, seats: int, *, tiebreak: TieBreak | None = None
     new = elect_reaching(votes, quota, stage) if len(elected) < seats else []
     record(stage, votes, exhausted, quota, new, (), "first preferences")
     if new:
-        patterns = _Patterns(rankings, weights, status)
+        patterns = _refresh(walk, new, rankings, weights, status)
     seen: set[tuple[int, ...]] = set()
 
     while len(elected) < seats:
@@ -306,7 +413,7 @@ def count_meek(profile: Profile, seats: int, *, tiebreak: TieBreak | None = None
                         note = "excluded: keep values repeat, the surplus cannot fall further"
         record(stage, votes, exhausted, quota, new, gone, note)
         if new or gone:
-            patterns = _Patterns(rankings, weights, status)
+            patterns = _refresh(walk, [*new, *gone], rankings, weights, status)
             seen = set()
 
     return Result(
@@ -323,6 +430,19 @@ def count_meek(profile: Profile, seats: int, *, tiebreak: TieBreak | None = None
         scores={c: _value(votes[c]) for c in range(ncand) if status[c] != _EXCLUDED},
         valid_votes=Fraction(valid),
     )
+
+
+def _refresh(
+    walk: _Walk | None,
+    changed: Sequence[int],
+    rankings: npt.NDArray[np.int16],
+    weights: I64,
+    status: list[int],
+) -> _Walk | _Patterns:
+    if walk is None:
+        return _Patterns(rankings, weights, status)
+    walk.update(changed, status)
+    return walk
 
 
 def _fixed(units: int) -> str:
