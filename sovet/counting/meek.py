@@ -87,12 +87,12 @@ class _Patterns:
     candidates in the same order before the same hopeful candidate therefore get
     the same values, so they are counted as one pattern with their total weight.
     ``chain[i]`` lists pattern i's successful candidates (-1 padded), ``last[i]``
-    its hopeful candidate or -1 when the document is exhausted.
+    its hopeful candidate or -1 when the document is exhausted. Rebuilt from all
+    ballots at each change; :class:`_Walk` does the same faster when it can.
     """
 
     def __init__(self, rankings: npt.NDArray[np.int16], weights: I64, status: list[int]) -> None:
         n, width = rankings.shape
-        ncand = len(status)
         depth = status.count(_SUCCESSFUL)
         table = np.asarray([*status, -1], dtype=np.int8)  # index -1 -> padding
         # Walk the preferences, following only the ballots still running.
@@ -112,22 +112,11 @@ class _Patterns:
                 matrix[rows, filled[rows]] = cand[succ]
                 filled[rows] += 1
             active = active[succ | (st == _EXCLUDED)]
-        base = ncand + 1
-        if base ** (depth + 1) < 2**62:
-            key = np.zeros(n, dtype=np.int64)
-            for j in range(depth + 1):
-                key = key * base + (matrix[:, j] + 1)
-            order = np.argsort(key, kind="stable")
-            sorted_key = key[order]
-            starts: I64 = np.flatnonzero(np.diff(sorted_key, prepend=-1))
-            self.weight: I64 = np.add.reduceat(weights[order], starts) if n else weights[:0]
-            unique_rows = matrix[order[starts]]
-        else:
-            unique_rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
-            inverse = inverse.reshape(-1)
-            order = np.argsort(inverse, kind="stable")
-            starts = np.concatenate([[0], np.flatnonzero(np.diff(inverse[order])) + 1])
-            self.weight = np.add.reduceat(weights[order], starts)
+        unique_rows, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        order = np.argsort(inverse, kind="stable")
+        starts = np.flatnonzero(np.diff(inverse[order], prepend=-1))
+        self.weight: I64 = np.add.reduceat(weights[order], starts) if n else weights[:0]
         self.chain: I64 = unique_rows[:, :depth]
         self.last: I64 = unique_rows[:, depth]
 
