@@ -133,9 +133,11 @@ def mes_uniform(
         if costs[j] > 0 and counts[j] > 0 and utilities[j] > 0 and (allowed is None or allowed[j]):
             queue.append((Fraction(costs[j], counts[j] * utilities[j]), j))
     heapq.heapify(queue)
-    zero_class: int | None = None
+    # Voters per class; classes left empty are dropped from ``alive`` (their V goes stale).
+    sizes: list[int] = [n]
+    alive: list[int] = [0]
     while queue:
-        rank = _ranks(V)
+        rank = _ranks(V, alive)
         best: Fraction | None = None
         tied: list[int] = []
         prices: dict[int, tuple[int, int]] = {}
@@ -161,36 +163,50 @@ def mes_uniform(
                 heapq.heappush(queue, (rho, j))
         # Charge: alpha = num / (den * D); rescale every budget to the denominator D * den.
         num, den = prices[winner]
-        V = [v * den for v in V]
+        for c in alive:
+            V[c] *= den
         D *= den
+        by_value = {V[c]: c for c in alive}
         payers = index.supporters[winner]
         old = voter_class[payers]
-        remap: dict[int, int] = {}
-        for c in np.unique(old).tolist():
-            left = V[c] - num
-            if left <= 0:
-                if zero_class is None:
-                    zero_class = len(V)
-                    V.append(0)
-                remap[c] = zero_class
-            else:
-                remap[c] = len(V)
+        per_class = np.bincount(old, minlength=len(V))
+        classes = np.flatnonzero(per_class)
+        lookup = np.zeros(len(V), dtype=np.int64)
+        for c, k in zip(classes.tolist(), per_class[classes].tolist(), strict=True):
+            left = max(V[c] - num, 0)
+            target = by_value.get(left)
+            if target is None:
+                target = len(V)
                 V.append(left)
-        lookup = np.arange(len(V), dtype=np.int64)
-        for c, c2 in remap.items():
-            lookup[c] = c2
+                sizes.append(0)
+                by_value[left] = target
+                alive.append(target)
+            sizes[c] -= k
+            sizes[target] += k
+            lookup[c] = target
         voter_class[payers] = lookup[old]
-        g = math.gcd(D, *V)
+        alive = [c for c in alive if sizes[c] > 0]
+        if len(V) > 2 * len(alive) + 16:  # renumber the live classes 0..k-1
+            renumber = np.zeros(len(V), dtype=np.int64)
+            renumber[alive] = np.arange(len(alive), dtype=np.int64)
+            voter_class = renumber[voter_class]
+            V = [V[c] for c in alive]
+            sizes = [sizes[c] for c in alive]
+            alive = list(range(len(alive)))
+        # Keep the integers short: divide out their common factor when they grow.
+        g = math.gcd(D, *(V[c] for c in alive)) if D.bit_length() > 256 else 1
         if g > 1:
             D //= g
-            V = [v // g for v in V]
+            for c in alive:
+                V[c] //= g
     return MESOutcome(tuple(selected), tuple(ties))
 
 
-def _ranks(V: list[int]) -> IntArray:
-    order = sorted(range(len(V)), key=V.__getitem__)
-    rank = np.empty(len(V), dtype=np.int64)
-    rank[order] = np.arange(len(V), dtype=np.int64)
+def _ranks(V: list[int], alive: list[int]) -> IntArray:
+    """Each live class's position by budget (dead classes hold no voter, never asked)."""
+    order = sorted(alive, key=V.__getitem__)
+    rank = np.zeros(len(V), dtype=np.int64)
+    rank[order] = np.arange(len(order), dtype=np.int64)
     return rank
 
 
