@@ -23,7 +23,7 @@ from sovet.ledger.heads import TreeHead, decode_head, encode_head
 from sovet.ledger.merkle import root
 from sovet.ledger.mirror import plan_mirror
 from sovet.ledger.proofs import inclusion_proof, verify_inclusion
-from sovet.ledger.verify import VerifyReport, leaf_hashes, split_lines, verify_log_bytes
+from sovet.ledger.verify import VerifyReport, file_leaf_hashes, split_lines, verify_log_bytes
 
 __all__ = ["heads_location", "ledger"]
 
@@ -111,12 +111,12 @@ def root_command(file: str, as_json: bool) -> None:
 
         sovet ledger root ledger.jsonl
     """
-    lines = split_lines(_read_file(file))
-    tree_root = root(leaf_hashes(lines))
+    leaves = file_leaf_hashes(_read_file(file))
+    tree_root = root(leaves)
     if as_json:
-        echo_json({"leaves": len(lines), "root": tree_root.hex()})
+        echo_json({"leaves": len(leaves), "root": tree_root.hex()})
     else:
-        click.echo(f"{tree_root.hex()} {len(lines)}")
+        click.echo(f"{tree_root.hex()} {len(leaves)}")
 
 
 def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None:
@@ -195,7 +195,7 @@ def prove_command(file: str, index: int, size: int | None, as_json: bool) -> Non
         raise InputError(f"--size must be between 1 and {report.size}")
     if not 0 <= index < size:
         raise InputError(f"INDEX must be between 0 and {size - 1}")
-    leaves = leaf_hashes(split_lines(data))
+    leaves = file_leaf_hashes(data)
     proof = inclusion_proof(leaves, index, size)
     tree_root = report.root if size == report.size else root(leaves[:size])
     verify_inclusion(leaves[index], index, size, proof, tree_root)

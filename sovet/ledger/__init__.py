@@ -36,6 +36,7 @@ from sovet.ledger.proofs import (
 )
 from sovet.ledger.verify import (
     VerifyReport,
+    file_leaf_hashes,
     leaf_hashes,
     split_lines,
     verify_log,
@@ -57,6 +58,7 @@ __all__ = [
     "decode_head",
     "encode_entry",
     "encode_head",
+    "file_leaf_hashes",
     "generate_signing_key",
     "inclusion_proof",
     "key_id_of",
