@@ -7,6 +7,7 @@ the food sector federation, which meet in the federation congress.
 from __future__ import annotations
 
 from sovet.demo.scenario import CouncilSpec, FactionSpec, Scenario, UnitSpec
+from sovet.planning.demo import coop_federation
 
 __all__ = ["COOP"]
 
@@ -103,4 +104,11 @@ COOP = Scenario(
         "pending": "Federation production plan for 2027",
         "open": "Joint purchasing of flour and coffee",
     },
+    economy=coop_federation,
+    workplace_units={
+        "Cornerstone Bakery Co-op": "bakery-coop",
+        "Wheelhouse Bicycle Works": "bike-coop",
+    },
+    need_councils={"Riverside Neighbourhood Assembly": "city-assembly"},
+    period="2027",
 )

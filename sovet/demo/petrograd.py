@@ -10,6 +10,7 @@ Soviet seated one deputy per thousand workers; here one per five members).
 from __future__ import annotations
 
 from sovet.demo.scenario import CouncilSpec, FactionSpec, Scenario, UnitSpec
+from sovet.planning.demo import petrograd_1917
 
 __all__ = ["PETROGRAD"]
 
@@ -141,4 +142,11 @@ PETROGRAD = Scenario(
         "pending": "Decree on Workers' Control",
         "open": "Decree on Land",
     },
+    economy=petrograd_1917,
+    workplace_units={"Putilov Works": "putilov", "Obukhov Works": "obukhov"},
+    need_councils={
+        "Petrograd Soviet": "petrograd-soviet",
+        "Vyborg District Soviet": "vyborg-soviet",
+    },
+    period="1917-Q4",
 )

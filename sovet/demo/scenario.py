@@ -13,8 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sovet import actions
+from sovet.actions.common import slug
 from sovet.constitution import DEFAULT_CONSTITUTION
 from sovet.model import ElectionPurpose, MotionKind
+from sovet.planning import Economy
 from sovet.rules import OPERATOR
 from sovet.storage import Database
 
@@ -61,6 +63,12 @@ class Scenario:
     start: str  # the demo's first date, YYYY-MM-DD
     motions: dict[str, str] = field(default_factory=dict)  # role -> title
     note: str = ""
+    # the production plan: an economy, which of its workplaces are the scenario's units
+    # (the others are founded as small units), and which council declares each need
+    economy: Callable[[], Economy] | None = None
+    workplace_units: dict[str, str] = field(default_factory=dict)
+    need_councils: dict[str, str] = field(default_factory=dict)
+    period: str = ""
 
 
 @dataclass
@@ -128,10 +136,97 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
         seated = sorted(db.state.seated(council.id))
         if seated:
             _convene(db, council.id, seated[0])
+    if scenario.economy is not None:
+        progress("  workplaces declare production, councils declare needs")
+        _declare_economy(db, rng, scenario)
+    _budget(db, rng, scenario.units[0].id)
     _committee_election(db, rng, scenario.units[0].id, leaning, close=True)
     _committee_election(db, rng, scenario.units[-1].id, leaning, close=False)
     progress("  sessions, motions, a recall and a ratification")
     _acts(db, rng, scenario, leaning)
+
+
+def _declare_economy(db: Database, rng: random.Random, scenario: Scenario) -> None:
+    assert scenario.economy is not None
+    economy = scenario.economy()
+    for w in economy.workplaces:
+        unit = scenario.workplace_units.get(w.name)
+        if unit is None:
+            unit = slug(w.name)
+            kind = "village" if w.place == "country" else "workplace"
+            actions.found_unit(
+                db, actor=OPERATOR, unit_id=unit, name=w.name, kind=kind, place=w.place
+            )
+            rows = [
+                (
+                    f"{unit}-{i + 1:03d}",
+                    f"{rng.choice(scenario.first_names)} {rng.choice(scenario.last_names)}",
+                    [unit],
+                )
+                for i in range(3)
+            ]
+            actions.register_members(db, actor=OPERATOR, rows=rows)
+            _convene(db, unit, rows[0][0])
+        convenor = sorted(db.state.units[unit].convenors)[0]
+        actions.declare_production(
+            db,
+            actor=convenor,
+            unit=unit,
+            period=scenario.period,
+            techniques=[
+                {
+                    "name": t.name,
+                    "product": t.product,
+                    "labour": repr(t.labour),
+                    "capacity": None if t.capacity is None else repr(t.capacity),
+                    "inputs": {p: repr(a) for p, a in t.inputs},
+                }
+                for t in w.techniques
+            ],
+        )
+    top = scenario.councils[-1].id
+    needs: dict[str, dict[str, float]] = {}
+    for need in economy.needs:
+        council = scenario.need_councils.get(need.council, top)
+        by_product = needs.setdefault(council, {})
+        by_product[need.product] = by_product.get(need.product, 0.0) + need.quantity
+    for council, wanted in needs.items():
+        convenor = sorted(db.state.councils[council].convenors)[0]
+        actions.declare_needs(
+            db,
+            actor=convenor,
+            council=council,
+            period=scenario.period,
+            needs={p: repr(q) for p, q in wanted.items()},
+        )
+
+
+def _budget(db: Database, rng: random.Random, unit: str) -> None:
+    """The unit divides a common fund by participatory budgeting (Equal Shares)."""
+    s = db.state
+    convenor = sorted(s.units[unit].convenors)[0]
+    projects = [
+        ("canteen", "Canteen kitchen", 400),
+        ("school", "Evening school", 300),
+        ("clinic", "First-aid room", 250),
+        ("library", "Reading room", 150),
+        ("baths", "Bath house", 350),
+    ]
+    b = actions.open_budget(
+        db,
+        actor=convenor,
+        body=unit,
+        title="Common fund",
+        total=900,
+        projects=projects,
+        rule="equal-shares-add1",
+    )
+    ids = [p[0] for p in projects]
+    for member in sorted(s.units[unit].members):
+        if rng.random() < 0.8:
+            approved = [p for p in ids if rng.random() < 0.45] or [rng.choice(ids)]
+            actions.cast_budget_ballot(db, actor=member, budget_id=b.id, approved=approved)
+    actions.close_budget(db, actor=convenor, budget_id=b.id)
 
 
 def _draw(rng: random.Random, leaning: dict[str, float]) -> str | None:
@@ -366,16 +461,20 @@ def _acts(
                 payload={"motion": reserved.id},
             )
             _assembly(db, rng, unit, decide.id, 0.8)
-    # 4. A second reserved matter stays pending, and a motion stays open, to look at.
-    pending = actions.propose_motion(
-        db,
-        actor=top_proposer,
-        body=top,
-        title=titles["pending"],
-        text="",
-        kind=MotionKind.RESERVED,
-        matter="plan",
-    )
+    # 4. The production plan (or another reserved matter) stays pending ratification,
+    #    and a motion stays open, to look at.
+    if scenario.economy is not None:
+        pending = actions.propose_plan(db, actor=top_proposer, council=top, period=scenario.period)
+    else:
+        pending = actions.propose_motion(
+            db,
+            actor=top_proposer,
+            body=top,
+            title=titles["pending"],
+            text="",
+            kind=MotionKind.RESERVED,
+            matter="plan",
+        )
     _roll_call(db, rng, pending.id, {lead: 1.0, None: 0.9}, leaning)
     if db.state.ratifications.get(pending.id) is not None:
         first_unit = db.state.ratifications[pending.id].units[0]

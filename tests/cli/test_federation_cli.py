@@ -51,6 +51,12 @@ def test_demo_report_shows_every_concept(demo_db: str, capsys: pytest.CaptureFix
     assert any(m.status.value == "recalled" for m in s.mandates.values())
     assert any(r.status.value == "ratified" for r in s.ratifications.values())
     assert any(m.roll_call for m in s.motions.values())
+    budget = next(iter(s.budgets.values()))
+    assert budget.status.value == "counted" and 0 < budget.cost <= budget.total
+    plan = next(m for m in s.motions.values() if m.payload.get("effect") == "adopt-plan")
+    assert json.loads(plan.payload["plan"])["status"] == "optimal"
+    assert plan.status.value == "ratifying"
+    assert len([k for k in s.declarations if k.startswith("1917-Q4|")]) >= 9
     assert data["ledger"]["size"] == db.size()
 
 
