@@ -194,7 +194,10 @@ def _links_hold(blob: bytes, n: int, leaves: Sequence[bytes], ends: Any = None) 
     # ,"index":<digits>,"prev":"<hex>","type":" ends at the opening quote.
     places = len(str(n - 1))
     width = len(_INDEX_KEY) + places + _LINK_WIDTH
-    link = _windows(arr, type_open + 1 - width, width)
+    link_at = type_open + 1 - width
+    if not (link_at >= starts).all():  # a line too short for its tail
+        return False
+    link = _windows(arr, link_at, width)
     head = width - _LINK_WIDTH  # where ,"prev":" starts in each row
     if not (
         _is(link[:, head : head + len(_PREV_KEY)], _PREV_KEY)

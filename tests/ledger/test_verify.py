@@ -203,3 +203,38 @@ def test_the_whole_log_pass_accepts_intact_logs(n: int) -> None:
     assert _links_hold(_file(lines), n, leaves)
     assert not _links_hold(_file(lines[::-1]), n, leaves[::-1]) or n == 1
     assert verify_log(lines).size == n
+
+
+def test_short_and_odd_lines_are_named_not_crashed_on() -> None:
+    odd = [b"{}", b"\n", b'{"actor":' + b'"' * 200, b'{"actor":' + b"x" * 90 + b'","v":1}']
+    for line in odd:
+        for strict in (False, True):
+            with pytest.raises(VerificationError) as caught:
+                verify_log([line], strict=strict)
+            assert caught.value.index == 0
+    # Envelope keys missing between actor and the tail: only strict mode decodes that far.
+    prev = b"0" * 64
+    bare = b'{"actor":"","index":0,"prev":"' + prev + b'","type":"a.b","v":1}'
+    with pytest.raises(VerificationError, match="envelope keys") as caught:
+        verify_log([bare], strict=True)
+    assert caught.value.index == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    junk=st.lists(st.binary(max_size=300), max_size=5),
+    cut=st.integers(0, 10_000),
+    strict=st.booleans(),
+)
+def test_arbitrary_bytes_never_crash_the_verifier(
+    lines: list[bytes], junk: list[bytes], cut: int, strict: bool
+) -> None:
+    """Garbage, or a valid log cut at any byte and followed by garbage, gives a clean error."""
+    data = _file(lines)
+    data = data[: cut % (len(data) + 1)] + b"\n".join(junk)
+    try:
+        report = verify_log_bytes(data, strict=strict)
+    except VerificationError as exc:
+        assert exc.index is not None and 0 <= exc.index <= len(lines)
+    else:
+        assert report.size <= len(lines)
