@@ -142,10 +142,8 @@ def list_command(database_url: str | None, as_json: bool) -> None:
     table = Table(title="Accounts")
     for column in ("login", "acts as", "created"):
         table.add_column(column)
-    for r in rows:
-        table.add_row(
-            r["login"], "operator" if r["operator"] else str(r["member"]), r["created_at"]
-        )
+    for a in store_accounts.list_accounts(db):
+        table.add_row(a.login, "operator" if a.operator else str(a.member), a.created_at)
     Console().print(table)
 
 
@@ -171,7 +169,8 @@ def demo_accounts(db: Database) -> dict[str, tuple[str | None, str]]:
         raise NotFound(
             "this federation has no convened council and open election; load `sovet demo`"
         )
-    convenors = {m for b in (*s.units.values(), *s.councils.values()) for m in b.convenors}
+    convenors = {m for u in s.units.values() for m in u.convenors}
+    convenors |= {m for c in s.councils.values() for m in c.convenors}
     delegates = {m.member for m in s.mandates.values() if m.status.value == "active"}
     convenor = sorted(council.convenors)[0]
     delegate = next(m for m in sorted(s.seated(council.id)) if m not in convenors)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from sovet import actions
 from sovet.errors import Forbidden
 from sovet.web import views
-from sovet.web.auth import require_actor
+from sovet.web.auth import require_actor, require_member
 from sovet.web.schemas import (
     CouncilDetail,
     CouncilOut,
@@ -30,6 +30,7 @@ __all__ = ["router"]
 
 router = APIRouter()
 Actor = Annotated[str, Depends(require_actor)]
+MemberActor = Annotated[str, Depends(require_member)]
 
 
 @router.get("/federation", response_model=FederationOut, tags=["federation"])
@@ -72,9 +73,13 @@ def admit(request: Request, unit_id: str, body: JoinIn, actor: Actor) -> Ok:
 
 
 @router.post("/units/{unit_id}/leave", response_model=Ok, tags=["federation"])
-def leave(request: Request, unit_id: str, actor: Actor) -> Ok:
+def leave(request: Request, unit_id: str, actor: MemberActor) -> Ok:
     """The signed-in member leaves the unit (nobody else can make them)."""
-    store_of(request).act(actions.leave_unit, actor=actor, unit=unit_id, member=actor)
+    store = store_of(request)
+    with store.read() as s:
+        if actor not in s.get("units", unit_id).members:
+            raise Forbidden(f"{actor} is not a member of {s.body_name(unit_id)}")
+    store.act(actions.leave_unit, actor=actor, unit=unit_id, member=actor)
     return Ok()
 
 
@@ -117,7 +122,7 @@ def member(request: Request, member_id: str) -> dict[str, Any]:
 
 
 @router.post("/me/faction", response_model=Ok, tags=["federation"])
-def set_faction(request: Request, body: FactionChoice, actor: Actor) -> Ok:
+def set_faction(request: Request, body: FactionChoice, actor: MemberActor) -> Ok:
     """The signed-in member declares (or, with null, leaves) their faction."""
     store_of(request).act(actions.set_faction, actor=actor, faction=body.faction)
     return Ok()

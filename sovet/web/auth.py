@@ -60,6 +60,7 @@ __all__ = [
     "new_invitation",
     "require_account",
     "require_actor",
+    "require_member",
     "require_operator",
     "sign_in",
     "sign_out",
@@ -267,6 +268,14 @@ def require_account(request: Request) -> Account:
 def require_actor(request: Request) -> str:
     """Dependency: the actor id of the signed-in account, for the actions."""
     return require_account(request).actor
+
+
+def require_member(request: Request) -> str:
+    """Dependency: the member id of the signed-in account (the operator is no member)."""
+    account = require_account(request)
+    if account.member is None:
+        raise Forbidden("the instance operator is not a member; sign in as a member")
+    return account.member
 
 
 def require_operator(request: Request) -> Account:
