@@ -34,7 +34,9 @@ def render() -> str:
     ]
     for path, command in _walk(cli, ["sovet"]):
         name = " ".join(path)
-        with click.Context(command, info_name=name, terminal_width=100) as ctx:
+        with click.Context(
+            command, info_name=name, terminal_width=100, help_option_names=["-h", "--help"]
+        ) as ctx:
             text = command.get_help(ctx)
         level = "##" if len(path) <= 2 else "###"
         parts.append(f"{level} `{name}`\n\n```\n{text.rstrip()}\n```\n")
