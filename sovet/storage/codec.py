@@ -29,6 +29,9 @@ def _field_names(cls: type) -> tuple[str, ...]:
     return names
 
 
+_PLAIN_TYPES = frozenset({str, int, bool, type(None)})
+
+
 def to_plain(value: Any) -> Any:
     """A JSON-able form of a record: dataclasses as dicts, sets sorted, fractions as "n/d".
 
@@ -36,10 +39,15 @@ def to_plain(value: Any) -> Any:
     >>> to_plain({"q": Fraction(1, 2), "s": frozenset({"b", "a"})})
     {'q': '1/2', 's': ['a', 'b']}
     """
-    if isinstance(value, _SCALARS) and not isinstance(value, Enum):
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
         return value
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: to_plain(getattr(value, name)) for name in _field_names(type(value))}
+    if hasattr(kind, "__dataclass_fields__"):
+        out = {}
+        for name in _field_names(kind):
+            item = getattr(value, name)
+            out[name] = item if type(item) in _PLAIN_TYPES else to_plain(item)
+        return out
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Fraction):
