@@ -1,0 +1,704 @@
+"""Load benchmark: thousands of members vote in the same minute through the HTTP API.
+
+Prepares a federation with one big unit of N members and an open election, starts
+``sovet serve --workers W`` on it (SQLite, PostgreSQL or both), and drives the members
+through the JSON API with asynchronous httpx clients:
+
+* **sign-in**, measured on its own on a sample of members (argon2id at the library's
+  recommended cost is deliberately slow, so ten thousand sign-ins do not fit in one
+  minute on two cores; members sign in before the voting window opens);
+* **the voting window**: every member casts a ballot (``POST
+  /api/v1/elections/{id}/ballots`` with an API token made before the window) and then
+  reads the results (``GET /api/v1/elections/{id}``), arrivals paced at ``--rate``
+  (by default N members within 60 seconds, and at least 170 ballots/s);
+* **the ramp**: further members arrive at rising rates, a few seconds per step, until
+  p99 passes 300 ms: the saturation point.
+
+Latency is measured from the moment a request was *due*, not from when the client
+got round to sending it, so a server that falls behind is not flattered (no
+coordinated omission). At the end the database is opened directly: the stored ballots
+must equal the acknowledged ones (every receipt exactly once, in the ballot box and as
+a ``ballot.cast`` entry in the log) and the whole log must verify with its signed heads.
+
+Bounded: every phase has a fixed number of requests, every request a timeout, the
+whole run ``--max-seconds``; requests go only to 127.0.0.1.
+
+    python bench/load.py --quick                       # 1,000 members, both backends
+    python bench/load.py --members 10000 --backend both --workers 2
+    python bench/load.py --backend sqlite --workers 1,2,4
+
+PostgreSQL: ``--postgres-url`` (default ``$SOVET_TEST_POSTGRES_URL`` or
+``postgresql://postgres@127.0.0.1:5432/test``); the run uses a fresh schema and
+drops it afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+
+from sovet import actions
+from sovet.constitution import DEFAULT_CONSTITUTION
+from sovet.ledger.events import decode_entry
+from sovet.ledger.verify import verify_log
+from sovet.model import ElectionPurpose
+from sovet.storage import accounts as store_accounts
+from sovet.storage import open_database, schema, utc_now
+from sovet.web.auth import hash_token, make_hasher
+
+LOOPBACK = "127.0.0.1"  # the only address this benchmark ever sends to
+API = "/api/v1"
+PASSWORD = "load-test-password"
+UNIT = "big"
+TARGET_P99 = 0.300
+DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+# ---- preparing the federation ------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    url: str
+    election: str
+    members: list[str]
+    tokens: list[str]
+    candidates: list[str]
+    public_key: bytes
+    cleanup_schema: str | None = None
+
+
+def member_id(i: int) -> str:
+    return f"m{i:06d}"
+
+
+def fresh_url(backend: str, workdir: Path, postgres_url: str) -> tuple[str, str | None]:
+    """A new SQLite file, or a new schema in the PostgreSQL database (and its name)."""
+    if backend == "sqlite":
+        return f"sqlite:///{workdir / f'load-{uuid.uuid4().hex[:8]}.db'}", None
+    name = f"load_{uuid.uuid4().hex[:10]}"
+    engine = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {name}")
+    engine.dispose()
+    joiner = "&" if "?" in postgres_url else "?"
+    return f"{postgres_url}{joiner}options=-csearch_path%3D{name}", name
+
+
+def drop_schema(postgres_url: str, name: str) -> None:
+    engine = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+    engine.dispose()
+
+
+def prepare(url: str, members: int, *, candidates: int = 10, batch: int = 2000) -> Prepared:
+    """A federation with one unit of ``members`` members, each with an account and an
+    API token, and an open committee election in that unit.
+
+    Members are registered in batches (one transaction each); accounts share one argon2id
+    hash of :data:`PASSWORD` (hashing ten thousand passwords one by one takes minutes)
+    and are written in one transaction, with their tokens, through the accounts tables.
+    """
+    db = open_database(url)
+    ids = [member_id(i) for i in range(members)]
+    actions.found_federation(db, name="Load test", constitution=DEFAULT_CONSTITUTION)
+    op = "operator"
+    actions.found_unit(
+        db, actor=op, unit_id=UNIT, name="Big Works", kind="workplace", convenors=[ids[0]]
+    )
+    for start in range(0, members, batch):
+        rows = [(m, f"Member {m}", [UNIT]) for m in ids[start : start + batch]]
+        actions.register_members(db, actor=op, rows=rows)
+    chosen = ids[: min(candidates, members)]
+    election = actions.open_election(
+        db,
+        actor=ids[0],
+        constituency=UNIT,
+        target=UNIT,
+        purpose=ElectionPurpose.COMMITTEE,
+        candidates=chosen,
+        seats=min(3, len(chosen)),
+    )
+    password_hash = make_hasher().hash(PASSWORD)
+    now = utc_now()
+    tokens = [f"sovet_load_{secrets.token_urlsafe(24)}" for _ in ids]
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.insert(store_accounts.accounts),
+            [
+                {
+                    "id": f"acc-{m}",
+                    "login": m,
+                    "password_hash": password_hash,
+                    "member": m,
+                    "operator": False,
+                    "created_at": now,
+                }
+                for m in ids
+            ],
+        )
+        conn.execute(
+            sa.insert(store_accounts.api_tokens),
+            [
+                {
+                    "token_hash": hash_token(t),
+                    "account": f"acc-{m}",
+                    "name": "load",
+                    "created_at": now,
+                    "revoked": False,
+                }
+                for m, t in zip(ids, tokens, strict=True)
+            ],
+        )
+    public_key = db.public_key()
+    assert public_key is not None
+    db.close()
+    return Prepared(url, election.id, ids, tokens, chosen, public_key)
+
+
+# ---- the server --------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Server:
+    proc: subprocess.Popen[bytes]
+    port: int
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://{LOOPBACK}:{self.port}"
+
+    def worker_pids(self) -> list[int]:
+        """The uvicorn worker processes (children of the server's main process)."""
+        try:
+            out = subprocess.run(
+                ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True, check=False
+            ).stdout
+        except FileNotFoundError:
+            return []
+        return [int(p) for p in out.split()]
+
+
+def cpu_seconds(pids: Sequence[int]) -> float:
+    """User and system CPU time used so far by these processes (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def start_server(url: str, workers: int, log: Path, *, port: int | None = None) -> Server:
+    """``sovet serve`` on 127.0.0.1 in its own process group; returns once it answers."""
+    port = port or free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    env.pop("SOVET_DATABASE_URL", None)
+    out = log.open("ab")
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "sovet", "serve", "--db", url),
+            *("--host", LOOPBACK, "--port", str(port), "--workers", str(workers)),
+        ],
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=env,
+        cwd=log.parent,
+        start_new_session=True,
+    )
+    out.close()
+    server = Server(proc, port, log)
+    wait_ready(server, timeout=120)
+    return server
+
+
+def wait_ready(server: Server, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"the server exited ({server.proc.returncode}); see {server.log}")
+        try:
+            r = httpx.get(f"{server.base}{API}/ledger/head", timeout=2)
+            if r.status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"the server did not answer within {timeout:.0f} s; see {server.log}")
+
+
+def stop_server(server: Server, *, kill: bool = False) -> None:
+    """SIGTERM (or SIGKILL) to the server's own process group, then wait for it."""
+    sig = signal.SIGKILL if kill else signal.SIGTERM
+    try:
+        os.killpg(server.proc.pid, sig)
+    except ProcessLookupError:
+        return
+    try:
+        server.proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.proc.pid, signal.SIGKILL)
+        server.proc.wait(timeout=20)
+    if kill:  # workers are in the same group; make sure none is left behind
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.proc.pid, signal.SIGKILL)
+
+
+# ---- driving the members -----------------------------------------------------------------
+
+
+@dataclass
+class Phase:
+    """What one paced batch of members saw."""
+
+    name: str
+    rate: float
+    offered: int
+    vote_latency: list[float] = field(default_factory=list)
+    read_latency: list[float] = field(default_factory=list)
+    acknowledged: dict[str, str] = field(default_factory=dict)  # member -> receipt
+    statuses: dict[str, int] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ballots_per_second(self) -> float:
+        return len(self.acknowledged) / self.seconds if self.seconds else 0.0
+
+    def p(self, q: float, which: str = "vote") -> float:
+        data = sorted(self.vote_latency if which == "vote" else self.read_latency)
+        if not data:
+            return float("nan")
+        return data[min(len(data) - 1, int(q * len(data)))]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "phase": self.name,
+            "offered_rate": round(self.rate, 1),
+            "offered": self.offered,
+            "acknowledged": len(self.acknowledged),
+            "ballots_per_s": round(self.ballots_per_second, 1),
+            "vote_p50_ms": round(self.p(0.50) * 1000, 1),
+            "vote_p95_ms": round(self.p(0.95) * 1000, 1),
+            "vote_p99_ms": round(self.p(0.99) * 1000, 1),
+            "read_p50_ms": round(self.p(0.50, "read") * 1000, 1),
+            "read_p99_ms": round(self.p(0.99, "read") * 1000, 1),
+            "statuses": dict(sorted(self.statuses.items())),
+            "errors": len(self.errors),
+            "seconds": round(self.seconds, 1),
+        }
+
+
+def ranking_for(rng: random.Random, candidates: Sequence[str]) -> list[str]:
+    picked = list(candidates)
+    rng.shuffle(picked)
+    return picked[: rng.randint(1, len(picked))]
+
+
+async def vote_phase(
+    client: httpx.AsyncClient,
+    election: str,
+    members: Sequence[tuple[str, str]],
+    candidates: Sequence[str],
+    rate: float,
+    name: str,
+    *,
+    read: bool = True,
+    seed: int = 1917,
+) -> Phase:
+    """Members (id, token) arrive at ``rate`` per second; each votes, then reads results."""
+    phase = Phase(name, rate, len(members))
+    rng = random.Random(seed)
+    rankings = [ranking_for(rng, candidates) for _ in members]
+    start = time.perf_counter()
+
+    async def one(i: int, member: str, token: str) -> None:
+        due = start + i / rate
+        delay = due - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        headers = {"Authorization": f"Bearer {token}"}
+        try:
+            r = await client.post(
+                f"{API}/elections/{election}/ballots",
+                json={"ranking": rankings[i]},
+                headers=headers,
+            )
+        except httpx.HTTPError as exc:
+            phase.errors.append(f"{member}: {type(exc).__name__}")
+            phase.statuses["exc"] = phase.statuses.get("exc", 0) + 1
+            return
+        phase.vote_latency.append(time.perf_counter() - due)
+        phase.statuses[str(r.status_code)] = phase.statuses.get(str(r.status_code), 0) + 1
+        if r.status_code != 201:
+            phase.errors.append(f"{member}: {r.status_code} {r.text[:200]}")
+            return
+        phase.acknowledged[member] = r.json()["receipt"]
+        if read:
+            t = time.perf_counter()
+            try:
+                r = await client.get(f"{API}/elections/{election}")
+                if r.status_code == 200:
+                    phase.read_latency.append(time.perf_counter() - t)
+            except httpx.HTTPError:
+                pass
+
+    await asyncio.gather(*(one(i, m, t) for i, (m, t) in enumerate(members)))
+    phase.seconds = time.perf_counter() - start
+    return phase
+
+
+async def sign_in_phase(base: str, logins: Sequence[str], concurrency: int) -> Phase:
+    """Members sign in with their passwords (closed loop, ``concurrency`` at a time)."""
+    phase = Phase("sign-in", 0.0, len(logins))
+    gate = asyncio.Semaphore(concurrency)
+    start = time.perf_counter()
+
+    async def one(login: str) -> None:
+        async with gate, httpx.AsyncClient(base_url=base, timeout=60) as c:
+            t = time.perf_counter()
+            try:
+                r = await c.post(f"{API}/auth/login", json={"login": login, "password": PASSWORD})
+            except httpx.HTTPError as exc:
+                phase.errors.append(f"{login}: {type(exc).__name__}")
+                return
+            phase.vote_latency.append(time.perf_counter() - t)
+            phase.statuses[str(r.status_code)] = phase.statuses.get(str(r.status_code), 0) + 1
+            if r.status_code == 200:
+                phase.acknowledged[login] = "signed-in"
+
+    await asyncio.gather(*(one(m) for m in logins))
+    phase.seconds = time.perf_counter() - start
+    return phase
+
+
+def client_for(base: str, connections: int = 256) -> httpx.AsyncClient:
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+    return httpx.AsyncClient(base_url=base, timeout=30, limits=limits)
+
+
+# ---- checking what was stored ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredCheck:
+    acknowledged: int
+    in_box: int
+    in_log: int
+    missing: int
+    duplicated: int
+    log_size: int
+    verified: bool
+    problem: str
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.verified
+            and self.missing == 0
+            and self.duplicated == 0
+            and self.in_box == self.acknowledged
+            and self.in_log == self.acknowledged
+        )
+
+
+def check_stored(
+    url: str, election: str, acknowledged: dict[str, str], public_key: bytes
+) -> StoredCheck:
+    """Every acknowledged ballot exactly once in the box and the log, nothing else; the
+    whole log verifies with its signed heads."""
+    db = open_database(url, migrate=False)
+    try:
+        with db.engine.connect() as conn:
+            receipts = [
+                r
+                for (r,) in conn.execute(
+                    sa.select(schema.ballot_box.c.receipt).where(
+                        schema.ballot_box.c.election == election
+                    )
+                )
+            ]
+            raws = [
+                bytes(raw)
+                for (raw,) in conn.execute(
+                    sa.select(schema.ledger.c.raw)
+                    .where(schema.ledger.c.type == "ballot.cast")
+                    .order_by(schema.ledger.c.idx)
+                )
+            ]
+        voters: list[str] = []
+        for raw in raws:
+            entry = decode_entry(raw)
+            if entry.data.get("election") == election:
+                voters.append(str(entry.data["member"]))
+        in_box = set(receipts)
+        missing = sum(1 for r in acknowledged.values() if r not in in_box)
+        missing += sum(1 for m in acknowledged if m not in set(voters))
+        duplicated = (len(receipts) - len(in_box)) + (len(voters) - len(set(voters)))
+        problem = ""
+        verified = False
+        try:
+            report = verify_log(list(db.raw_entries()), db.heads(), public_key)
+            verified = report.size == db.size()
+        except Exception as exc:  # report the reason, whatever it is
+            problem = f"{type(exc).__name__}: {exc}"
+        return StoredCheck(
+            acknowledged=len(acknowledged),
+            in_box=len(receipts),
+            in_log=len(voters),
+            missing=missing,
+            duplicated=duplicated,
+            log_size=db.size(),
+            verified=verified,
+            problem=problem,
+        )
+    finally:
+        db.close()
+
+
+# ---- one run -----------------------------------------------------------------------------
+
+
+def show(row: dict[str, Any]) -> None:
+    print("  " + json.dumps(row, ensure_ascii=False), flush=True)
+
+
+async def drive(
+    server: Server,
+    prepared: Prepared,
+    *,
+    window: int,
+    rate: float,
+    ramp: Sequence[float],
+    step_seconds: float,
+    sign_ins: int,
+    workers: int,
+    deadline: float,
+) -> tuple[list[Phase], dict[str, str]]:
+    """Sign-in sample, then the voting window, then the ramp; all acknowledged receipts."""
+    pairs = list(zip(prepared.members, prepared.tokens, strict=True))
+    phases: list[Phase] = []
+    acknowledged: dict[str, str] = {}
+    signin = await sign_in_phase(server.base, prepared.members[:sign_ins], max(2, 2 * workers))
+    phases.append(signin)
+    row = signin.summary()
+    row["sign_ins_per_s"] = round(len(signin.acknowledged) / signin.seconds, 1)
+    show(row)
+    pids = [server.proc.pid, *server.worker_pids()]
+    async with client_for(server.base) as client:
+        used = 0
+        batch = pairs[used : used + window]
+        used += len(batch)
+        cpu, own = cpu_seconds(pids), time.process_time()
+        phase = await vote_phase(
+            client, prepared.election, batch, prepared.candidates, rate, "window"
+        )
+        cpu, own = cpu_seconds(pids) - cpu, time.process_time() - own
+        phases.append(phase)
+        acknowledged.update(phase.acknowledged)
+        row = phase.summary()
+        done = max(1, len(phase.acknowledged))
+        row["server_cpu_ms_per_ballot"] = round(1000 * cpu / done, 2)
+        row["client_cpu_ms_per_ballot"] = round(1000 * own / done, 2)
+        show(row)
+        for step_rate in ramp:
+            count = int(step_rate * step_seconds)
+            if used + count > len(pairs) or time.monotonic() + step_seconds * 3 > deadline:
+                print("  ramp stopped: members or time ran out", flush=True)
+                break
+            batch = pairs[used : used + count]
+            used += count
+            phase = await vote_phase(
+                client,
+                prepared.election,
+                batch,
+                prepared.candidates,
+                step_rate,
+                f"ramp@{step_rate:g}/s",
+                seed=int(step_rate),
+            )
+            phases.append(phase)
+            acknowledged.update(phase.acknowledged)
+            show(phase.summary())
+            if phase.p(0.99) > TARGET_P99 or phase.errors:
+                break
+    return phases, acknowledged
+
+
+def start_profiles(server: Server, where: str | None, tag: str) -> list[subprocess.Popen[bytes]]:
+    """``py-spy record`` on every worker (collapsed stacks in ``where``), when asked."""
+    if not where:
+        return []
+    Path(where).mkdir(parents=True, exist_ok=True)
+    spy = Path(sys.executable).with_name("py-spy")
+    return [
+        subprocess.Popen(
+            [
+                *(str(spy), "record", "--format", "raw", "--rate", "50", "--nonblocking"),
+                *("--pid", str(pid), "-o", str(Path(where) / f"{tag}-{pid}.txt")),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for pid in server.worker_pids() or [server.proc.pid]
+    ]
+
+
+def saturation(phases: Sequence[Phase]) -> str:
+    ramp = [p for p in phases if p.name.startswith("ramp@")]
+    good = [p for p in ramp if p.p(0.99) <= TARGET_P99 and not p.errors]
+    bad = [p for p in ramp if p.p(0.99) > TARGET_P99 or p.errors]
+    if not ramp:
+        return "not measured"
+    if not bad:
+        return f"not reached: p99 <= 300 ms up to {ramp[-1].rate:g} ballots/s offered"
+    below = f"{good[-1].rate:g}/s (p99 {good[-1].p(0.99) * 1000:.0f} ms)" if good else "none"
+    return (
+        f"p99 passes 300 ms at {bad[0].rate:g} ballots/s offered "
+        f"(p99 {bad[0].p(0.99) * 1000:.0f} ms, {bad[0].ballots_per_second:.0f} acknowledged/s); "
+        f"last rate under it: {below}"
+    )
+
+
+def run_one(args: argparse.Namespace, backend: str, workers: int, workdir: Path) -> bool:
+    ramp = [float(r) for r in args.ramp.split(",")] if args.ramp else []
+    ramp_members = int(sum(r * args.step_seconds for r in ramp))
+    total = args.members + ramp_members
+    url, schema_name = fresh_url(backend, workdir, args.postgres_url)
+    print(
+        f"\n== {backend}, {workers} worker(s): preparing {total} members "
+        f"({args.members} in the window, up to {ramp_members} in the ramp)",
+        flush=True,
+    )
+    try:
+        t = time.perf_counter()
+        prepared = prepare(url, total)
+        print(f"  prepared in {time.perf_counter() - t:.1f} s", flush=True)
+        log = workdir / f"serve-{backend}-{workers}.log"
+        server = start_server(url, workers, log)
+        rate = args.rate or max(170.0, args.members / 60)
+        deadline = time.monotonic() + args.max_seconds
+        spies = start_profiles(server, args.profile, f"{backend}-{workers}")
+        try:
+            phases, acknowledged = asyncio.run(
+                drive(
+                    server,
+                    prepared,
+                    window=args.members,
+                    rate=rate,
+                    ramp=ramp,
+                    step_seconds=args.step_seconds,
+                    sign_ins=min(args.sign_ins, total),
+                    workers=workers,
+                    deadline=deadline,
+                )
+            )
+        finally:
+            for spy in spies:
+                spy.send_signal(signal.SIGINT)
+            for spy in spies:
+                spy.wait(timeout=60)
+            stop_server(server)
+        check = check_stored(url, prepared.election, acknowledged, prepared.public_key)
+        window = next(p for p in phases if p.name == "window")
+        met = (
+            len(window.acknowledged) == args.members
+            and window.ballots_per_second >= 170
+            and window.p(0.99) < TARGET_P99
+        )
+        print(f"  saturation: {saturation(phases)}", flush=True)
+        print(
+            f"  stored: {check.acknowledged} acknowledged, {check.in_box} in the ballot box, "
+            f"{check.in_log} in the log, {check.missing} missing, {check.duplicated} "
+            f"duplicated; log of {check.log_size} entries "
+            f"{'verifies' if check.verified else 'DOES NOT VERIFY ' + check.problem}",
+            flush=True,
+        )
+        print(
+            f"  goal ({args.members} ballots within the window at >= 170/s, p99 < 300 ms): "
+            f"{'met' if met else 'MISSED'} — {window.ballots_per_second:.0f} ballots/s, "
+            f"p50/p95/p99 {window.p(0.5) * 1000:.0f}/{window.p(0.95) * 1000:.0f}/"
+            f"{window.p(0.99) * 1000:.0f} ms",
+            flush=True,
+        )
+        return check.ok
+    finally:
+        if schema_name is not None and not args.keep:
+            drop_schema(args.postgres_url, schema_name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=10_000, help="members in the window")
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--workers", default="2", help="worker counts, comma-separated")
+    parser.add_argument("--rate", type=float, default=None, help="window arrivals per second")
+    parser.add_argument(
+        "--ramp", default="100,150,200,250,300,400,500", help="ramp rates, comma-separated"
+    )
+    parser.add_argument("--step-seconds", type=float, default=5.0)
+    parser.add_argument("--sign-ins", type=int, default=100, help="members who sign in")
+    parser.add_argument("--max-seconds", type=float, default=600.0, help="bound per run")
+    parser.add_argument(
+        "--postgres-url", default=os.environ.get("SOVET_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+    )
+    parser.add_argument("--keep", action="store_true", help="keep databases and logs")
+    parser.add_argument("--profile", default=None, help="py-spy every worker into this folder")
+    parser.add_argument("--quick", action="store_true", help="1,000 members, short ramp")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.members = min(args.members, 1000)
+        args.ramp = "150,250,400"
+        args.step_seconds = 3.0
+        args.sign_ins = min(args.sign_ins, 20)
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    workers = [int(w) for w in str(args.workers).split(",")]
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="sovet-load-") as tmp:
+        workdir = Path(tmp)
+        for backend in backends:
+            for w in workers:
+                ok = run_one(args, backend, w, workdir) and ok
+        if args.keep:
+            kept = ROOT / "bench" / "load-output"
+            kept.mkdir(exist_ok=True)
+            for f in workdir.iterdir():
+                if f.suffix == ".log":
+                    f.replace(kept / f.name)
+    print("PASS: every acknowledged ballot stored exactly once" if ok else "FAIL", flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
