@@ -43,6 +43,25 @@ def open_sitting(db: Database, present: list[str]) -> str:
     return session.id
 
 
+def unit_decides(
+    db: Database, motion: str, unit: str, convenor: str, voters: list[str], choice: str
+) -> None:
+    """A unit's assembly decides by its own vote whether to ratify ``motion``."""
+    m = actions.propose_motion(
+        db,
+        actor=convenor,
+        body=unit,
+        title=f"Ratify {motion}",
+        text="",
+        kind=MotionKind.RATIFICATION,
+        payload={"motion": motion},
+    )
+    actions.open_voting(db, actor=convenor, motion=m.id)
+    for v in voters:
+        actions.vote(db, actor=v, motion=m.id, choice=choice)
+    actions.close_motion(db, actor=convenor, motion=m.id)
+
+
 def test_roll_call_in_session_is_public_and_decides(seated: Database) -> None:
     db = seated
     sid = open_sitting(db, ["a1", "a2", "b1", "c1"])
@@ -162,24 +181,10 @@ def test_reserved_matter_waits_for_ratification_by_the_base(seated: Database) ->
     r = db.state.ratifications[motion.id]
     assert r.units == ("u1", "u2", "v") and dict(r.members) == {"u1": 5, "u2": 4, "v": 3}
 
-    def unit_decides(unit: str, convenor: str, voters: list[str], choice: str) -> None:
-        m = actions.propose_motion(
-            db,
-            actor=convenor,
-            body=unit,
-            title=f"Ratify {motion.id}",
-            text="",
-            kind=MotionKind.RATIFICATION,
-            payload={"motion": motion.id},
-        )
-        actions.open_voting(db, actor=convenor, motion=m.id)
-        for v in voters:
-            actions.vote(db, actor=v, motion=m.id, choice=choice)
-        actions.close_motion(db, actor=convenor, motion=m.id)
-
-    unit_decides("v", "c1", ["c1", "c2"], "yes")  # 1 of 3 units, 3 of 12 members
+    unit_decides(db, motion.id, "v", "c1", ["c1", "c2"], "yes")  # 1 of 3 units, 3 of 12 members
     assert db.state.ratifications[motion.id].status is RatificationStatus.PENDING
-    unit_decides("u2", "b1", ["b1", "b2"], "yes")  # 2 of 3 units but 7 of 12 members: enough
+    # 2 of 3 units holding 7 of 12 members: enough
+    unit_decides(db, motion.id, "u2", "b1", ["b1", "b2"], "yes")
     assert db.state.ratifications[motion.id].status is RatificationStatus.RATIFIED
     assert db.state.motions[motion.id].status is MotionStatus.RATIFIED
 
@@ -195,19 +200,7 @@ def test_ratification_fails_when_a_majority_can_no_longer_be_reached(seated: Dat
         actions.vote(db, actor=member, motion=motion.id, choice="yes")
     actions.close_motion(db, actor="a1", motion=motion.id)
     for unit, convenor, voters in (("u1", "a1", ["a1", "a2"]), ("u2", "b1", ["b1", "b2"])):
-        m = actions.propose_motion(
-            db,
-            actor=convenor,
-            body=unit,
-            title="Ratify?",
-            text="",
-            kind="ratification",
-            payload={"motion": motion.id},
-        )
-        actions.open_voting(db, actor=convenor, motion=m.id)
-        for v in voters:
-            actions.vote(db, actor=v, motion=m.id, choice="no")
-        actions.close_motion(db, actor=convenor, motion=m.id)
+        unit_decides(db, motion.id, unit, convenor, voters, "no")
     assert db.state.ratifications[motion.id].status is RatificationStatus.FAILED
     assert db.state.motions[motion.id].status is MotionStatus.NOT_RATIFIED
 
@@ -332,19 +325,7 @@ def test_declared_production_and_needs_make_a_plan_the_base_ratifies(seated: Dat
     actions.close_motion(db, actor="a1", motion=motion.id)
     assert period not in db.state.plans  # waits for the base
     for unit, convenor, voters in (("u1", "a1", ["a1", "a2"]), ("u2", "b1", ["b1", "b2"])):
-        m = actions.propose_motion(
-            db,
-            actor=convenor,
-            body=unit,
-            title="Ratify the plan",
-            text="",
-            kind="ratification",
-            payload={"motion": motion.id},
-        )
-        actions.open_voting(db, actor=convenor, motion=m.id)
-        for v in voters:
-            actions.vote(db, actor=v, motion=m.id, choice="yes")
-        actions.close_motion(db, actor=convenor, motion=m.id)
+        unit_decides(db, motion.id, unit, convenor, voters, "yes")
     assert db.state.plans[period]["motion"] == motion.id
 
 
