@@ -94,6 +94,7 @@ def ledger() -> None:
 
     Example:
 
+    \b
         sovet ledger verify ledger.jsonl --key 3b6a27bc...
     """
 
@@ -109,6 +110,7 @@ def root_command(file: str, as_json: bool) -> None:
 
     Example:
 
+    \b
         sovet ledger root ledger.jsonl
     """
     leaves = file_leaf_hashes(_read_file(file))
@@ -164,6 +166,7 @@ def verify_command(
 
     Example:
 
+    \b
         sovet ledger verify ledger.jsonl --heads ledger.heads.jsonl --key 3b6a27bc...
     """
     public_key = _public_key(key)
@@ -186,6 +189,7 @@ def prove_command(file: str, index: int, size: int | None, as_json: bool) -> Non
 
     Example:
 
+    \b
         sovet ledger prove ledger.jsonl 17 --json
     """
     data = _entries_from(file)
@@ -285,6 +289,7 @@ def mirror_command(source: str, into: str, key: str | None, as_json: bool) -> No
 
     Example:
 
+    \b
         sovet ledger mirror https://council.example.org/ledger.jsonl --into mirrors/council
     """
     public_key = _public_key(key)
