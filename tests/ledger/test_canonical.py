@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sovet.errors import InputError
@@ -22,6 +22,7 @@ values = st.recursive(
 )
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.text(max_size=8), values, max_size=5))
 def test_round_trip_and_the_bytes_are_canonical(value: dict[str, Any]) -> None:
     raw = canonical_json(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sovet.ledger.merkle import (
@@ -74,6 +74,7 @@ def test_builder_rejects_a_frontier_that_does_not_fit_its_size() -> None:
         MerkleBuilder(3, [b"x" * 32])
 
 
+@settings(deadline=None)
 @given(st.lists(st.binary(max_size=40), max_size=150))
 def test_root_of_any_leaves(leaves: list[bytes]) -> None:
     assert root([leaf_hash(x) for x in leaves]) == mth(leaves)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sovet.errors import InputError, VerificationError
@@ -26,6 +26,7 @@ def _flip(proof: list[bytes], at: int) -> list[bytes]:
     return changed
 
 
+@settings(deadline=None)
 @given(st.data())
 def test_inclusion_proofs_verify_and_tampering_fails(data: st.DataObject) -> None:
     size = data.draw(st.integers(1, len(LEAVES) - 1))
@@ -52,6 +53,7 @@ def test_inclusion_proofs_verify_and_tampering_fails(data: st.DataObject) -> Non
         verify_inclusion(LEAVES[index], index, size + 1, proof, root(LEAVES[: size + 1]))
 
 
+@settings(deadline=None)
 @given(st.data())
 def test_consistency_proofs_verify_and_tampering_fails(data: st.DataObject) -> None:
     new = data.draw(st.integers(1, len(LEAVES)))
