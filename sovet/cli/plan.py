@@ -14,7 +14,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 import numpy as np
@@ -25,7 +25,7 @@ from sovet.cli.common import echo_json
 from sovet.errors import FileFormatError
 from sovet.planning.demo import DEMOS
 from sovet.planning.io import parse_coefficients, parse_vector
-from sovet.planning.lp import capacity_plan
+from sovet.planning.lp import LpMethod, capacity_plan
 from sovet.planning.model import targets
 from sovet.planning.participatory import participatory_plan
 from sovet.planning.plan import least_labour_plan
@@ -181,7 +181,7 @@ def solve(
         note = f"no capacity limits: x = Ax + d solved, residual {free.residual:.3g}"
     else:
         with _stdout_to_stderr():
-            r = capacity_plan(tech, dem, method=method)  # type: ignore[arg-type]
+            r = capacity_plan(tech, dem, method=cast(LpMethod, method))
         finite = np.isfinite(tech.capacity)
         result = {
             "status": r.status,
@@ -290,7 +290,7 @@ def demo(scenario: str, as_json: bool) -> None:
     for t in plan_targets:
         table.add_row(t.workplace, t.technique, t.product, f"{t.quantity:.1f}", f"{t.labour:.1f}")
     console.print(table)
-    values_table = Table(title="Labour values (hours per unit, without capacity limits)")
+    values_table = Table(title="Labour values (h per unit)")
     values_table.add_column("product")
     values_table.add_column("value", justify="right")
     for p, v in zip(economy.products, base.values.tolist(), strict=True):

@@ -171,7 +171,9 @@ def _expected_levels(tech: Technology, d: FloatArray, expected: FloatArray | Non
     return np.asarray(np.where(e > floor, e, fill), dtype=np.float64)
 
 
-def _pdlp(tech: Technology, d: FloatArray, expected: FloatArray | None, tol: float) -> LpPlan:
+def _pdlp(
+    tech: Technology, d: FloatArray, expected: FloatArray | None, tol: float, limit: int
+) -> LpPlan:
     import highspy
 
     n, k = tech.n_products, tech.n_techniques
@@ -199,6 +201,7 @@ def _pdlp(tech: Technology, d: FloatArray, expected: FloatArray | None, tol: flo
     h.setOptionValue("output_flag", False)
     h.setOptionValue("solver", "pdlp")
     h.setOptionValue("pdlp_optimality_tolerance", tol)
+    h.setOptionValue("pdlp_iteration_limit", limit)
     h.setOptionValue("presolve", "off")
     h.passModel(lp)
     h.run()
@@ -233,29 +236,35 @@ def _pdlp(tech: Technology, d: FloatArray, expected: FloatArray | None, tol: flo
     return _finish(tech, d, "pdlp", x, unmet, prices, shadow, iterations, relative_tol=1e-3)
 
 
-def _repair(tech: Technology, d: FloatArray, x: FloatArray) -> FloatArray:
+def _repair(tech: Technology, d: FloatArray, x: FloatArray, passes: int = 6) -> FloatArray:
     """Add, through the Leontief inverse of the techniques in use, what meets every need.
 
     Rule: ``Δ = (I − A_c)⁻¹ max(0, d − N x)`` is non-negative, so the needs are
     met and no activity falls; ``A_c`` takes for each product its busiest
-    technique that still has capacity to spare (else its busiest).
+    technique with capacity to spare (else its busiest). A technique pushed past
+    its capacity is cut back to it while its product has another with room,
+    and the pass repeats; the last pass keeps any overrun (a true shortage).
     """
     n = tech.n_products
     x = x.copy()
-    spare = (tech.capacity - x > 0).astype(np.int64)
-    # Per product: a technique in use with capacity to spare, else the busiest.
-    order = np.lexsort((-x, -spare, tech.produces))
-    first = np.concatenate(([True], tech.produces[order][1:] != tech.produces[order][:-1]))
-    choice: IntArray = np.asarray(order[first], dtype=np.int64)
-    if bool(np.all(x[choice] <= 0)):
-        choice = least_labour_plan(tech, np.zeros(n)).choice
-    a, _ = tech.restrict(choice)
-    for _ in range(3):
+    for step in range(passes):
         short = np.maximum(d - tech.net_output(x), 0.0)
         if not bool(np.any(short > 0)):
             break
-        delta = solve_leontief(a.tocsr(), short, tol=1e-12, check_productive=False).x
+        room = tech.capacity - x > 1e-3 * np.maximum(x, 1e-12)
+        order = np.lexsort((-x, -room.astype(np.int64), tech.produces))
+        first = np.concatenate(([True], tech.produces[order][1:] != tech.produces[order][:-1]))
+        choice: IntArray = np.asarray(order[first], dtype=np.int64)
+        a, _ = tech.restrict(choice)
+        delta = solve_leontief(a, short, tol=1e-12, check_productive=False).x
         x[choice] += np.maximum(delta, 0.0)
+        if step < passes - 1:
+            over = x > tech.capacity
+            spare = np.bincount(
+                tech.produces, weights=(tech.capacity - x > 0).astype(np.float64), minlength=n
+            )
+            cut = over & (spare[tech.produces] > 0)
+            x = np.where(cut, tech.capacity, x)
     return x
 
 
@@ -315,13 +324,16 @@ def capacity_plan(
     method: LpMethod = "auto",
     expected: FloatArray | None = None,
     tol: float = 1e-6,
+    iteration_limit: int = 200_000,
 ) -> LpPlan:
     """The least-labour plan that respects every capacity, or the shortages if none does.
 
     Rule: the LP above; ``auto`` uses simplex up to :data:`SIMPLEX_LIMIT`
     techniques and rescaled PDLP with a repair pass beyond. ``expected`` gives
     each technique's expected level for the rescaling (previous plan or
-    declared capacity); by default the uncapacitated least-labour plan.
+    declared capacity); by default the uncapacitated least-labour plan. PDLP
+    stops at relative tolerance ``tol`` or after ``iteration_limit`` iterations;
+    the repair pass and the reported gap make either answer usable.
     """
     d = np.asarray(demand, dtype=np.float64)
     if d.shape != (tech.n_products,):
@@ -333,5 +345,5 @@ def capacity_plan(
     if method == "simplex":
         return _simplex(tech, d)
     if method == "pdlp":
-        return _pdlp(tech, d, expected, tol)
+        return _pdlp(tech, d, expected, tol, iteration_limit)
     raise PlanningError(f"unknown LP method {method!r}: use auto, simplex or pdlp")

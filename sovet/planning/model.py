@@ -264,6 +264,7 @@ def economy_from_csv(
     order: list[str] = []
     shops: dict[str, dict[str, dict[str, Any]]] = {}
     products: dict[str, None] = {}
+    input_lines: list[tuple[int, str, str, str]] = []
     for line, cells in _csv_rows(techniques, TECHNIQUE_HEADER, tpath):
         wname, tname, product = cells["workplace"], cells["technique"], cells["product"]
         for key in ("workplace", "technique", "product"):
@@ -303,6 +304,15 @@ def economy_from_csv(
                 )
             spec["inputs"][cells["input"]] = amount
             products.setdefault(cells["input"])
+            input_lines.append((line, wname, tname, cells["input"]))
+    made = {s["product"] for shop in shops.values() for s in shop.values()}
+    for line, wname, tname, item in input_lines:
+        if item not in made:
+            raise FileFormatError(
+                f"workplace {wname!r}, technique {tname!r}: input {item!r} is made by no workplace",
+                path=tpath,
+                line=line,
+            )
     need_list: list[Need] = []
     for line, cells in _csv_rows(needs, NEEDS_HEADER, npath):
         for key in ("council", "product"):
@@ -311,7 +321,7 @@ def economy_from_csv(
         quantity = _csv_number(cells, "quantity", npath, line, blank=None)
         assert quantity is not None
         need_list.append(Need(cells["council"], cells["product"], quantity))
-        if cells["product"] not in products:
+        if cells["product"] not in made:
             raise FileFormatError(
                 f"field 'product': {cells['product']!r} is made by no workplace",
                 path=npath,

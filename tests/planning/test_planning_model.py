@@ -59,7 +59,7 @@ def test_csv_import_builds_the_technology() -> None:
         (
             "Mill,grinding,flour,1,,grain,1\n",
             NEEDS,
-            r"techniques.csv: workplace 'Mill', technique 'grinding': input 'grain' is made by no",
+            r"techniques.csv:2: workplace 'Mill', technique 'grinding': input 'grain' is made by",
         ),
         (
             "Mill,grinding,flour,1,,,\n",
