@@ -33,7 +33,7 @@ STAGE_COLOURS = ("#1f5fa8", "#c8530a", "#2c7a3f", "#8a2f8f", "#8c6d00", "#006d77
 
 def _svg(width: int, height: int, label: str, body: Sequence[str], cls: str) -> str:
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {cls}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart {cls}" role="img" direction="ltr" '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
         f'aria-label="{escape(label)}"><title>{escape(label)}</title>' + "".join(body) + "</svg>"
     )
@@ -128,6 +128,7 @@ def stage_bars(
     stage_word: str,
     quota: str | None = None,
     quota_word: str = "quota",
+    fmt: Callable[[str], str] = str,
 ) -> str:
     """A count's stages as bars: for each candidate one bar per stage, one group per stage.
 
@@ -183,7 +184,7 @@ def stage_bars(
             f'<line class="quota" x1="{x:.1f}" y1="22" x2="{x:.1f}" y2="{bottom}" '
             'stroke="#a3222b" stroke-dasharray="4 3"/>'
             f'<text x="{x:.1f}" y="16" font-size="11" fill="#a3222b" text-anchor="middle">'
-            f"{escape(quota_word)} {escape(quota)}</text>"
+            f"{escape(quota_word)} {escape(fmt(quota))}</text>"
         )
     legend_y = 34 + row_h * len(order)
     for s, r in enumerate(rounds[:20]):
@@ -274,16 +275,20 @@ def federation_graph(nodes: Sequence[GraphNode], *, label: str) -> str:
     """
     layers = layer_nodes(nodes)
     by_id = {n.id: n for n in nodes}
-    box_w, box_h, gap_x, gap_y = 128, 46, 14, 70
-    widest = max((len(layer) for layer in layers), default=1)
+    box_w, box_h, gap_x, gap_y, per_row = 128, 46, 14, 70, 6
+    # a wide layer is drawn as several rows of at most ``per_row`` boxes
+    rows: list[list[str]] = []
+    for layer in layers:
+        rows += [layer[i : i + per_row] for i in range(0, len(layer), per_row)] or [[]]
+    widest = max((len(row) for row in rows), default=1)
     width = max(300, widest * (box_w + gap_x) + gap_x)
-    height = len(layers) * (box_h + gap_y) + 20
+    height = len(rows) * box_h + (len(rows) - 1) * gap_y + 40
     where: dict[str, tuple[float, float]] = {}
-    for depth, layer in enumerate(layers):
-        row_w = len(layer) * (box_w + gap_x) - gap_x
+    for depth, row in enumerate(rows):
+        row_w = len(row) * (box_w + gap_x) - gap_x
         x0 = (width - row_w) / 2
         y = height - 20 - (depth + 1) * box_h - depth * gap_y
-        for i, node_id in enumerate(layer):
+        for i, node_id in enumerate(row):
             where[node_id] = (x0 + i * (box_w + gap_x), y)
     body = [
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
@@ -373,8 +378,8 @@ def turnout_bar(
         f'<rect x="10" y="8" width="{bar_w}" height="20" fill="#e6e6e6" stroke="#555"/>'
         f'<rect class="bar" x="10" y="8" width="{w:.1f}" height="20" fill="#1f5fa8">'
         f"<title>{escape(shown)}</title></rect>"
-        f'<text x="10" y="46" font-size="12">{escape(shown)}</text>'
-        f'<text x="{10 + bar_w}" y="46" font-size="11" text-anchor="end">{escape(fmt(electorate))}'
+        f'<text x="10" y="44" font-size="11">{escape(fmt(0))}</text>'
+        f'<text x="{10 + bar_w}" y="44" font-size="11" text-anchor="end">{escape(fmt(electorate))}'
         "</text>"
     ]
-    return _svg(320, 54, label, body, "turnout")
+    return _svg(320, 50, label, body, "turnout")

@@ -18,7 +18,7 @@ from sovet.constitution import format_fraction
 from sovet.errors import NotFound, SovetError
 from sovet.federation import State
 from sovet.model import ElectionStatus, MandateStatus, MotionStatus, PetitionStatus
-from sovet.rules import body_rules
+from sovet.rules import body_rules, delegate_seats
 from sovet.web import auth
 from sovet.web.charts import GraphNode, federation_graph
 from sovet.web.i18n import COOKIE, LANGUAGES, catalogs_of
@@ -277,7 +277,10 @@ def apportionment(request: Request) -> HTMLResponse:
             r = body_rules(s, c.id)
             rows = [
                 (s.body_name(k), body_href(s, k), s.membership(k), n)
-                for k, n in sorted(s.seats.get(c.id, {}).items(), key=lambda kv: s.body_name(kv[0]))
+                for k, n in sorted(
+                    ((k, delegate_seats(s, c.id, k)) for k in c.constituents),
+                    key=lambda kv: s.body_name(kv[0]),
+                )
             ]
             tables.append((c, r, rows, sum(n for *_, n in rows)))
         values = {"title": ctx._("Apportionment"), "tables": tables}

@@ -20,7 +20,7 @@ from sovet.model import (
     PetitionStatus,
     SessionStatus,
 )
-from sovet.rules import body_rules, open_session_of
+from sovet.rules import body_rules, delegate_seats, open_session_of
 from sovet.web.charts import Seat, hemicycle
 from sovet.web.pages_common import (
     PageContext,
@@ -110,7 +110,7 @@ def councils(request: Request) -> HTMLResponse:
             (
                 c,
                 len(s.seated(c.id)),
-                sum(s.seats.get(c.id, {}).values()),
+                sum(delegate_seats(s, c.id, k) for k in c.constituents),
                 [s.body_name(k) for k in c.constituents],
             )
             for c in sorted(s.councils.values(), key=lambda c: c.name)
@@ -178,7 +178,7 @@ def council(request: Request, council_id: str) -> HTMLResponse:
                 for m in seated
             ],
             "constituents": [
-                (k, s.body_name(k), body_href(s, k), s.seats.get(council_id, {}).get(k, 0))
+                (k, s.body_name(k), body_href(s, k), delegate_seats(s, council_id, k))
                 for k in c.constituents
             ],
             "sessions": sessions,

@@ -118,6 +118,7 @@ def _results(s: State, e: Election, ctx: PageContext) -> dict[str, Any]:
             stage_word=ctx._("stage"),
             quota=str(quota) if quota is not None else None,
             quota_word=ctx._("quota"),
+            fmt=ctx.lang.number,
         )
     table = [
         (
@@ -284,6 +285,7 @@ def recount(request: Request, election_id: str) -> HTMLResponse:
                 stage_word=ctx._("stage"),
                 quota=None if json.get("quota") is None else str(json.get("quota")),
                 quota_word=ctx._("quota"),
+                fmt=ctx.lang.number,
             )
             if rounds
             else None,

@@ -256,7 +256,8 @@ def session_view(
     with store_of(request).read() as s:
         x: Session = s.get("sessions", session_id)
         seated = s.seated(x.council)
-        seats = sum(s.seats.get(x.council, {}).values()) or len(seated)
+        # the seats the quorum rule counts: the apportioned ones, else those seated
+        seats = sum(s.seats[x.council].values()) if x.council in s.seats else len(seated)
         quorum = body_rules(s, x.council).quorum
         present = sorted(x.present & set(seated), key=lambda m: s.members[m].name)
         waiting = [m for m in x.speakers if m not in x.spoken]
