@@ -326,3 +326,132 @@ def test_ledger_entry_has_a_checked_inclusion_proof(client: TestClient, web_db: 
 def test_unknown_records_are_404(client: TestClient) -> None:
     for url in ("/units/nope", "/councils/nope", "/elections/nope", "/motions/nope"):
         assert client.get(url).status_code == 404
+
+
+def _reserved_motion_passed(db: Database) -> str:
+    from sovet import actions
+
+    session = actions.open_session(db, actor="a1", council="soviet", agenda=["Peace"])
+    for d in ("a1", "a2", "b1", "b2", "c1"):
+        actions.attend(db, actor=d, session=session.id)
+    m = actions.propose_motion(
+        db, actor="a1", body="soviet", title="Peace now", text="", kind="reserved", matter="plan"
+    )
+    actions.open_voting(db, actor="a1", motion=m.id)
+    for d in ("a1", "a2", "b1", "b2", "c1"):
+        actions.vote(db, actor=d, motion=m.id, choice="yes")
+    actions.close_motion(db, actor="a1", motion=m.id)
+    return m.id
+
+
+def test_ratification_progress_is_public(client: TestClient, web_db: Database) -> None:
+    mid = _reserved_motion_passed(web_db)
+    r = web_db.state.ratifications[mid]
+    assert set(r.units) == {"u1", "u2", "v"}
+    listing = client.get("/ratifications")
+    assert f'href="/ratifications/{mid}"' in listing.text and "Peace now" in listing.text
+    page = client.get(f"/ratifications/{mid}")
+    assert page.status_code == 200
+    assert page.text.count('class="bar"') == 2 and page.text.count('class="threshold"') == 2
+    assert page.text.count("not yet decided") == 3
+    assert "more than 1/2 of the units" in page.text
+
+
+LABELLED = re.compile(r"<(input|select|textarea)\b([^>]*)>")
+
+
+def unlabelled_controls(html: str) -> list[str]:
+    """Form controls (not hidden, not buttons) without a <label for=...> naming them."""
+    labels = set(re.findall(r'<label for="([^"]+)"', html))
+    bad = []
+    for _tag, attrs in LABELLED.findall(html):
+        if 'type="hidden"' in attrs or 'type="submit"' in attrs or "aria-label=" in attrs:
+            continue
+        found = re.search(r'id="([^"]+)"', attrs)
+        if found is None or found.group(1) not in labels:
+            bad.append(attrs.strip())
+    return bad
+
+
+def test_every_control_is_labelled(app: FastAPI, web_db: Database) -> None:
+    ranked = _open_committee_election(app, web_db)
+    from sovet import actions
+
+    approval = actions.open_election(
+        web_db,
+        actor="b1",
+        constituency="u2",
+        target="u2",
+        purpose="committee",
+        candidates=["b2", "b3"],
+        seats=1,
+        method="approval",
+    ).id
+    single = actions.open_election(
+        web_db,
+        actor="a1",
+        constituency="u1",
+        target="soviet",
+        purpose="delegation",
+        candidates=["a1", "a3", "a5"],
+        method="plurality",
+    ).id
+    mandate = ids(web_db)["mandate"]
+    pages = {
+        "a3": [f"/elections/{ranked}", f"/elections/{single}", f"/delegates/{mandate}", "/me"],
+        "b3": [f"/elections/{approval}"],
+        "a1": [
+            "/bodies/u1/elections/new",
+            "/bodies/soviet/motions/new",
+            "/councils/soviet/sessions/new",
+        ],
+        None: ["/login", "/ledger", f"/elections/{ids(web_db)['election']}"],
+    }
+    checked = 0
+    for login, urls in pages.items():
+        c = browser_for(app, login)
+        for url in urls:
+            html = c.get(url).text
+            assert unlabelled_controls(html) == [], url
+            checked += len(LABELLED.findall(html))
+    assert checked > 30
+    # the ballots name each option in words, never by position or colour alone
+    html = browser_for(app, "b3").get(f"/elections/{approval}").text
+    assert "I approve of Member B2" in html and "I approve of Member B3" in html
+    html = browser_for(app, "a3").get(f"/elections/{single}").text
+    assert "I vote for Member A5" in html
+
+
+def _luminance(colour: str) -> float:
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def test_text_colours_have_sufficient_contrast() -> None:
+    from sovet.web.pages_common import TEMPLATES
+
+    css = (TEMPLATES.parent / "static" / "sovet.css").read_text()
+    var = dict(re.findall(r"--([a-z]+): (#[0-9a-f]{6})", css))
+    pairs = [
+        ("ink", "paper"),
+        ("muted", "paper"),
+        ("link", "paper"),
+        ("ok", "paper"),
+        ("bad", "paper"),
+        ("muted", "band"),
+        ("link", "band"),
+    ]
+    for fg, bg in pairs:
+        assert contrast(var[fg], var[bg]) >= 4.5, (fg, bg)
+    assert contrast("#ffffff", var["accent"]) >= 4.5  # header and buttons
+    assert contrast(var["link"], "#fff3c4") >= 4.5  # the highlighted own ballot
+    assert contrast(var["bad"], "#fbeaea") >= 4.5  # error box
