@@ -21,6 +21,7 @@ from sovet.model import ElectionStatus, MandateStatus, MotionStatus, PetitionSta
 from sovet.rules import body_rules, delegate_seats
 from sovet.web import auth
 from sovet.web.charts import GraphNode, federation_graph
+from sovet.web.errors import status_for
 from sovet.web.i18n import COOKIE, LANGUAGES, catalogs_of
 from sovet.web.pages_bodies import router as bodies_router
 from sovet.web.pages_common import (
@@ -313,3 +314,64 @@ router.include_router(bodies_router)
 router.include_router(elections_router)
 router.include_router(motions_router)
 router.include_router(ledger_router)
+
+
+# ---- invitations ------------------------------------------------------------------------------
+
+
+def invitation_view(
+    request: Request,
+    token: str,
+    *,
+    error: SovetError | None = None,
+    name: str = "",
+    login: str = "",
+) -> HTMLResponse:
+    ctx = PageContext(request)
+    invitation = auth.invitation_for(request, token)
+    with store_of(request).read() as s:
+        values: dict[str, Any] = {
+            "title": ctx._("Join %(unit)s", unit=s.body_name(invitation.unit)),
+            "unit": s.body_name(invitation.unit),
+            "token": token,
+            "expires": invitation.expires_at,
+            "name": name,
+            "login": login,
+        }
+        status = 200
+        if error is not None:
+            values["error"], values["error_detail"] = error_message(ctx.lang, error)
+            status = status_for(error)
+        return render(request, "invite.html", values, status=status, state=s)
+
+
+@router.get("/invite/{token}", response_class=HTMLResponse)
+def invitation(request: Request, token: str) -> HTMLResponse:
+    """The page an invitation link opens: the unit it is for, and the joining form."""
+    return invitation_view(request, token)
+
+
+@router.post("/invite/{token}")
+async def accept(request: Request, token: str) -> Response:
+    """Join: the new member is registered, joins the unit, and is signed in."""
+    form: dict[str, Any] = {}
+    try:
+        form = await form_of(request)
+        await run_in_threadpool(
+            auth.accept_invitation,
+            request,
+            token,
+            name=str(form.get("name", "")),
+            login=str(form.get("login", "")).strip(),
+            password=str(form.get("password", "")),
+        )
+    except SovetError as exc:
+        return await run_in_threadpool(
+            invitation_view,
+            request,
+            token,
+            error=exc,
+            name=str(form.get("name", "")),
+            login=str(form.get("login", "")),
+        )
+    return redirect("/me")

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from sovet import actions
-from sovet.errors import SovetError
+from sovet.errors import InputError, SovetError
 from sovet.federation import State
 from sovet.model import (
     Choice,
@@ -21,11 +21,14 @@ from sovet.model import (
     SessionStatus,
 )
 from sovet.rules import body_rules, delegate_seats, open_session_of
+from sovet.web import auth
 from sovet.web.charts import Seat, hemicycle
+from sovet.web.errors import NotSignedIn, status_for
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
     act,
+    actor_of,
     body_href,
     error_message,
     form_of,
@@ -67,6 +70,35 @@ def _bodies_lists(s: State, body: str) -> dict[str, Any]:
 
 @router.get("/units/{unit_id}", response_class=HTMLResponse)
 def unit(request: Request, unit_id: str) -> HTMLResponse:
+    return unit_view(request, unit_id)
+
+
+@router.post("/units/{unit_id}/invite")
+async def invite(request: Request, unit_id: str) -> Response:
+    """A convenor makes a single-use invitation link for a new member of the unit."""
+    try:
+        form = await form_of(request)
+        try:
+            days = int(str(form.get("days", "7")) or "7")
+        except ValueError:
+            raise InputError("days: give a whole number of days") from None
+        actor = actor_of(request)
+        if actor is None:
+            raise NotSignedIn("sign in first")
+        token, expires = await run_in_threadpool(auth.new_invitation, request, actor, unit_id, days)
+    except SovetError as exc:
+        return await run_in_threadpool(unit_view, request, unit_id, error=exc)
+    link = f"{str(request.base_url).rstrip('/')}/invite/{token}"
+    return await run_in_threadpool(unit_view, request, unit_id, invitation=(link, expires))
+
+
+def unit_view(
+    request: Request,
+    unit_id: str,
+    *,
+    error: SovetError | None = None,
+    invitation: tuple[str, str] | None = None,
+) -> HTMLResponse:
     ctx = PageContext(request)
     with store_of(request).read() as s:
         u = s.get("units", unit_id)
@@ -97,9 +129,14 @@ def unit(request: Request, unit_id: str) -> HTMLResponse:
             "councils": [s.councils[c] for c in s.councils_of(unit_id)],
             "is_member": ctx.actor in u.members,
             "is_convenor": ctx.actor in u.convenors,
+            "invitation": invitation,
             **_bodies_lists(s, unit_id),
         }
-        return render(request, "unit.html", values, state=s)
+        status = 200
+        if error is not None:
+            values["error"], values["error_detail"] = error_message(ctx.lang, error)
+            status = status_for(error)
+        return render(request, "unit.html", values, status=status, state=s)
 
 
 @router.get("/councils", response_class=HTMLResponse)
@@ -261,8 +298,6 @@ def delegate_view(
         status = 200
         if error is not None:
             values["error"], values["error_detail"] = error_message(ctx.lang, error)
-            from sovet.web.errors import status_for
-
             status = status_for(error)
         return render(request, "delegate.html", values, status=status, state=s)
 

@@ -455,3 +455,43 @@ def test_text_colours_have_sufficient_contrast() -> None:
     assert contrast("#ffffff", var["accent"]) >= 4.5  # header and buttons
     assert contrast(var["link"], "#fff3c4") >= 4.5  # the highlighted own ballot
     assert contrast(var["bad"], "#fbeaea") >= 4.5  # error box
+
+
+def test_convenor_invites_and_the_newcomer_joins(app: FastAPI, web_db: Database) -> None:
+    convenor = browser_for(app, "a1")
+    r = post_form(convenor, "/units/u1", "/units/u1/invite", {"days": "3"})
+    assert r.status_code == 200, r.text  # type: ignore[attr-defined]
+    link = re.search(r'id="invitation-link" dir="ltr">([^<]+)<', r.text)  # type: ignore[attr-defined]
+    assert link, "the page shows the new link"
+    path = "/invite/" + link.group(1).rsplit("/invite/", 1)[1]
+    newcomer = TestClient(app)
+    newcomer.get("/lang/el")
+    page = newcomer.get(path)
+    assert page.status_code == 200 and "Putilov Works" in page.text and "Εγγραφή" in page.text
+    short = newcomer.post(
+        path,
+        data={"csrf_token": csrf_of(page.text), "name": "Nadia K", "login": "nk", "password": "x"},
+    )
+    assert short.status_code == 422 and "Ελέγξτε, παρακαλώ" in short.text
+    before = len(web_db.state.units["u1"].members)
+    done = newcomer.post(
+        path,
+        data={
+            "csrf_token": csrf_of(short.text),
+            "name": "Nadia K",
+            "login": "nk",
+            "password": "long enough",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/me"
+    assert len(web_db.state.units["u1"].members) == before + 1
+    me = newcomer.get("/me")
+    assert "Nadia K" in me.text and 'href="/units/u1"' in me.text
+    # the link admits one person only
+    assert newcomer.get(path).status_code == 422
+    # a plain member cannot make links
+    member = browser_for(app, "a3")
+    assert "Make an invitation link" not in member.get("/units/u1").text
+    refused = post_form(member, "/units/u1", "/units/u1/invite", {"days": "3"})
+    assert refused.status_code == 403  # type: ignore[attr-defined]
