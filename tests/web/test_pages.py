@@ -495,3 +495,30 @@ def test_convenor_invites_and_the_newcomer_joins(app: FastAPI, web_db: Database)
     assert "Make an invitation link" not in member.get("/units/u1").text
     refused = post_form(member, "/units/u1", "/units/u1/invite", {"days": "3"})
     assert refused.status_code == 403  # type: ignore[attr-defined]
+
+
+def test_a_tie_broken_by_lot_is_shown(client: TestClient, web_db: Database) -> None:
+    from sovet import actions
+
+    e = actions.open_election(
+        web_db,
+        actor="b1",
+        constituency="u2",
+        target="u2",
+        purpose="committee",
+        candidates=["b2", "b3"],
+        seats=1,
+        method="approval",
+    )
+    actions.cast_ballot(web_db, actor="b1", election=e.id, ranking=["b2"])
+    actions.cast_ballot(web_db, actor="b4", election=e.id, ranking=["b3"])
+    actions.close_election(web_db, actor="b1", election=e.id, seed=3)
+    html = client.get(f"/elections/{e.id}").text
+    ties = html.split("Ties broken by the recorded lot")[1].split("</table>")[0]
+    elected = web_db.state.elections[e.id].elected[0]
+    assert "Member B2, Member B3" in ties and f"Member {elected.upper()}</td>" in ties
+
+
+def test_the_operator_has_a_page_too(app: FastAPI) -> None:
+    r = browser_for(app, "operator").get("/me")
+    assert r.status_code == 200 and "You are not a member of any unit." in r.text
