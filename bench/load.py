@@ -458,9 +458,11 @@ class RawClient:
     """Keep-alive HTTP/1.1 over asyncio streams, to 127.0.0.1 only: a tenth of httpx's
     CPU per request, so that on a small machine the client does not starve the server."""
 
+    KEEP_IDLE = 3.0  # seconds; the server closes idle connections after 5
+
     def __init__(self, port: int) -> None:
         self.port = port
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
 
     async def request(
         self, method: str, path: str, body: Any, headers: dict[str, str], timeout: float
@@ -476,15 +478,36 @@ class RawClient:
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError) as exc:
             raise Unanswered(type(exc).__name__) from None
 
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter, bool]:
+        """A kept-alive connection that is fresh enough, or a new one (and which)."""
+        now = time.monotonic()
+        while self.idle:
+            reader, writer, since = self.idle.pop()
+            if now - since < self.KEEP_IDLE and not reader.at_eof():
+                return reader, writer, True
+            writer.close()
+        reader, writer = await asyncio.open_connection(LOOPBACK, self.port)
+        return reader, writer, False
+
     async def _exchange(self, message: bytes) -> tuple[int, bytes]:
-        if self.idle:
-            reader, writer = self.idle.pop()
-        else:
-            reader, writer = await asyncio.open_connection(LOOPBACK, self.port)
+        reader, writer, reused = await self._connection()
         try:
-            writer.write(message)
-            await writer.drain()
-            status_line = await reader.readline()
+            try:
+                writer.write(message)
+                await writer.drain()
+                status_line = await reader.readline()
+            except ConnectionError:
+                if not reused:
+                    raise
+                status_line = b""
+            if not status_line and reused:
+                # the server had closed the kept-alive connection before reading the
+                # request: nothing was done; send it again on a new connection
+                writer.close()
+                reader, writer = await asyncio.open_connection(LOOPBACK, self.port)
+                writer.write(message)
+                await writer.drain()
+                status_line = await reader.readline()
             if not status_line:
                 raise asyncio.IncompleteReadError(b"", None)
             status = int(status_line.split()[1])
@@ -502,11 +525,11 @@ class RawClient:
         if close:
             writer.close()
         else:
-            self.idle.append((reader, writer))
+            self.idle.append((reader, writer, time.monotonic()))
         return status, data
 
     async def aclose(self) -> None:
-        for _, writer in self.idle:
+        for _, writer, _ in self.idle:
             writer.close()
         self.idle.clear()
 
