@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
@@ -22,6 +23,7 @@ from sovet.storage.accounts import session_secret
 from sovet.web import api, pages
 from sovet.web.auth import ASGIApp, Message, Receive, Scope, Send, SessionMiddleware, make_hasher
 from sovet.web.errors import (
+    handle_database_unavailable,
     handle_http_error,
     handle_sovet_error,
     handle_unexpected,
@@ -84,6 +86,8 @@ def create_app(
     app.add_exception_handler(errors.SovetError, handle_sovet_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
+    for unavailable in (sa.exc.OperationalError, sa.exc.InterfaceError):  # 503, not a bug
+        app.add_exception_handler(unavailable, handle_database_unavailable)
     app.add_exception_handler(Exception, handle_unexpected)
     app.include_router(api.router)
     app.include_router(pages.router, include_in_schema=False)

@@ -29,6 +29,7 @@ __all__ = [
     "TooManyAttempts",
     "error_body",
     "error_response",
+    "handle_database_unavailable",
     "handle_http_error",
     "handle_sovet_error",
     "handle_unexpected",
@@ -169,6 +170,19 @@ async def handle_http_error(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404 and message == "Not Found":
         message = f"no page {request.url.path}"
     return error_response(request, exc.status_code, code, message, exc.headers)
+
+
+async def handle_database_unavailable(request: Request, exc: Exception) -> Response:
+    """A database that cannot be reached (stopped, restarting, unreachable) is no bug:
+    503 with a clear message and Retry-After; the next request connects again."""
+    log.error("%s %s: the database is unavailable: %s", request.method, request.url.path, exc)
+    return error_response(
+        request,
+        503,
+        errors.StorageError.code,
+        "the database is unavailable right now; try again in a moment",
+        {"Retry-After": "5"},
+    )
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
