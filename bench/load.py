@@ -628,6 +628,55 @@ def check_stored(
         db.close()
 
 
+# ---- what group commit would give -------------------------------------------------------
+
+
+def batched_ballots(url: str, prepared: Prepared, members: Sequence[str], size: int) -> float:
+    """Ballots/s when ``size`` ballots share one transaction (one fsync), each still checked
+    by its rule and appended as its own log entry, exactly as ``actions.cast_ballot`` does
+    for one; in this process, without HTTP. An estimate of what a group commit would give."""
+    from sovet import rules
+
+    db = open_database(url, migrate=False)
+    ranking = prepared.candidates[:3]
+    started = time.perf_counter()
+    try:
+        for start in range(0, len(members), size):
+            with db.writing(many=True) as w:
+                for member in members[start : start + size]:
+                    e = w.state.get("elections", prepared.election)
+                    rules.check_ballot(w.state, member, e, ranking)
+                    w.seal_ballot(prepared.election, ranking)
+                    w.append("ballot.cast", member, {"election": e.id, "member": member})
+        return len(members) / (time.perf_counter() - started)
+    finally:
+        db.close()
+
+
+def estimate_batching(args: argparse.Namespace, backend: str, workdir: Path) -> None:
+    url, schema_name = fresh_url(backend, workdir, args.postgres_url)
+    try:
+        prepared = prepare(url, 1500)
+        used = 0
+        print(f"\n== {backend}: ballots per transaction (one process, no HTTP)", flush=True)
+        for size in (1, 10, 50):
+            members = prepared.members[used : used + 500]
+            used += 500
+            rate = batched_ballots(url, prepared, members, size)
+            print(f"  {size:3d} per transaction: {rate:7.1f} ballots/s", flush=True)
+        check = check_stored(
+            url, prepared.election, {m: "" for m in prepared.members}, prepared.public_key
+        )
+        print(
+            f"  {check.in_box} ballots in the box, {check.in_log} in the log; log of "
+            f"{check.log_size} entries verifies: {check.verified}",
+            flush=True,
+        )
+    finally:
+        if schema_name is not None:
+            drop_schema(args.postgres_url, schema_name)
+
+
 # ---- one run -----------------------------------------------------------------------------
 
 
@@ -830,6 +879,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep databases and logs")
     parser.add_argument("--profile", default=None, help="py-spy every worker into this folder")
     parser.add_argument("--quick", action="store_true", help="1,000 members, short ramp")
+    parser.add_argument(
+        "--estimate-batching",
+        action="store_true",
+        help="only measure ballots/s with 1, 10 and 50 ballots per transaction (no server)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.members = min(args.members, 1000)
@@ -841,6 +895,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ok = True
     with tempfile.TemporaryDirectory(prefix="sovet-load-") as tmp:
         workdir = Path(tmp)
+        if args.estimate_batching:
+            for backend in backends:
+                estimate_batching(args, backend, workdir)
+            return 0
         for backend in backends:
             for w in workers:
                 ok = run_one(args, backend, w, workdir) and ok
