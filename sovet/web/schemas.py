@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from sovet.counting import METHODS
 from sovet.model import (
     Choice,
     ElectionPurpose,
@@ -311,6 +312,13 @@ class ElectionIn(_In):
     seats: Annotated[int, Field(ge=1, le=1000)] | None = None
     method: Annotated[str, Field(min_length=1, max_length=50)] | None = None
 
+    @field_validator("method")
+    @classmethod
+    def _known_method(cls, method: str | None) -> str | None:
+        if method is not None and method not in METHODS:
+            raise ValueError(f"unknown method {method!r}; known: {', '.join(sorted(METHODS))}")
+        return method
+
 
 class CandidateOut(BaseModel):
     member: str
@@ -383,6 +391,15 @@ class MotionIn(_In):
     kind: MotionKind = MotionKind.ORDINARY
     matter: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     payload: Annotated[dict[str, Text], Field(max_length=20)] = {}
+
+    @model_validator(mode="after")
+    def _instruction_position(self) -> MotionIn:
+        position = self.payload.get("position")
+        if self.kind is MotionKind.INSTRUCTION and position not in {c.value for c in Choice}:
+            raise ValueError(
+                f"payload.position: an instruction is yes, no or abstain, not {position!r}"
+            )
+        return self
 
 
 class AmendmentIn(_In):

@@ -233,6 +233,9 @@ def test_election_open_vote_close_publish_blt_recount(client_for: Clients) -> No
     }
     listed = ok(client_for(None).get(f"{API}/elections", params={"status": "open"}))
     assert [x["voted"] for x in listed if x["id"] == eid] == [5]
+    detail = ok(client_for(None).get(f"{API}/elections/{eid}"))
+    assert (detail["voted"], detail["result"], detail["ballots"]) == (5, None, 0)
+    assert [c["member"] for c in detail["candidates"]] == ["a1", "a2", "a3", "a4"]
     closed = ok(a1.post(f"{API}/elections/{eid}/close"))
     assert closed["status"] == "counted" and len(closed["elected"]) == 2
     published = ok(client_for(None).get(f"{API}/elections/{eid}/ballots"))
@@ -335,12 +338,14 @@ def test_recall_petition_signatures_and_vote(client_for: Clients) -> None:
     signed = ok(client_for("a5").post(f"{API}/petitions/{petition['id']}/signatures"))
     assert signed["status"] == "voting" and signed["signers"] == ["a4", "a5"]
     assert signed["vote_motion"] is not None
+    shown = ok(client_for(None).get(f"{API}/petitions/{petition['id']}"))
+    assert (shown["signatures"], shown["delegate"], shown["constituency"]) == (2, "a2", "u1")
     twice = client_for("a5").post(f"{API}/petitions/{petition['id']}/signatures")
     assert twice.status_code == 409
     assert [p["id"] for p in ok(client_for(None).get(f"{API}/petitions"))] == [petition["id"]]
 
 
-def test_reserved_motion_waits_for_ratification(client_for: Clients) -> None:
+def test_reserved_motion_waits_for_ratification(client_for: Clients, web_db: Database) -> None:
     open_sitting(client_for, ["a1", "a2", "b1", "b2", "c1"])
     motion = ok(
         client_for("a2").post(
@@ -369,6 +374,10 @@ def test_reserved_motion_waits_for_ratification(client_for: Clients) -> None:
     assert [x["motion"] for x in ok(client_for(None).get(f"{API}/ratifications"))] == [mid]
     early = client_for("a3").post(f"{API}/ratifications/{mid}/expire")
     assert early.status_code == 409 and "runs until" in early.json()["error"]["message"]
+    web_db.clock = lambda: "2999-01-01T00:00:00Z"  # the ratification period passes
+    ok(client_for("a3").post(f"{API}/ratifications/{mid}/expire"))
+    assert ok(client_for(None).get(f"{API}/ratifications/{mid}"))["status"] == "failed"
+    assert ok(client_for(None).get(f"{API}/motions/{mid}"))["status"] == "not-ratified"
 
 
 def test_session_speakers_floor_minutes_close(client_for: Clients) -> None:
@@ -470,6 +479,26 @@ def test_bad_input_gets_the_error_shape_never_a_traceback(client_for: Clients) -
         assert "Traceback" not in r.text
     assert cases[2].json()["error"]["message"].startswith("kind:")
     assert cases[6].status_code == 404
+
+
+def test_rules_gaps_are_refused_as_bad_input_not_server_errors(client_for: Clients) -> None:
+    """Values the rules would only meet deep inside (an unknown counting method, an
+    instruction without a position) are refused at the door with 422."""
+    a1 = client_for("a1")
+    body = {"constituency": "u1", "target": "u1", "purpose": "committee", "candidates": ["a3"]}
+    r = a1.post(f"{API}/elections", json={**body, "seats": 1, "method": "nonsense"})
+    assert r.status_code == 422 and "unknown method 'nonsense'" in r.json()["error"]["message"]
+    target = ok(client_for("a2").post(f"{API}/motions", json={"body": "soviet", "title": "x"}), 201)
+    r = client_for("a3").post(
+        f"{API}/motions",
+        json={
+            "body": "u1",
+            "title": "Vote maybe",
+            "kind": "instruction",
+            "payload": {"motion": target["id"], "position": "maybe"},
+        },
+    )
+    assert r.status_code == 422 and "yes, no or abstain" in r.json()["error"]["message"]
 
 
 def test_unknown_route_and_method_answer_in_the_error_shape(client: TestClient) -> None:
