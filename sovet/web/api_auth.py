@@ -127,9 +127,8 @@ def revoke_token(request: Request, token_id: str, account: SignedInAccount) -> O
 
 @router.post("/auth/password", response_model=Ok)
 def change_password(request: Request, body: PasswordIn, account: SignedInAccount) -> Ok:
-    """The signed-in account sets a new password."""
-    hasher = request.app.state.hasher
-    store_accounts.set_password(store_of(request).db, account.login, hasher.hash(body.password))
+    """The signed-in account sets a new password; its other sessions end."""
+    auth.change_password(request, account, body.password)
     return Ok()
 
 
@@ -198,6 +197,8 @@ def reset_password(request: Request, login: str, body: PasswordIn, account: Sign
     """The operator (or the account itself) sets an account's password."""
     if not account.operator and account.login != login:
         raise Forbidden("only the operator or the account itself sets its password")
-    hasher = request.app.state.hasher
-    store_accounts.set_password(store_of(request).db, login, hasher.hash(body.password))
+    target = store_accounts.account_by_login(store_of(request).db, login)
+    if target is None:
+        raise NotFound(f"no account {login!r}")
+    auth.change_password(request, target, body.password)
     return Ok()

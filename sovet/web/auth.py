@@ -49,6 +49,7 @@ __all__ = [
     "Session",
     "SessionMiddleware",
     "accept_invitation",
+    "change_password",
     "check_csrf",
     "csrf_token",
     "current_account",
@@ -58,6 +59,7 @@ __all__ = [
     "issue_api_token",
     "make_hasher",
     "new_invitation",
+    "password_fingerprint",
     "require_account",
     "require_actor",
     "require_member",
@@ -109,12 +111,20 @@ class Session:
             self.modified = True
         return self.data["n"]
 
-    def start(self, account: str | None) -> None:
-        """A fresh nonce (new CSRF token) on every sign-in and sign-out."""
+    def start(self, account: Account | None) -> None:
+        """A fresh nonce (new CSRF token) on every sign-in and sign-out; a signed-in
+        session also keeps a fingerprint of the password it was opened with."""
         self.data = {"n": secrets.token_urlsafe(18)}
         if account is not None:
-            self.data["a"] = account
+            self.data["a"] = account.id
+            self.data["p"] = password_fingerprint(account)
         self.modified = True
+
+
+def password_fingerprint(account: Account) -> str:
+    """A short digest of the account's password hash: when the password changes, every
+    session opened with the old one stops signing in."""
+    return hashlib.sha256(account.password_hash.encode("utf-8")).hexdigest()[:16]
 
 
 Scope = MutableMapping[str, Any]
@@ -246,8 +256,11 @@ def current_account(request: Request) -> Account | None:
         if account is None:
             raise NotSignedIn("the API token is not valid (unknown or revoked)")
     else:
-        account_id = _session(request).account
+        session = _session(request)
+        account_id = session.account
         account = None if account_id is None else store_accounts.account_by_id(db, account_id)
+        if account is not None and session.data.get("p") != password_fingerprint(account):
+            account = None  # the password changed since this session signed in
     request.state.account = account
     return account
 
@@ -329,17 +342,31 @@ def verify_password(request: Request, login: str, password: str) -> Account:
     store_accounts.add_login_attempt(db, login=login, client=client, at=now, ok=ok)
     if not ok or account is None:
         raise NotSignedIn("wrong sign-in name or password")
-    if account.password_hash and hasher.check_needs_rehash(account.password_hash):
+    if hasher.check_needs_rehash(account.password_hash):
         store_accounts.set_password(db, account.login, hasher.hash(password))
+        account = store_accounts.account_by_login(db, account.login) or account
     return account
 
 
 def sign_in(request: Request, login: str, password: str) -> Account:
     """Verify, then start a new session for the account (a new CSRF token too)."""
     account = verify_password(request, login, password)
-    _session(request).start(account.id)
+    _session(request).start(account)
     request.state.account = account
     return account
+
+
+def change_password(request: Request, account: Account, password: str) -> None:
+    """Set a new password; other sessions of the account end, this one (if it is the
+    account's own) continues under the new password."""
+    db = store_of(request).db
+    hasher: PasswordHasher = request.app.state.hasher
+    store_accounts.set_password(db, account.login, hasher.hash(password))
+    current = current_account(request)
+    if current is not None and current.id == account.id and _bearer(request) is None:
+        renewed = store_accounts.account_by_id(db, account.id)
+        _session(request).start(renewed)
+        request.state.account = renewed
 
 
 def sign_out(request: Request) -> None:
@@ -422,6 +449,6 @@ def accept_invitation(
     account = store_accounts.create_account(
         store.db, login=login, password_hash=password_hash, member=member_id, at=now
     )
-    _session(request).start(account.id)
+    _session(request).start(account)
     request.state.account = account
     return account

@@ -236,6 +236,26 @@ def test_operator_manages_accounts_only(
     assert other.status_code == 403
 
 
+def test_a_new_password_ends_the_other_sessions(client_for: Clients, app: FastAPI) -> None:
+    laptop, phone = sign_in(app, "a5"), sign_in(app, "a5")
+    assert (
+        laptop.post(f"{API}/auth/password", json={"password": "fresh-password"}).status_code == 200
+    )
+    assert laptop.get(f"{API}/auth/me").status_code == 200  # the session that changed it stays
+    assert phone.get(f"{API}/auth/me").status_code == 401  # the other one is signed out
+    other = sign_in(app, "a4")
+    reset = client_for("operator").post(
+        f"{API}/accounts/a4/password", json={"password": "reset-by-op"}
+    )
+    assert reset.status_code == 200 and other.get(f"{API}/auth/me").status_code == 401
+    assert (
+        client_for("operator")
+        .post(f"{API}/accounts/nobody/password", json={"password": "whatever-1"})
+        .status_code
+        == 404
+    )
+
+
 def test_member_changes_own_password(client_for: Clients, app: FastAPI) -> None:
     assert (
         client_for("a4").post(f"{API}/auth/password", json={"password": "short"}).status_code == 422
