@@ -144,15 +144,16 @@ def composition(s: State, council: str) -> list[dict[str, Any]]:
 
 
 def council_out(s: State, c: Council) -> dict[str, Any]:
-    seats = s.seats.get(c.id, {})
+    apportioned = s.seats.get(c.id)
+    seated = len(s.seated(c.id))
     return {
         "id": c.id,
         "name": c.name,
         "level": c.level,
         "constituents": list(c.constituents),
         "convenors": sorted(c.convenors),
-        "seats": sum(seats.values()),
-        "seated": len(s.seated(c.id)),
+        "seats": sum(apportioned.values()) if apportioned is not None else seated,
+        "seated": seated,
         "dissolved": c.dissolved,
     }
 

@@ -189,9 +189,11 @@ def test_convenor_admits_a_member_and_a_member_leaves(client_for: Clients) -> No
 
 
 def test_apportion_council(client_for: Clients) -> None:
+    assert ok(client_for(None).get(f"{API}/councils/soviet"))["apportioned"] == {}
     seats = ok(client_for("operator").post(f"{API}/councils/soviet/apportion"))
     assert seats == {"u1": 2, "u2": 2, "v": 1}  # one per two members, at least one
-    assert ok(client_for(None).get(f"{API}/councils/soviet"))["seats"] == 5
+    after = ok(client_for(None).get(f"{API}/councils/soviet"))
+    assert after["apportioned"] == seats and after["seats"] == 5
 
 
 def test_election_open_vote_close_publish_blt_recount(client_for: Clients) -> None:
