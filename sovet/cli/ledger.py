@@ -24,8 +24,12 @@ from sovet.ledger.merkle import root
 from sovet.ledger.mirror import plan_mirror
 from sovet.ledger.proofs import inclusion_proof, verify_inclusion
 from sovet.ledger.verify import VerifyReport, file_leaf_hashes, split_lines, verify_log_bytes
+from sovet.settings import load_settings
+from sovet.storage import Database, open_database
 
 __all__ = ["heads_location", "ledger"]
+
+DB_HELP = "Read the log from this database (URL) instead of a file."
 
 _FETCH_TIMEOUT = 60
 
@@ -37,6 +41,20 @@ def _read_file(path: str) -> bytes:
 def _entries_from(source: str) -> bytes:
     """The bytes of a log (JSONL) from a file path."""
     return _read_file(source)
+
+
+def _open(database_url: str | None) -> Database:
+    """The database named by --db (or the settings), closed when the command ends."""
+    db = open_database(load_settings(database_url=database_url).database_url)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(db.close)
+    return db
+
+
+def _database_log(db: Database) -> bytes:
+    """The database's log as JSONL bytes, one canonical entry per line."""
+    return b"".join(raw + b"\n" for raw in db.raw_entries())
 
 
 def heads_location(log: str) -> str:
@@ -144,7 +162,8 @@ def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None
 
 
 @ledger.command("verify")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--db", "database_url", metavar="URL", help=DB_HELP)
 @click.option(
     "--heads",
     "heads_file",
@@ -155,44 +174,75 @@ def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None
 @click.option("--strict", is_flag=True, help="Also decode every entry as canonical JSON.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def verify_command(
-    file: str, heads_file: str | None, key: str | None, strict: bool, as_json: bool
+    file: str | None,
+    database_url: str | None,
+    heads_file: str | None,
+    key: str | None,
+    strict: bool,
+    as_json: bool,
 ) -> None:
     """Check that a log is intact: exit 0, or exit 1 naming the first bad entry.
 
     Checks every entry's index and its link to the entry before it, the Merkle
     root at every signed head, and (with --key) the heads' signatures. A changed
     byte, a removed, inserted or reordered entry, or a head inconsistent with an
-    earlier one is reported as "error: entry N: ...".
+    earlier one is reported as "error: entry N: ...". With --db (or no FILE) the
+    log, its heads and its public key come from the database.
 
     Example:
 
     \b
         sovet ledger verify ledger.jsonl --heads ledger.heads.jsonl --key 3b6a27bc...
+        sovet ledger verify --db sqlite:///sovet.db
     """
     public_key = _public_key(key)
+    if file is None or database_url is not None:
+        if file is not None:
+            raise InputError("give a FILE or --db, not both")
+        db = _open(database_url)
+        heads = db.heads()
+        public_key = public_key or db.public_key()
+        report = verify_log_bytes(_database_log(db), heads, public_key, strict=strict)
+        _report(report, db.url, as_json)
+        return
     heads, heads_used = _heads_for(file, heads_file)
     report = verify_log_bytes(_entries_from(file), heads, public_key, strict=strict)
     _report(report, heads_used, as_json)
 
 
 @ledger.command("prove")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.argument("index", type=int)
+@click.argument("args", nargs=-1, required=True, metavar="[FILE] INDEX")
+@click.option("--db", "database_url", metavar="URL", help=DB_HELP)
 @click.option("--size", type=int, help="Prove against the tree of the first N entries.")
 @click.option("--json", "as_json", is_flag=True, help="Print the proof as JSON.")
-def prove_command(file: str, index: int, size: int | None, as_json: bool) -> None:
+def prove_command(
+    args: tuple[str, ...], database_url: str | None, size: int | None, as_json: bool
+) -> None:
     """Print the inclusion proof of entry INDEX (RFC 9162), after checking it.
 
     The proof is the list of sibling hashes from the entry's leaf up to the root
     of the tree of --size entries (default: the whole log). Anyone holding the
-    entry and a signed root can check it with the RFC's algorithm.
+    entry and a signed root can check it with the RFC's algorithm. Without FILE
+    the log comes from the database (--db or the settings).
 
     Example:
 
     \b
         sovet ledger prove ledger.jsonl 17 --json
+        sovet ledger prove 17 --db sqlite:///sovet.db
     """
-    data = _entries_from(file)
+    if len(args) > 2:
+        raise InputError("give [FILE] INDEX")
+    try:
+        index = int(args[-1])
+    except ValueError:
+        raise InputError(f"INDEX must be a whole number, not {args[-1]!r}") from None
+    if len(args) == 2:
+        if not Path(args[0]).is_file():
+            raise InputError(f"{args[0]}: no such file")
+        data = _entries_from(args[0])
+    else:
+        data = _database_log(_open(database_url))
     report = verify_log_bytes(data)
     size = report.size if size is None else size
     if not 0 < size <= report.size:
@@ -220,6 +270,34 @@ def prove_command(file: str, index: int, size: int | None, as_json: bool) -> Non
     for p in proof:
         click.echo(f"proof {p.hex()}")
     click.echo("proof checked: ok")
+
+
+@ledger.command("export")
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--db", "database_url", metavar="URL", help="The database (default: settings).")
+def export_command(out: Path, database_url: str | None) -> None:
+    """Write the log to OUT (one canonical entry per line) and its signed heads beside it.
+
+    The heads go to OUT's .heads.jsonl, so `sovet ledger verify OUT` and mirrors
+    find them.
+
+    Example:
+
+    \b
+        sovet ledger export ledger.jsonl --db sqlite:///sovet.db
+    """
+    heads_path = Path(heads_location(str(out)))
+    db = _open(database_url)
+    size = 0
+    with out.open("wb") as handle:
+        for raw in db.raw_entries():
+            handle.write(raw + b"\n")
+            size += 1
+    heads = db.heads()
+    with heads_path.open("wb") as handle:
+        for head in heads:
+            handle.write(encode_head(head) + b"\n")
+    click.echo(f"wrote {size} entries to {out} and {len(heads)} heads to {heads_path}")
 
 
 def _fetch(source: str, *, missing_ok: bool = False) -> bytes | None:
