@@ -113,14 +113,17 @@ class Language:
 
     @property
     def rtl(self) -> bool:
+        """Whether the language is written right to left."""
         return self.code in RTL
 
     @property
     def direction(self) -> str:
+        """The ``dir`` attribute of the page."""
         return "rtl" if self.rtl else "ltr"
 
     @property
     def locale(self) -> Locale:
+        """The Babel locale."""
         return Locale.parse(self.code)
 
     def gettext(self, message: str) -> str:
@@ -190,6 +193,7 @@ class Catalogs:
         }
 
     def for_request(self, request: Request) -> Language:
+        """The reader's language: chosen by link (cookie), else Accept-Language, else English."""
         code = choose_language(request.cookies.get(COOKIE), request.headers.get("accept-language"))
         return self.languages[code]
 

@@ -69,6 +69,7 @@ def choose_language(code: str, next: str | None = None) -> Response:
 
 
 def graph_svg(s: State, label: str) -> str:
+    """The federation graph of the live (not dissolved) units and councils."""
     nodes = [
         GraphNode(u.id, u.name, (), f"/units/{u.id}")
         for u in sorted(s.units.values(), key=lambda u: u.name)
@@ -83,6 +84,7 @@ def graph_svg(s: State, label: str) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request) -> HTMLResponse:
+    """The federation at a glance: its graph, open elections and motions, the latest decisions."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         decided = [m for m in s.motions.values() if m.status in DECIDED]
@@ -112,6 +114,7 @@ def home(request: Request) -> HTMLResponse:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = None) -> HTMLResponse:
+    """The sign-in form."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         return render(
@@ -124,6 +127,7 @@ def login_page(request: Request, next: str | None = None) -> HTMLResponse:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
+    """Sign in by name and password (rate-limited); back to where the reader came from."""
     lang = catalogs_of(request).for_request(request)
     try:
         form = await form_of(request)
@@ -152,6 +156,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout")
 async def logout(request: Request) -> Response:
+    """Sign out (a new session, so a new CSRF token)."""
     try:
         await form_of(request)
     except SovetError:
@@ -162,6 +167,7 @@ async def logout(request: Request) -> Response:
 
 @router.get("/me", response_class=HTMLResponse)
 def me(request: Request) -> Response:
+    """The member's own page: units, councils, delegates to recall, votes open to them."""
     ctx = PageContext(request)
     actor = ctx.actor
     if actor is None:
@@ -230,6 +236,7 @@ def me(request: Request) -> Response:
 
 @router.get("/constitution", response_class=HTMLResponse)
 def constitution(request: Request) -> HTMLResponse:
+    """The rules in force: per council, recall, ratification, and the full text."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         c = s.constitution
@@ -249,6 +256,7 @@ def constitution(request: Request) -> HTMLResponse:
 
 @router.get("/factions", response_class=HTMLResponse)
 def factions(request: Request) -> HTMLResponse:
+    """Factions with their members and their seats in councils."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         seats: dict[str | None, int] = {}
@@ -271,6 +279,7 @@ def factions(request: Request) -> HTMLResponse:
 
 @router.get("/apportionment", response_class=HTMLResponse)
 def apportionment(request: Request) -> HTMLResponse:
+    """How many delegates each body sends to each council (the apportionment rule)."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         tables = []
@@ -290,6 +299,7 @@ def apportionment(request: Request) -> HTMLResponse:
 
 @router.get("/decisions", response_class=HTMLResponse)
 def decisions(request: Request) -> HTMLResponse:
+    """Every decided motion and every closed election: the public record."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         decided = sorted(
@@ -327,6 +337,7 @@ def invitation_view(
     name: str = "",
     login: str = "",
 ) -> HTMLResponse:
+    """The joining form of an open invitation (and why it was refused, if it was)."""
     ctx = PageContext(request)
     invitation = auth.invitation_for(request, token)
     with store_of(request).read() as s:

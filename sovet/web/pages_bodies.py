@@ -44,6 +44,7 @@ router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 @router.get("/units", response_class=HTMLResponse)
 def units(request: Request) -> HTMLResponse:
+    """Every base unit, with the councils it sends delegates to."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         rows = [
@@ -70,6 +71,7 @@ def _bodies_lists(s: State, body: str) -> dict[str, Any]:
 
 @router.get("/units/{unit_id}", response_class=HTMLResponse)
 def unit(request: Request, unit_id: str) -> HTMLResponse:
+    """One base unit."""
     return unit_view(request, unit_id)
 
 
@@ -99,6 +101,7 @@ def unit_view(
     error: SovetError | None = None,
     invitation: tuple[str, str] | None = None,
 ) -> HTMLResponse:
+    """A unit: convenors, committee, delegates sent, elections and motions."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         u = s.get("units", unit_id)
@@ -141,6 +144,7 @@ def unit_view(
 
 @router.get("/councils", response_class=HTMLResponse)
 def councils(request: Request) -> HTMLResponse:
+    """Every council, with its seats filled and apportioned."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         rows = [
@@ -185,6 +189,7 @@ def composition_seats(
 
 @router.get("/councils/{council_id}", response_class=HTMLResponse)
 def council(request: Request, council_id: str) -> HTMLResponse:
+    """A council: its composition as a hemicycle, delegates, constituents, sessions."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         c = s.get("councils", council_id)
@@ -258,6 +263,7 @@ def _record(s: State, m: Mandate) -> list[dict[str, Any]]:
 def delegate_view(
     request: Request, mandate_id: str, *, error: SovetError | None = None
 ) -> HTMLResponse:
+    """A delegate: the mandate, every roll-call vote, and the recall form for constituents."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         m = s.get("mandates", mandate_id)
@@ -304,6 +310,7 @@ def delegate_view(
 
 @router.get("/delegates/{mandate_id}", response_class=HTMLResponse)
 def delegate(request: Request, mandate_id: str) -> HTMLResponse:
+    """One delegate's page."""
     return delegate_view(request, mandate_id)
 
 

@@ -176,6 +176,7 @@ class PageContext:
         return text % variables if variables else text
 
     def base(self, s: State | None = None) -> dict[str, Any]:
+        """The values every template gets: the reader, their language, the federation."""
         actor = self.actor
         name = None
         if actor is not None and s is not None:
@@ -200,6 +201,7 @@ class PageRoute(APIRoute):
     reader's language (the API keeps its JSON errors)."""
 
     def get_route_handler(self) -> Callable[[Request], Any]:
+        """The route's handler, answering refusals with a localized page."""
         handler = super().get_route_handler()
 
         async def localized(request: Request) -> Response:
@@ -213,6 +215,7 @@ class PageRoute(APIRoute):
 
 
 def actor_of(request: Request) -> str | None:
+    """The member (or operator) id of the signed-in account, or None."""
     return current_actor(request)
 
 

@@ -90,6 +90,7 @@ def ranking_from_form(e: Election, form: dict[str, Any]) -> list[str]:
 
 @router.get("/elections", response_class=HTMLResponse)
 def elections(request: Request) -> HTMLResponse:
+    """Open and closed elections."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         rows = [
@@ -149,6 +150,7 @@ def election_view(
     error: SovetError | None = None,
     receipt: str | None = None,
 ) -> HTMLResponse:
+    """An election: the ballot while open; results, stages and ballots once counted."""
     ctx = PageContext(request)
     found = request.query_params.get("receipt", "").strip().lower() or None
     with store_of(request).read() as s:
@@ -221,6 +223,7 @@ def election_view(
 
 @router.get("/elections/{election_id}", response_class=HTMLResponse)
 def election(request: Request, election_id: str) -> HTMLResponse:
+    """One election's page (``?receipt=`` finds a ballot among the published ones)."""
     return election_view(request, election_id)
 
 
@@ -296,6 +299,7 @@ def recount(request: Request, election_id: str) -> HTMLResponse:
 def new_election_view(
     request: Request, body: str, *, error: SovetError | None = None
 ) -> HTMLResponse:
+    """The convenor's form to open an election of the body's committee or delegation."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         name = s.body_name(body)
@@ -333,6 +337,7 @@ def new_election_view(
 
 @router.get("/bodies/{body}/elections/new", response_class=HTMLResponse)
 def new_election(request: Request, body: str) -> HTMLResponse:
+    """The form to open an election."""
     return new_election_view(request, body)
 
 

@@ -48,6 +48,7 @@ def _head(request: Request) -> dict[str, Any] | None:
 
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger(request: Request, start: int | None = None) -> HTMLResponse:
+    """The signed head, checked against the instance's public key, and the entries, newest first."""
     ctx = PageContext(request)
     head = _head(request)
     size = head["size"] if head else 0

@@ -98,6 +98,7 @@ def _tally_chart(ctx: PageContext, tally: VoteTally, eligible: int, voted: int) 
 
 @router.get("/motions", response_class=HTMLResponse)
 def motions(request: Request) -> HTMLResponse:
+    """Motions under debate and decided."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         rows = [
@@ -117,6 +118,7 @@ def motions(request: Request) -> HTMLResponse:
 def motion_view(
     request: Request, motion_id: str, *, error: SovetError | None = None, receipt: str | None = None
 ) -> HTMLResponse:
+    """A motion: text, tally, roll call, the vote form and the convenor's buttons."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         m: Motion = s.get("motions", motion_id)
@@ -156,6 +158,7 @@ def motion_view(
 
 @router.get("/motions/{motion_id}", response_class=HTMLResponse)
 def motion(request: Request, motion_id: str) -> HTMLResponse:
+    """One motion's page."""
     return motion_view(request, motion_id)
 
 
@@ -177,6 +180,7 @@ async def vote(request: Request, motion_id: str) -> Response:
 
 @router.post("/motions/{motion_id}/open-voting")
 async def open_voting(request: Request, motion_id: str) -> Response:
+    """The convenor opens the vote on a motion."""
     try:
         await form_of(request)
         await run_in_threadpool(act, request, actions.open_voting, motion=motion_id)
@@ -187,6 +191,7 @@ async def open_voting(request: Request, motion_id: str) -> Response:
 
 @router.post("/motions/{motion_id}/close")
 async def close_motion(request: Request, motion_id: str) -> Response:
+    """The convenor closes the vote; the motion passes or fails by the body's majority."""
     try:
         await form_of(request)
         await run_in_threadpool(act, request, actions.close_motion, motion=motion_id)
@@ -202,6 +207,7 @@ def new_motion_view(
     error: SovetError | None = None,
     form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
+    """The form to put a motion before a body."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         values: dict[str, Any] = {
@@ -218,6 +224,7 @@ def new_motion_view(
 
 @router.get("/bodies/{body}/motions/new", response_class=HTMLResponse)
 def new_motion(request: Request, body: str) -> HTMLResponse:
+    """The form to put a motion."""
     return new_motion_view(request, body)
 
 
@@ -252,6 +259,7 @@ async def propose(request: Request, body: str) -> Response:
 def session_view(
     request: Request, session_id: str, *, error: SovetError | None = None
 ) -> HTMLResponse:
+    """A sitting: agenda, attendance against the quorum rule, speaker list, roll calls, minutes."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         x: Session = s.get("sessions", session_id)
@@ -306,6 +314,7 @@ def session_view(
 
 @router.get("/sessions/{session_id}", response_class=HTMLResponse)
 def session(request: Request, session_id: str) -> HTMLResponse:
+    """One session's page (followed live when JavaScript is on)."""
     return session_view(request, session_id)
 
 
@@ -348,6 +357,7 @@ async def session_act(request: Request, session_id: str, what: str) -> Response:
 def new_session_view(
     request: Request, council: str, *, error: SovetError | None = None
 ) -> HTMLResponse:
+    """The convenor's form to open a session with its agenda."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         c = s.get("councils", council)
@@ -362,6 +372,7 @@ def new_session_view(
 
 @router.get("/councils/{council}/sessions/new", response_class=HTMLResponse)
 def new_session(request: Request, council: str) -> HTMLResponse:
+    """The form to open a session."""
     return new_session_view(request, council)
 
 
@@ -384,6 +395,7 @@ async def open_session(request: Request, council: str) -> Response:
 
 @router.get("/recalls", response_class=HTMLResponse)
 def recalls(request: Request) -> HTMLResponse:
+    """Every recall petition."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         rows = []
@@ -403,6 +415,7 @@ def recalls(request: Request) -> HTMLResponse:
 def recall_view(
     request: Request, petition_id: str, *, error: SovetError | None = None
 ) -> HTMLResponse:
+    """A recall petition: signatures against the constitution's threshold, the sign button."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         p = s.get("petitions", petition_id)
@@ -452,11 +465,13 @@ def recall_view(
 
 @router.get("/recalls/{petition_id}", response_class=HTMLResponse)
 def recall(request: Request, petition_id: str) -> HTMLResponse:
+    """One recall petition."""
     return recall_view(request, petition_id)
 
 
 @router.post("/recalls/{petition_id}/sign")
 async def sign(request: Request, petition_id: str) -> Response:
+    """A constituent signs a recall petition."""
     try:
         await form_of(request)
         await run_in_threadpool(act, request, actions.sign_petition, petition=petition_id)
@@ -470,6 +485,7 @@ async def sign(request: Request, petition_id: str) -> Response:
 
 @router.get("/ratifications", response_class=HTMLResponse)
 def ratifications(request: Request) -> HTMLResponse:
+    """Every decision waiting for (or done with) ratification by the base units."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         rows = [
@@ -489,6 +505,7 @@ def ratifications(request: Request) -> HTMLResponse:
 
 @router.get("/ratifications/{motion_id}", response_class=HTMLResponse)
 def ratification(request: Request, motion_id: str) -> HTMLResponse:
+    """Ratification progress: units and members against both thresholds, unit by unit."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         r = s.get("ratifications", motion_id)
