@@ -119,7 +119,7 @@ def proof_of_inclusion(
 ) -> dict[str, Any]:
     """The audit path of entry ``index`` in the tree of ``size`` entries (default: all),
     RFC 9162 §2.1.3; check it against the signed head of that size."""
-    leaves = store_of(request).db.leaf_hashes()
+    leaves = store_of(request).leaf_hashes()
     size = len(leaves) if size is None else size
     if size > len(leaves):
         raise InputError(f"size: the log has {len(leaves)} entries, not {size}")
@@ -143,7 +143,7 @@ def proof_of_consistency(
 ) -> dict[str, Any]:
     """Proof that the tree of ``old`` entries is a prefix of the tree of ``new``
     (default: all): the log was only appended to. RFC 9162 §2.1.4."""
-    leaves = store_of(request).db.leaf_hashes()
+    leaves = store_of(request).leaf_hashes()
     new = len(leaves) if new is None else new
     if new > len(leaves):
         raise InputError(f"new: the log has {len(leaves)} entries, not {new}")

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from sovet.federation import State
+from sovet.ledger import leaf_hash
 from sovet.storage import Database
 
 __all__ = ["Store", "store_of"]
@@ -29,6 +30,16 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.lock = threading.RLock()
+        self._leaves: list[bytes] = []
+        self._leaves_lock = threading.Lock()
+
+    def leaf_hashes(self) -> list[bytes]:
+        """The log's leaf hashes (RFC 6962), kept in memory and extended with the entries
+        appended since the last call; a copy, so that proofs see one fixed tree."""
+        with self._leaves_lock:
+            for raw in self.db.raw_entries(len(self._leaves)):
+                self._leaves.append(leaf_hash(raw))
+            return list(self._leaves)
 
     @contextmanager
     def read(self) -> Iterator[State]:

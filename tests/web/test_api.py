@@ -7,6 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from sovet import actions
 from sovet.counting import count
 from sovet.counting.formats import read_blt
 from sovet.ledger import verify_consistency, verify_head, verify_inclusion
@@ -430,10 +431,22 @@ def test_ledger_entries_and_proofs_verify(client: TestClient, web_db: Database) 
         bytes.fromhex(head["root"]),
         [bytes.fromhex(p) for p in cons["proof"]],
     )
-    bad = client.get(f"{API}/ledger/proof/inclusion", params={"index": size})
+    # the log grows: a proof for the new tree verifies against its new head
+    actions.set_faction(web_db, actor="a5", faction="men")
+    grown = ok(client.get(f"{API}/ledger/proof/inclusion", params={"index": size}))
+    new_head = ok(client.get(f"{API}/ledger/head"))
+    assert grown["size"] == new_head["size"] == size + 1
+    verify_inclusion(
+        bytes.fromhex(grown["leaf_hash"]),
+        size,
+        size + 1,
+        [bytes.fromhex(p) for p in grown["proof"]],
+        bytes.fromhex(new_head["root"]),
+    )
+    bad = client.get(f"{API}/ledger/proof/inclusion", params={"index": size + 1})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_input"
     assert (
-        client.get(f"{API}/ledger/proof/consistency", params={"old": size + 1}).status_code == 422
+        client.get(f"{API}/ledger/proof/consistency", params={"old": size + 2}).status_code == 422
     )
 
 
