@@ -168,7 +168,7 @@ async def attempt(
 async def read(client: load.RawClient, prepared: load.Prepared) -> tuple[int, float]:
     started = time.perf_counter()
     try:
-        status, body = await client.request(
+        status, _ = await client.request(
             "GET", f"{load.API}/elections/{prepared.election}", None, {}, 30.0
         )
     except load.Unanswered as exc:
