@@ -40,7 +40,7 @@ def test_no_server_error_and_answers_match_the_description(
 
     @given(case=strategy)
     @settings(
-        max_examples=10,
+        max_examples=8,
         deadline=None,
         suppress_health_check=list(HealthCheck),
         database=None,
