@@ -28,6 +28,10 @@
   var source = new EventSource("/api/v1/events/stream");
   source.onmessage = soon;
   ["entry", "ledger", "event"].forEach(function (name) { source.addEventListener(name, soon); });
-  document.documentElement.setAttribute("data-live-connected", "1");
+  source.onopen = function () {
+    // anything logged between rendering this page and the stream's start: fetch it now
+    soon();
+    document.documentElement.setAttribute("data-live-connected", "1");
+  };
   window.addEventListener("pagehide", function () { source.close(); });
 })();
