@@ -6,14 +6,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from sovet import actions
+from sovet import actions, rules
 from sovet.errors import Forbidden
 from sovet.web import views
 from sovet.web.auth import require_actor, require_member
 from sovet.web.schemas import (
+    ConvenorsIn,
     CouncilDetail,
+    CouncilIn,
     CouncilOut,
     FactionChoice,
+    FactionIn,
     FactionOut,
     FederationOut,
     HeadOut,
@@ -22,6 +25,7 @@ from sovet.web.schemas import (
     MemberOut,
     Ok,
     UnitDetail,
+    UnitIn,
     UnitOut,
 )
 from sovet.web.store import store_of
@@ -164,3 +168,69 @@ def mandates(
             and (active is None or (m.status.value == "active") == active)
         ]
         return [views.mandate_out(s, m) for m in sorted(found, key=lambda m: m.id)]
+
+
+# ---- founding the structure (the instance operator, as the rules say) ------------------------
+
+
+@router.post("/units", response_model=UnitDetail, status_code=201, tags=["federation"])
+def found_unit(request: Request, body: UnitIn, actor: Actor) -> dict[str, Any]:
+    """The operator founds a base unit; its members then come by invitation."""
+    store = store_of(request)
+    store.act(
+        actions.found_unit,
+        actor=actor,
+        unit_id=body.id,
+        name=body.name,
+        kind=body.kind,
+        place=body.place,
+    )
+    with store.read() as s:
+        return views.unit_detail(s, s.units[body.id])
+
+
+@router.post("/councils", response_model=CouncilDetail, status_code=201, tags=["federation"])
+def found_council(request: Request, body: CouncilIn, actor: Actor) -> dict[str, Any]:
+    """The operator founds a council of delegates from its constituent units or councils."""
+    store = store_of(request)
+    store.act(
+        actions.found_council,
+        actor=actor,
+        council_id=body.id,
+        name=body.name,
+        level=body.level,
+        constituents=body.constituents,
+    )
+    with store.read() as s:
+        return views.council_detail(s, s.councils[body.id])
+
+
+@router.post("/factions", response_model=FactionOut, status_code=201, tags=["federation"])
+def register_faction(request: Request, body: FactionIn, actor: Actor) -> dict[str, Any]:
+    """The operator registers a faction (a party, list or tendency) members may join."""
+    f = store_of(request).act(
+        actions.register_faction,
+        actor=actor,
+        faction_id=body.id,
+        name=body.name,
+        short=body.short,
+        colour=body.colour,
+    )
+    return {"id": f.id, "name": f.name, "short": f.short, "colour": f.colour, "members": 0}
+
+
+@router.post("/bodies/{body_id}/convenors", response_model=Ok, tags=["federation"])
+def set_convenors(request: Request, body_id: str, body: ConvenorsIn, actor: Actor) -> Ok:
+    """Convenors hand their role on to members of the same body; the operator names a
+    new body's first convenors, once, from its own members."""
+    store = store_of(request)
+    if actor == rules.OPERATOR:
+        with store.read() as s:
+            kind = s.kind_of(body_id).value
+            current = (s.units if kind == "unit" else s.councils)[body_id].convenors
+            if current:
+                raise Forbidden(f"{s.body_name(body_id)} has convenors; only they hand the role on")
+        store.act(actions.convene_first, actor=actor, body=body_id, convenors=body.convenors)
+    else:
+        store.act(actions.set_convenors, actor=actor, body=body_id, convenors=body.convenors)
+    return Ok()

@@ -35,7 +35,9 @@ __all__ = [
     "BallotsOut",
     "CandidateOut",
     "ConsistencyProofOut",
+    "ConvenorsIn",
     "CouncilDetail",
+    "CouncilIn",
     "CouncilOut",
     "DelegateOut",
     "ElectionDetail",
@@ -46,6 +48,7 @@ __all__ = [
     "ErrorBody",
     "ErrorOut",
     "FactionChoice",
+    "FactionIn",
     "FactionOut",
     "FactionSeats",
     "FederationOut",
@@ -82,6 +85,7 @@ __all__ = [
     "TokenIssued",
     "TokenOut",
     "UnitDetail",
+    "UnitIn",
     "UnitOut",
     "VoteIn",
     "VoteOut",
@@ -291,6 +295,34 @@ class MandateOut(BaseModel):
     ends_at: str
     faction: str | None
     status: MandateStatus
+
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
+
+
+class UnitIn(_In):
+    id: Slug
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    kind: UnitKind
+    place: Line = ""
+
+
+class CouncilIn(_In):
+    id: Slug
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    level: Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
+    constituents: Annotated[list[Id], Field(min_length=1, max_length=1000)]
+
+
+class FactionIn(_In):
+    id: Slug
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    short: Annotated[str, Field(min_length=1, max_length=20)]
+    colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#777777"
+
+
+class ConvenorsIn(_In):
+    convenors: Annotated[list[Id], Field(min_length=1, max_length=50)]
 
 
 class FactionChoice(_In):

@@ -28,16 +28,20 @@ OPERATIONS = [
     "GET /federation",
     "GET /federation/head",
     "GET /units",
+    "POST /units",
     "GET /units/{unit_id}",
     "POST /units/{unit_id}/members",
     "POST /units/{unit_id}/leave",
     "GET /councils",
+    "POST /councils",
     "GET /councils/{council_id}",
     "POST /councils/{council_id}/apportion",
     "GET /members",
     "GET /members/{member_id}",
     "POST /me/faction",
     "GET /factions",
+    "POST /factions",
+    "POST /bodies/{body_id}/convenors",
     "GET /mandates",
     "GET /elections",
     "POST /elections",
@@ -195,6 +199,51 @@ def test_apportion_council(client_for: Clients) -> None:
     assert seats == {"u1": 2, "u2": 2, "v": 1}  # one per two members, at least one
     after = ok(client_for(None).get(f"{API}/councils/soviet"))
     assert after["apportioned"] == seats and after["seats"] == 5
+
+
+def test_operator_founds_units_councils_factions_and_first_convenors(
+    client_for: Clients,
+) -> None:
+    op = client_for("operator")
+    unit = ok(op.post(f"{API}/units", json={"id": "bakery", "name": "Bakery", "kind": "coop"}), 201)
+    assert (unit["members"], unit["convenors"]) == (0, [])
+    assert (
+        op.post(f"{API}/units", json={"id": "bakery", "name": "B", "kind": "coop"}).status_code
+        == 422
+    )
+    ok(op.post(f"{API}/units/bakery/members", json={"member": "a3"}))
+    ok(op.post(f"{API}/bodies/bakery/convenors", json={"convenors": ["a3"]}))
+    assert ok(op.get(f"{API}/units/bakery"))["convenors"] == ["a3"]
+    again = op.post(f"{API}/bodies/bakery/convenors", json={"convenors": ["a3"]})
+    assert again.status_code == 403  # from now on only the convenors hand the role on
+    ok(client_for("a3").post(f"{API}/units/bakery/members", json={"member": "a4"}))
+    ok(client_for("a3").post(f"{API}/bodies/bakery/convenors", json={"convenors": ["a4"]}))
+    assert ok(op.get(f"{API}/units/bakery"))["convenors"] == ["a4"]
+    council = ok(
+        op.post(
+            f"{API}/councils",
+            json={
+                "id": "city",
+                "name": "City",
+                "level": "territorial",
+                "constituents": ["u1", "bakery"],
+            },
+        ),
+        201,
+    )
+    assert council["constituents"] == ["u1", "bakery"] and council["seated"] == 0
+    missing = op.post(
+        f"{API}/councils",
+        json={"id": "x", "name": "X", "level": "territorial", "constituents": ["nowhere"]},
+    )
+    assert missing.status_code == 404
+    ok(op.post(f"{API}/factions", json={"id": "sr", "name": "Left SRs", "short": "LSR"}), 201)
+    assert "sr" in [f["id"] for f in ok(op.get(f"{API}/factions"))]
+    assert (
+        op.post(f"{API}/factions", json={"id": "sr", "name": "X", "short": "X"}).status_code == 422
+    )
+    bad = op.post(f"{API}/units", json={"id": "Bad Id!", "name": "X", "kind": "coop"})
+    assert bad.status_code == 422 and bad.json()["error"]["message"].startswith("id:")
 
 
 def test_election_open_vote_close_publish_blt_recount(client_for: Clients) -> None:

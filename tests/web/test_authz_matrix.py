@@ -297,6 +297,34 @@ ACTIONS = [
         CONVENOR_OR_OPERATOR,
     ),
     Action(
+        "found a unit",
+        nothing,
+        lambda c: ("POST", "/units", {"id": "bakery", "name": "Bakery", "kind": "coop"}),
+        frozenset({"operator"}),
+    ),
+    Action(
+        "found a council",
+        nothing,
+        lambda c: (
+            "POST",
+            "/councils",
+            {"id": "city", "name": "City", "level": "territorial", "constituents": ["u1"]},
+        ),
+        frozenset({"operator"}),
+    ),
+    Action(
+        "register a faction",
+        nothing,
+        lambda c: ("POST", "/factions", {"id": "sr", "name": "Left SRs", "short": "LSR"}),
+        frozenset({"operator"}),
+    ),
+    Action(
+        "hand on the convenorship",
+        nothing,
+        lambda c: ("POST", "/bodies/u1/convenors", {"convenors": ["a1", "a3"]}),
+        CONVENOR,
+    ),
+    Action(
         "make an invitation link",
         nothing,
         lambda c: ("POST", "/units/u1/invitations", {"days": 7}),
@@ -380,8 +408,10 @@ _NAMES = {
 def _template(path: str) -> str:
     for ours, theirs in _NAMES.items():
         path = path.replace(ours, theirs)
-    return path.replace("/units/u1/", "/units/{unit_id}/").replace(
-        "/councils/soviet/", "/councils/{council_id}/"
+    return (
+        path.replace("/units/u1/", "/units/{unit_id}/")
+        .replace("/councils/soviet/", "/councils/{council_id}/")
+        .replace("/bodies/u1/", "/bodies/{body_id}/")
     )
 
 
