@@ -5,7 +5,9 @@ state, and a refused action leaves no trace."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -50,34 +52,43 @@ def test_replaying_the_log_gives_the_same_state(steps: list[tuple[str, str, obje
             )
         actions.register_members(db, actor="operator", rows=[(m, m, ["u1"]) for m in MEMBERS])
         motions: list[str] = []
-        for kind, who, what in steps:
+
+        def attempt(action: Callable[..., Any], **kwargs: Any) -> Any:
+            """Run one action; a refused one must write nothing."""
             size = db.size()
             try:
-                if kind == "join":
-                    actions.join_unit(db, actor=who, unit=str(what), member=who)
-                elif kind == "leave":
-                    actions.leave_unit(db, actor=who, unit=str(what), member=who)
-                elif kind == "elect":
-                    e = actions.open_election(
-                        db,
-                        actor="m0",
-                        constituency=who,
-                        target=who,
-                        purpose="committee",
-                        seats=1,
-                        candidates=sorted(set(what)),
-                    )  # type: ignore[arg-type]
-                    actions.close_election(db, actor="m0", election=e.id, seed=7)
-                elif kind == "motion":
-                    m = actions.propose_motion(db, actor=who, body=str(what), title="T", text="")
-                    actions.open_voting(db, actor="m0", motion=m.id)
-                    motions.append(m.id)
-                elif kind == "vote" and motions:
-                    actions.vote(db, actor=who, motion=motions[-1], choice=str(what))
-                elif kind == "close" and motions:
-                    actions.close_motion(db, actor="m0", motion=motions[-1])
+                return action(db, **kwargs)
             except SovetError:
-                assert db.size() == size  # refused: nothing written
+                assert db.size() == size
+                return None
+
+        for kind, who, what in steps:
+            if kind == "join":
+                attempt(actions.join_unit, actor=who, unit=what, member=who)
+            elif kind == "leave":
+                attempt(actions.leave_unit, actor=who, unit=what, member=who)
+            elif kind == "elect":
+                assert isinstance(what, list)
+                e = attempt(
+                    actions.open_election,
+                    actor="m0",
+                    constituency=who,
+                    target=who,
+                    purpose="committee",
+                    seats=1,
+                    candidates=sorted(set(what)),
+                )
+                if e is not None:
+                    attempt(actions.close_election, actor="m0", election=e.id, seed=7)
+            elif kind == "motion":
+                m = attempt(actions.propose_motion, actor=who, body=what, title="T", text="")
+                if m is not None:
+                    motions.append(m.id)
+                    attempt(actions.open_voting, actor="m0", motion=m.id)
+            elif kind == "vote" and motions:
+                attempt(actions.vote, actor=who, motion=motions[-1], choice=what)
+            elif kind == "close" and motions:
+                attempt(actions.close_motion, actor="m0", motion=motions[-1])
         live = snapshot(db.state)
         entries = [decode_entry(raw, expected_index=i) for i, raw in enumerate(db.raw_entries())]
         replayed = fold(Event(e.type, e.at, e.actor, e.data) for e in entries)
