@@ -206,7 +206,21 @@ def check_open_election(
             and election.purpose is purpose
         ):
             raise InputError(f"election {election.id} for these seats is already open")
-    _ = method
+    check_method(method, seats, candidates)
+
+
+def check_method(method: str, seats: int, candidates: Sequence[str]) -> None:
+    """The counting method exists and can fill ``seats`` (tried on a one-ballot count)."""
+    from sovet.counting import METHODS, Profile, count
+    from sovet.errors import CountingError
+
+    if method not in METHODS:
+        raise InputError(f"unknown counting method {method!r}; known: {', '.join(sorted(METHODS))}")
+    probe = Profile.from_rankings(list(candidates), [list(candidates)])
+    try:
+        count(method, probe, min(seats, len(candidates)), seed=0)
+    except (InputError, CountingError) as exc:
+        raise InputError(f"{method} cannot fill {seats} seat(s): {exc.message}") from None
 
 
 def check_ballot(state: State, actor: str, election: Election, ranking: Sequence[str]) -> None:
@@ -217,6 +231,8 @@ def check_ballot(state: State, actor: str, election: Election, ranking: Sequence
     if actor in election.voters:
         raise AlreadyVoted(f"{actor} has already voted in election {election.id}")
     names = {c.member for c in election.candidates}
+    if not ranking:
+        raise InputError("a ballot needs at least one choice")
     if len(set(ranking)) != len(ranking):
         raise InputError("the ballot names a candidate twice")
     for choice in ranking:
@@ -277,7 +293,8 @@ def check_propose(
         target_motion = state.get("motions", payload.get("motion", ""))
         if target_motion.body not in state.councils_of(body):
             raise InputError("an instruction binds delegates on a motion of a council they sit in")
-        Choice(payload.get("position", ""))
+        if payload.get("position") not in {c.value for c in Choice}:
+            raise InputError("an instruction's position is yes, no or abstain")
     if kind is MotionKind.RATIFICATION:
         r = state.ratifications.get(payload.get("motion", ""))
         if r is None or r.status is not RatificationStatus.PENDING:

@@ -15,6 +15,7 @@ from sovet.errors import (
     AlreadyVoted,
     BaseProtected,
     Forbidden,
+    InputError,
     NotOpen,
     QuorumNotMet,
     SovetError,
@@ -302,3 +303,69 @@ def test_secret_ballot_leaves_no_link_to_its_voter(seated: Database) -> None:
     counted = [json.loads(raw) for raw in seated.raw_entries() if b'"election.counted"' in raw][-1]
     assert {"receipt": receipt, "ranking": ["b3", "b2"]} in counted["data"]["ballots"]
     assert '"b4"' not in json.dumps(counted["data"]["ballots"])
+
+
+def test_an_election_must_be_countable_by_its_method(seated: Database) -> None:
+    refused(
+        seated,
+        InputError,
+        "irv cannot fill 2 seat",
+        lambda: actions.open_election(
+            seated,
+            actor="a1",
+            constituency="u1",
+            target="u1",
+            purpose="committee",
+            candidates=["a1", "a2", "a3"],
+            seats=2,
+            method="irv",
+        ),
+    )
+    refused(
+        seated,
+        InputError,
+        "unknown counting method",
+        lambda: actions.open_election(
+            seated,
+            actor="a1",
+            constituency="u1",
+            target="u1",
+            purpose="committee",
+            candidates=["a1", "a2"],
+            seats=1,
+            method="dice",
+        ),
+    )
+
+
+def test_empty_ballots_and_bad_positions_are_refused(seated: Database) -> None:
+    e = actions.open_election(
+        seated,
+        actor="a1",
+        constituency="u1",
+        target="u1",
+        purpose="committee",
+        candidates=["a1", "a2"],
+        seats=1,
+    )
+    refused(
+        seated,
+        InputError,
+        "at least one choice",
+        lambda: actions.cast_ballot(seated, actor="a3", election=e.id, ranking=[]),
+    )
+    target = actions.propose_motion(seated, actor="a1", body="soviet", title="X", text="")
+    refused(
+        seated,
+        InputError,
+        "yes, no or abstain",
+        lambda: actions.propose_motion(
+            seated,
+            actor="c2",
+            body="v",
+            title="Bind",
+            text="",
+            kind="instruction",
+            payload={"motion": target.id, "position": "maybe"},
+        ),
+    )
