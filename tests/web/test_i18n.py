@@ -111,3 +111,45 @@ def test_a_greek_page_is_in_greek(client: TestClient) -> None:
     r = client.get("/ledger", headers={"Accept-Language": "el"})
     assert "Υπογεγραμμένη κεφαλή δέντρου" in r.text
     assert "Signed tree head" not in r.text
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_every_page_renders_in_every_language(app: FastAPI, code: str) -> None:
+    from sovet.storage import Database
+
+    db: Database = app.state.store.db
+    s = db.state
+    election = next(iter(s.elections))
+    mandate = next(iter(s.mandates))
+    urls = [
+        "/",
+        "/units",
+        "/units/u1",
+        "/councils",
+        "/councils/soviet",
+        "/elections",
+        f"/elections/{election}",
+        f"/elections/{election}/recount",
+        f"/delegates/{mandate}",
+        "/motions",
+        "/decisions",
+        "/recalls",
+        "/ratifications",
+        "/ledger",
+        "/ledger/1",
+        "/constitution",
+        "/factions",
+        "/apportionment",
+        "/login",
+    ]
+    c = TestClient(app)
+    c.get(f"/lang/{code}")
+    english = TestClient(app)
+    for url in urls:
+        r = c.get(url)
+        assert r.status_code == 200, (url, r.text[:300])
+        assert f'<html lang="{code}"' in r.text
+        # the page's own words changed (names of people and bodies stay as they are)
+        title = re.search(r"<h1>(.*?)</h1>", r.text, re.S)
+        assert title is not None
+        assert r.text != english.get(url).text
