@@ -4,11 +4,12 @@ pages at phone width. Screenshots go to test-output/screenshots/."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ def tr(lang: str, message: str, **values: object) -> str:
 class Server:
     base: str
     db: Database
+    contexts: list[Any] = field(default_factory=list)
 
 
 def _free_port() -> int:
@@ -81,9 +83,13 @@ def server(web_db: Database) -> Iterator[Server]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the server did not start")
         time.sleep(0.05)
+    server_ = Server(base, web_db)
     try:
-        yield Server(base, web_db)
+        yield server_
     finally:
+        for context in server_.contexts:  # a failed test leaves its pages open
+            with contextlib.suppress(Exception):  # already closed
+                context.close()
         uv.should_exit = True
         thread.join(timeout=10)
         served.engine.dispose()
@@ -117,6 +123,7 @@ def open_page(
         extra_http_headers={"Accept-Language": {"en": "en-GB,en", "ar": "ar-EG,ar"}[lang]},
     )
     context.set_default_timeout(15_000)
+    server.contexts.append(context)
     return context.new_page()
 
 
