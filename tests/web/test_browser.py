@@ -493,8 +493,18 @@ PHONE_PAGES = [
 def test_pages_fit_a_phone(chromium: Any, server: Server, lang: str) -> None:
     eid = counted_election(server.db)
     ballot = committee_election(server.db)
+    session, motion = sitting(server.db, ["a1", "a2", "b1"])
+    more = [
+        ("election", f"/elections/{eid}"),
+        ("entry", "/ledger/5"),
+        ("delegate", f"/delegates/{mandate_of(server.db, 'a1')}"),
+        ("session", f"/sessions/{session}"),
+        ("motion", f"/motions/{motion}"),
+        ("constitution", "/constitution"),
+        ("apportionment", "/apportionment"),
+    ]
     page = open_page(chromium, server, lang, phone=True)
-    for name, url in [*PHONE_PAGES, ("election", f"/elections/{eid}")]:
+    for name, url in [*PHONE_PAGES, *more]:
         page.goto(url)
         check_direction(page, lang)
         no_sideways_scroll(page)
