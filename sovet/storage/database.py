@@ -14,18 +14,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine
 
-from sovet.errors import InputError, LedgerError, StorageError
+from sovet.errors import InputError, LedgerError, SovetError, StorageError
 from sovet.federation import Event, State, apply
 from sovet.ledger.events import Entry, decode_entry, encode_entry
 from sovet.ledger.heads import TreeHead, sign_head
@@ -113,6 +114,7 @@ class Database:
     engine: Engine
     url: str
     _state: State | None = None
+    _group: _GroupCommit | None = field(default=None, repr=False)
     _merkle: MerkleBuilder | None = None
     _last_hash: bytes = GENESIS
     clock: Callable[[], str] = utc_now
@@ -255,7 +257,15 @@ class Database:
 
     @contextmanager
     def writing(self, *, many: bool = False) -> Iterator[Writer]:
-        """One transaction that appends exactly one entry (or, with ``many``, several)."""
+        """One transaction that appends exactly one entry (or, with ``many``, several).
+
+        Inside :meth:`grouped`, an action's ``writing()`` joins the group's transaction.
+        """
+        group = self._group
+        if group is not None and group.leader == threading.get_ident():
+            assert group.writer is not None
+            yield group.writer
+            return
         try:
             with self.engine.connect() as conn:
                 conn = conn.execution_options(sovet_write=True)
@@ -265,6 +275,8 @@ class Database:
                     writer = Writer(db=self, conn=conn, state=self._state)
                     try:
                         yield writer
+                        if not writer.entries and writer.entries_optional:
+                            return  # a group whose every action was refused
                         if not writer.entries:
                             raise LedgerError("an action must append one ledger entry")
                         if len(writer.entries) > 1 and not many:
@@ -276,6 +288,21 @@ class Database:
         except sa.exc.OperationalError as exc:
             self.forget()
             raise StorageError(f"the database could not be written: {exc.orig}") from None
+
+    def grouped(self, action: Callable[..., T], kwargs: dict[str, Any], *, lock: Any = None) -> T:
+        """Run ``action(self, **kwargs)`` with group commit, for servers.
+
+        Actions that threads submit while a transaction is being committed wait, and the
+        next of them to run takes all that are waiting into ONE transaction: each is
+        still checked by its rules and appends its own entry, a refused one gets its
+        own error and writes nothing, and none is acknowledged before the commit.
+        One fsync then serves many actions. ``lock`` (held while the batch runs) keeps
+        readers of the in-memory state out while it changes.
+        """
+        with _GROUP_SETUP:
+            if self._group is None:
+                self._group = _GroupCommit()
+        return self._group.submit(self, action, kwargs, lock)
 
     def initialise(self, *, signing_key: bytes | None = None) -> bytes:
         """Store a new Ed25519 signing key for this instance; returns its public key."""
@@ -289,6 +316,85 @@ class Database:
         return public
 
 
+T = TypeVar("T")
+_GROUP_SETUP = threading.Lock()
+
+
+@dataclass
+class _Pending:
+    action: Callable[..., Any]
+    kwargs: dict[str, Any]
+    done: bool = False
+    value: Any = None
+    error: BaseException | None = None
+
+
+class _GroupCommit:
+    """Group commit: one transaction for the actions waiting at the same moment."""
+
+    def __init__(self) -> None:
+        self.queue: list[_Pending] = []
+        self.queue_lock = threading.Lock()
+        self.commit_lock = threading.Lock()
+        self.leader: int | None = None
+        self.writer: Writer | None = None
+
+    def submit(
+        self, db: Database, action: Callable[..., T], kwargs: dict[str, Any], lock: Any
+    ) -> T:
+        item = _Pending(action, kwargs)
+        with self.queue_lock:
+            self.queue.append(item)
+        with self.commit_lock:
+            if not item.done:
+                with self.queue_lock:
+                    batch, self.queue = self.queue, []
+                with lock if lock is not None else _nothing():
+                    self._run(db, batch)
+        if item.error is not None:
+            raise item.error
+        return item.value  # type: ignore[no-any-return]
+
+    def _run(self, db: Database, batch: list[_Pending]) -> None:
+        try:
+            self._run_together(db, batch)
+        except BaseException:
+            # the shared transaction failed as a whole: run each on its own instead
+            for item in batch:
+                try:
+                    item.value, item.error = item.action(db, **item.kwargs), None
+                except BaseException as exc:
+                    item.error = exc
+        for item in batch:
+            item.done = True
+
+    def _run_together(self, db: Database, batch: list[_Pending]) -> None:
+        try:
+            with db.writing(many=True) as writer:
+                self.leader, self.writer = threading.get_ident(), writer
+                for item in batch:
+                    entries, ballots = len(writer.entries), len(writer.ballots)
+                    try:
+                        item.value = item.action(db, **item.kwargs)
+                    except SovetError as exc:
+                        if len(writer.entries) != entries:
+                            raise  # it wrote before failing: the batch cannot keep it
+                        del writer.ballots[ballots:]
+                        item.error = exc
+                        continue
+                    if len(writer.entries) != entries + 1:
+                        raise LedgerError("an action appends exactly one ledger entry")
+                if not writer.entries:
+                    writer.entries_optional = True
+        finally:
+            self.leader, self.writer = None, None
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
 @dataclass
 class Writer:
     """The open write transaction of one action."""
@@ -298,6 +404,7 @@ class Writer:
     state: State
     entries: list[Entry] = field(default_factory=list)
     ballots: list[dict[str, str]] = field(default_factory=list)
+    entries_optional: bool = False
 
     def append(
         self, type: str, actor: str | None, data: dict[str, Any], *, at: str | None = None
