@@ -115,6 +115,7 @@ class Database:
     url: str
     _state: State | None = None
     _group: _GroupCommit | None = field(default=None, repr=False)
+    _signing_key: str | None = field(default=None, repr=False)
     _merkle: MerkleBuilder | None = None
     _last_hash: bytes = GENESIS
     clock: Callable[[], str] = utc_now
@@ -444,11 +445,14 @@ class Writer:
         self._sign_head()
 
     def _sign_head(self) -> None:
-        private = self.conn.execute(
-            sa.select(schema.instance.c.value).where(schema.instance.c.key == "signing_key")
-        ).scalar_one_or_none()
-        if private is None:
-            raise StorageError("this database has no signing key; run `sovet init`")
+        private = self.db._signing_key
+        if private is None:  # read once per process: the key never changes
+            private = self.conn.execute(
+                sa.select(schema.instance.c.value).where(schema.instance.c.key == "signing_key")
+            ).scalar_one_or_none()
+            if private is None:
+                raise StorageError("this database has no signing key; run `sovet init`")
+            self.db._signing_key = private
         merkle = self.db._merkle
         assert merkle is not None
         head = sign_head(
