@@ -355,6 +355,28 @@ def _roll_call(
     actions.close_motion(db, actor=convenor, motion=motion)
 
 
+def _instruct(
+    db: Database,
+    rng: random.Random,
+    unit: str,
+    proposer: int,
+    motion: str,
+    title: str,
+    position: str,
+) -> None:
+    """The unit's assembly binds its delegates to ``position`` on a council's motion."""
+    instruction = actions.propose_motion(
+        db,
+        actor=sorted(db.state.units[unit].members)[proposer],
+        body=unit,
+        title=f"Our delegates vote {position} on: {title}",
+        text="",
+        kind=MotionKind.INSTRUCTION,
+        payload={"motion": motion, "position": position},
+    )
+    _assembly(db, rng, unit, instruction.id, 0.9)
+
+
 def _assembly(db: Database, rng: random.Random, unit: str, motion: str, p_yes: float) -> None:
     s = db.state
     convenor = sorted(s.units[unit].convenors)[0]
@@ -385,30 +407,11 @@ def _acts(
     motion = actions.propose_motion(
         db, actor=proposer, body=city, title=titles["city"], text=titles.get("city_text", "")
     )
-    instruction = actions.propose_motion(
-        db,
-        actor=sorted(s.units[unit_b].members)[1],
-        body=unit_b,
-        title=f"Our delegates vote yes on: {titles['city']}",
-        text="",
-        kind=MotionKind.INSTRUCTION,
-        payload={"motion": motion.id, "position": "yes"},
-    )
-    _assembly(db, rng, unit_b, instruction.id, 0.9)
+    _instruct(db, rng, unit_b, 1, motion.id, titles["city"], "yes")
     _roll_call(db, rng, motion.id, {lead: 0.95, None: 0.6}, leaning)
-    # a delegate of unit_b who has not voted yet? all voted; record a breach explicitly
-    # by a second motion on which one delegate of unit_b votes against the instruction
+    # a second motion, on which one of unit_b's delegates votes against its instruction
     second = actions.propose_motion(db, actor=proposer, body=city, title=titles["breach"], text="")
-    instruction2 = actions.propose_motion(
-        db,
-        actor=sorted(s.units[unit_b].members)[2],
-        body=unit_b,
-        title=f"Our delegates vote no on: {titles['breach']}",
-        text="",
-        kind=MotionKind.INSTRUCTION,
-        payload={"motion": second.id, "position": "no"},
-    )
-    _assembly(db, rng, unit_b, instruction2.id, 0.95)
+    _instruct(db, rng, unit_b, 2, second.id, titles["breach"], "no")
     convenor = sorted(db.state.councils[city].convenors)[0]
     actions.open_voting(db, actor=convenor, motion=second.id)
     b_delegates = [m for m, md in db.state.seated(city).items() if md.constituency == unit_b]
