@@ -173,16 +173,23 @@ class Database:
             )
 
     def raw_entries(self, start: int = 0, stop: int | None = None) -> Iterator[bytes]:
-        """The log's canonical entries, in order, streamed."""
-        query = sa.select(schema.ledger.c.raw).where(schema.ledger.c.idx >= start)
-        if stop is not None:
-            query = query.where(schema.ledger.c.idx < stop)
-        with self.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=10_000).execute(
-                query.order_by(schema.ledger.c.idx)
-            )
-            for (raw,) in result:
+        """The log's canonical entries, in order, read a page at a time (no cursor is
+        left open if the caller stops early)."""
+        page = 10_000
+        position = start
+        while stop is None or position < stop:
+            end = position + page if stop is None else min(stop, position + page)
+            with self.engine.connect() as conn:
+                rows = conn.execute(
+                    sa.select(schema.ledger.c.raw)
+                    .where(schema.ledger.c.idx >= position, schema.ledger.c.idx < end)
+                    .order_by(schema.ledger.c.idx)
+                ).all()
+            for (raw,) in rows:
                 yield bytes(raw)
+            if len(rows) < end - position:
+                return
+            position = end
 
     def leaf_hashes(self) -> list[bytes]:
         with self.engine.connect() as conn:
