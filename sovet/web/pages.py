@@ -21,7 +21,6 @@ from sovet.model import ElectionStatus, MandateStatus, MotionStatus, PetitionSta
 from sovet.rules import body_rules, delegate_seats
 from sovet.web import auth
 from sovet.web.charts import GraphNode, federation_graph
-from sovet.web.errors import status_for
 from sovet.web.i18n import COOKIE, LANGUAGES, catalogs_of
 from sovet.web.pages_bodies import router as bodies_router
 from sovet.web.pages_common import (
@@ -32,6 +31,7 @@ from sovet.web.pages_common import (
     form_of,
     redirect,
     render,
+    with_error,
 )
 from sovet.web.pages_elections import router as elections_router
 from sovet.web.pages_ledger import router as ledger_router
@@ -349,10 +349,7 @@ def invitation_view(
             "name": name,
             "login": login,
         }
-        status = 200
-        if error is not None:
-            values["error"], values["error_detail"] = error_message(ctx.lang, error)
-            status = status_for(error)
+        status = with_error(values, ctx.lang, error)
         return render(request, "invite.html", values, status=status, state=s)
 
 

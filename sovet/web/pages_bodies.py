@@ -23,17 +23,17 @@ from sovet.model import (
 from sovet.rules import body_rules, delegate_seats, open_session_of
 from sovet.web import auth
 from sovet.web.charts import Seat, hemicycle
-from sovet.web.errors import NotSignedIn, status_for
+from sovet.web.errors import NotSignedIn
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
     act,
     actor_of,
     body_href,
-    error_message,
     form_of,
     redirect,
     render,
+    with_error,
 )
 from sovet.web.store import store_of
 
@@ -135,10 +135,7 @@ def unit_view(
             "invitation": invitation,
             **_bodies_lists(s, unit_id),
         }
-        status = 200
-        if error is not None:
-            values["error"], values["error_detail"] = error_message(ctx.lang, error)
-            status = status_for(error)
+        status = with_error(values, ctx.lang, error)
         return render(request, "unit.html", values, status=status, state=s)
 
 
@@ -301,10 +298,7 @@ def delegate_view(
             "active": m.status is MandateStatus.ACTIVE,
             "choices": list(Choice),
         }
-        status = 200
-        if error is not None:
-            values["error"], values["error_detail"] = error_message(ctx.lang, error)
-            status = status_for(error)
+        status = with_error(values, ctx.lang, error)
         return render(request, "delegate.html", values, status=status, state=s)
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "redirect",
     "render",
     "templates_of",
+    "with_error",
     "word",
 ]
 
@@ -246,6 +247,14 @@ def error_message(lang: Language, exc: errors.SovetError) -> tuple[str, str]:
     if code in ERROR_TEXT:
         text = ERROR_TEXT[code]
     return lang.gettext(text), exc.message
+
+
+def with_error(values: dict[str, Any], lang: Language, error: errors.SovetError | None) -> int:
+    """Put a refused action's message into a page's values; the page's HTTP status."""
+    if error is None:
+        return 200
+    values["error"], values["error_detail"] = error_message(lang, error)
+    return status_for(error)
 
 
 def error_page(request: Request, exc: errors.SovetError) -> HTMLResponse:

@@ -17,16 +17,15 @@ from sovet.federation import State
 from sovet.model import Election, ElectionPurpose, ElectionStatus
 from sovet.rules import body_rules, delegate_seats
 from sovet.web.charts import stage_bars, turnout_bar
-from sovet.web.errors import status_for
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
     act,
     body_href,
-    error_message,
     form_of,
     redirect,
     render,
+    with_error,
 )
 from sovet.web.store import store_of
 
@@ -214,10 +213,7 @@ def election_view(
             values["match"] = [[names.get(c, c) for c in k] for k, _ in match]
             values["match_found"] = bool(match)
             values["names"] = names
-        status = 200
-        if error is not None:
-            values["error"], values["error_detail"] = error_message(ctx.lang, error)
-            status = status_for(error)
+        status = with_error(values, ctx.lang, error)
         return render(request, "election.html", values, status=status, state=s)
 
 
@@ -328,10 +324,7 @@ def new_election_view(
             "targets": targets,
             "voters": [(m, s.members[m].name) for m in voters],
         }
-        status = 200
-        if error is not None:
-            values["error"], values["error_detail"] = error_message(ctx.lang, error)
-            status = status_for(error)
+        status = with_error(values, ctx.lang, error)
         return render(request, "election_new.html", values, status=status, state=s)
 
 

@@ -25,29 +25,21 @@ from sovet.model import (
 )
 from sovet.rules import body_rules, open_session_of
 from sovet.web.charts import progress_bars, turnout_bar
-from sovet.web.errors import status_for
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
     act,
     body_href,
-    error_message,
     form_of,
     redirect,
     render,
+    with_error,
 )
 from sovet.web.store import store_of
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-
-
-def _with_error(values: dict[str, Any], ctx: PageContext, error: SovetError | None) -> int:
-    if error is None:
-        return 200
-    values["error"], values["error_detail"] = error_message(ctx.lang, error)
-    return status_for(error)
 
 
 def _convenes(s: State, actor: str | None, body: str) -> bool:
@@ -152,7 +144,7 @@ def motion_view(
             ],
             "target_motion": s.motions.get(m.payload.get("motion", "")) if m.payload else None,
         }
-        status = _with_error(values, ctx, error)
+        status = with_error(values, ctx.lang, error)
         return render(request, "motion.html", values, status=status, state=s)
 
 
@@ -218,7 +210,7 @@ def new_motion_view(
             "council": body in s.councils,
             "form": form or {},
         }
-        status = _with_error(values, ctx, error)
+        status = with_error(values, ctx.lang, error)
         return render(request, "motion_new.html", values, status=status, state=s)
 
 
@@ -308,7 +300,7 @@ def session_view(
             "convenes": _convenes(s, ctx.actor, x.council),
             "live": x.status is SessionStatus.OPEN,
         }
-        status = _with_error(values, ctx, error)
+        status = with_error(values, ctx.lang, error)
         return render(request, "session.html", values, status=status, state=s)
 
 
@@ -366,7 +358,7 @@ def new_session_view(
             "c": c,
             "current": open_session_of(s, council),
         }
-        status = _with_error(values, ctx, error)
+        status = with_error(values, ctx.lang, error)
         return render(request, "session_new.html", values, status=status, state=s)
 
 
@@ -457,7 +449,7 @@ def recall_view(
             "vote_motion": s.motions.get(p.vote_motion) if p.vote_motion else None,
             "done": request.query_params.get("done"),
         }
-        status = _with_error(values, ctx, error)
+        status = with_error(values, ctx.lang, error)
         if values["done"] == "opened" and error is None:
             values["notice"] = ctx._("The petition is open, with your signature as the first.")
         return render(request, "recall.html", values, status=status, state=s)
