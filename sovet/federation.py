@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
-from sovet.constitution import BreachAction, Constitution, Replacement, parse_constitution
+from sovet.constitution import Constitution, Replacement, parse_constitution
 from sovet.errors import LedgerError, NotFound
 from sovet.model import (
     Amendment,
@@ -353,13 +353,9 @@ def _election_counted(s: State, e: Event) -> None:
         seed=d.get("seed"),
     )
     s.put("elections", election.id, election)
-    term = s.rules().rules_for(election.target, _kind_name(s, election.target)).term_days
+    term = s.rules().rules_for(election.target, s.kind_name(election.target)).term_days
     for i, member in enumerate(election.elected):
         _grant_mandate(s, election, member, f"{election.id}:{i + 1}", e.at, term)
-
-
-def _kind_name(s: State, body: str) -> str:
-    return s.kind_name(body)
 
 
 def _grant_mandate(
@@ -488,7 +484,7 @@ def _majority(s: State, motion: Motion) -> Fraction:
         return rules.recall.majority
     if motion.kind is MotionKind.AMENDMENT:
         return rules.amendment.majority
-    return rules.rules_for(motion.body, _kind_name(s, motion.body)).majority
+    return rules.rules_for(motion.body, s.kind_name(motion.body)).majority
 
 
 def _passed_reserved(s: State, motion: Motion, e: Event) -> None:
@@ -554,7 +550,7 @@ def _passed_recall(s: State, motion: Motion, e: Event) -> None:
     for member in election.reserve:
         if member in seated or member not in s.members or not s.members[member].active:
             continue
-        term = rules.rules_for(mandate.body, _kind_name(s, mandate.body)).term_days
+        term = rules.rules_for(mandate.body, s.kind_name(mandate.body)).term_days
         _grant_mandate(s, election, member, f"{mandate.id}:r", e.at, term)
         return
 
@@ -873,6 +869,3 @@ def fold(events: Iterable[Event], state: State | None = None) -> State:
     for event in events:
         apply(state, event)
     return state
-
-
-_ = BreachAction  # the rules module decides what a breach does

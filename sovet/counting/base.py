@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from sovet.errors import CountingError, InputError, UnresolvedTie
+from sovet.errors import InputError, UnresolvedTie
 
 __all__ = [
     "Method",
@@ -288,5 +288,3 @@ def format_value(value: Value | int, decimals: int | None = None) -> str:
 
 Method = Callable[[Profile, int], Result]
 """Every method: ``method(profile, seats, *, tiebreak=TieBreak()) -> Result``."""
-
-_ = CountingError  # re-exported for methods that raise it
