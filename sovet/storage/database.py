@@ -22,14 +22,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine
 
 from sovet.errors import InputError, LedgerError, SovetError, StorageError
 from sovet.federation import Event, State, apply
 from sovet.ledger.events import Entry, decode_entry, encode_entry
-from sovet.ledger.heads import TreeHead, sign_head
+from sovet.ledger.heads import TreeHead, public_key_of, sign_head
 from sovet.ledger.merkle import MerkleBuilder
 from sovet.storage import schema
 from sovet.storage.codec import dump_record
@@ -235,12 +234,7 @@ class Database:
         private = self.setting("signing_key")
         if private is None:
             return None
-        key = Ed25519PrivateKey.from_private_bytes(bytes.fromhex(private))
-        from cryptography.hazmat.primitives import serialization
-
-        return key.public_key().public_bytes(
-            serialization.Encoding.Raw, serialization.PublicFormat.Raw
-        )
+        return public_key_of(bytes.fromhex(private))
 
     def sealed_ballots(self, election: str) -> list[tuple[str, tuple[str, ...]]]:
         """The sealed ballots of one vote as (receipt, ranking), in receipt order."""
