@@ -198,16 +198,7 @@ class Database:
     def heads(self) -> list[TreeHead]:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(schema.heads).order_by(schema.heads.c.size))
-            return [
-                TreeHead(
-                    size=int(r.size),
-                    root=bytes(r.root),
-                    timestamp=r.timestamp,
-                    signature=bytes(r.signature),
-                    key_id=r.key_id,
-                )
-                for r in rows
-            ]
+            return [_head(r) for r in rows]
 
     def latest_head(self) -> TreeHead | None:
         with self.engine.connect() as conn:
@@ -216,13 +207,7 @@ class Database:
             ).first()
         if r is None:
             return None
-        return TreeHead(
-            size=int(r.size),
-            root=bytes(r.root),
-            timestamp=r.timestamp,
-            signature=bytes(r.signature),
-            key_id=r.key_id,
-        )
+        return _head(r)
 
     def setting(self, key: str) -> str | None:
         with self.engine.connect() as conn:
@@ -468,6 +453,17 @@ class Writer:
                 key_id=head.key_id,
             )
         )
+
+
+def _head(row: Any) -> TreeHead:
+    """A signed tree head from its row."""
+    return TreeHead(
+        size=int(row.size),
+        root=bytes(row.root),
+        timestamp=row.timestamp,
+        signature=bytes(row.signature),
+        key_id=row.key_id,
+    )
 
 
 def _insert_sql(
