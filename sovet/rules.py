@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 
-from sovet.constitution import BodyRules
+from sovet.constitution import BodyRules, check_bodies, parse_constitution
 from sovet.errors import (
     AlreadyVoted,
     BaseProtected,
+    ConstitutionError,
     Forbidden,
     InputError,
     NotFound,
@@ -314,6 +315,12 @@ def check_amend(state: State, body: str, payload: dict[str, str]) -> None:
         raise InputError("only a council that all units send to may amend the constitution")
     if payload.get("effect") != "amend-constitution" or not payload.get("text"):
         raise InputError("an amendment motion carries the new constitution text")
+    # checked now, so that a ratified amendment can always be adopted
+    amended = parse_constitution(payload["text"], source="amendment")
+    kinds = {b: state.kind_name(b) for b in [*state.units, *state.councils]}
+    problems = [p.format("amendment") for p in check_bodies(amended, kinds)]
+    if problems:
+        raise ConstitutionError("; ".join(problems), problems=tuple(problems))
 
 
 def open_session_of(state: State, council: str) -> Session | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sovet import actions
-from sovet.errors import AlreadyVoted, BaseProtected, QuorumNotMet
+from sovet.errors import AlreadyVoted, BaseProtected, ConstitutionError, QuorumNotMet
 from sovet.model import (
     ElectionStatus,
     MandateStatus,
@@ -350,3 +350,53 @@ def test_a_plan_that_cannot_meet_needs_says_which_and_by_how_much(seated: Databa
     assert plan["status"] == "infeasible"
     assert float(plan["unmet"]["grain"]) == pytest.approx(20)
     assert plan["binding"] == ["v/fields"]
+
+
+def test_constitution_amendment_is_adopted_only_once_the_base_ratifies(seated: Database) -> None:
+    db = seated
+    text = db.state.rules().text
+    assert "members_per_delegate = 2" in text
+    open_sitting(db, ["a1", "a2", "b1", "b2", "c1"])
+    amended = text.replace("members_per_delegate = 2", "members_per_delegate = 3", 1)
+    motion = actions.propose_motion(
+        db,
+        actor="a1",
+        body="soviet",
+        title="Fewer delegates",
+        text="",
+        kind=MotionKind.AMENDMENT,
+        payload={"effect": "amend-constitution", "text": amended},
+    )
+    actions.open_voting(db, actor="a1", motion=motion.id)
+    for member in ("a1", "a2", "b1", "b2", "c1"):
+        actions.vote(db, actor=member, motion=motion.id, choice="yes")
+    actions.close_motion(db, actor="a1", motion=motion.id)
+    version = db.state.constitution_version
+    assert db.state.rules().text == text  # passed, not yet in force
+    unit_decides(db, motion.id, "u1", "a1", ["a1", "a2", "a3"], "yes")
+    unit_decides(db, motion.id, "u2", "b1", ["b1", "b2"], "yes")
+    # the amendment rule asks more than a plain majority of units: still pending
+    assert db.state.ratifications[motion.id].status is RatificationStatus.PENDING
+    assert db.state.rules().text == text
+    unit_decides(db, motion.id, "v", "c1", ["c1", "c2"], "yes")
+    assert db.state.ratifications[motion.id].status is RatificationStatus.RATIFIED
+    assert db.state.rules().text == amended
+    assert db.state.constitution_version == version + 1
+
+
+def test_an_amendment_that_is_not_a_valid_constitution_is_refused(seated: Database) -> None:
+    """Checked when it is put, so that a ratified amendment can always be adopted."""
+    db = seated
+    size = db.size()
+    for broken in ("[defaults\n", "name = 'x'\nversion = 'two'\n"):
+        with pytest.raises(ConstitutionError):
+            actions.propose_motion(
+                db,
+                actor="a1",
+                body="soviet",
+                title="Broken",
+                text="",
+                kind=MotionKind.AMENDMENT,
+                payload={"effect": "amend-constitution", "text": broken},
+            )
+    assert db.size() == size
