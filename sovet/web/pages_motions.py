@@ -25,6 +25,7 @@ from sovet.model import (
 )
 from sovet.rules import body_rules, open_session_of
 from sovet.web.charts import progress_bars, turnout_bar
+from sovet.web.options import motion_options, ratification_options
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
@@ -37,7 +38,7 @@ from sovet.web.pages_common import (
 )
 from sovet.web.store import store_of
 
-__all__ = ["router"]
+__all__ = ["motion_view", "ratification_view", "router"]
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -143,6 +144,7 @@ def motion_view(
                 if i.motion == m.id
             ],
             "target_motion": s.motions.get(m.payload.get("motion", "")) if m.payload else None,
+            **motion_options(s, ctx.actor, m),
         }
         status = with_error(values, ctx.lang, error)
         return render(request, "motion.html", values, status=status, state=s)
@@ -190,59 +192,6 @@ async def close_motion(request: Request, motion_id: str) -> Response:
     except SovetError as exc:
         return await run_in_threadpool(motion_view, request, motion_id, error=exc)
     return redirect(f"/motions/{motion_id}")
-
-
-def new_motion_view(
-    request: Request,
-    body: str,
-    *,
-    error: SovetError | None = None,
-    form: dict[str, Any] | None = None,
-) -> HTMLResponse:
-    """The form to put a motion before a body."""
-    ctx = PageContext(request)
-    with store_of(request).read() as s:
-        values: dict[str, Any] = {
-            "title": ctx._("Propose a motion"),
-            "body": body,
-            "name": s.body_name(body),
-            "matters": sorted(s.rules().reserved_matters),
-            "council": body in s.councils,
-            "form": form or {},
-        }
-        status = with_error(values, ctx.lang, error)
-        return render(request, "motion_new.html", values, status=status, state=s)
-
-
-@router.get("/bodies/{body}/motions/new", response_class=HTMLResponse)
-def new_motion(request: Request, body: str) -> HTMLResponse:
-    """The form to put a motion."""
-    return new_motion_view(request, body)
-
-
-@router.post("/bodies/{body}/motions/new")
-async def propose(request: Request, body: str) -> Response:
-    """A member (in a unit) or a seated delegate (in a council) puts a motion."""
-    form: dict[str, Any] = {}
-    try:
-        form = await form_of(request)
-        kind = MotionKind.RESERVED if form.get("kind") == "reserved" else MotionKind.ORDINARY
-        matter = str(form.get("matter", "")) or None if kind is MotionKind.RESERVED else None
-        if kind is MotionKind.RESERVED and matter is None:
-            raise InputError("matter: a motion on a reserved matter names the matter")
-        m = await run_in_threadpool(
-            act,
-            request,
-            actions.propose_motion,
-            body=body,
-            title=str(form.get("title", "")).strip(),
-            text=str(form.get("text", "")).strip(),
-            kind=kind,
-            matter=matter,
-        )
-    except SovetError as exc:
-        return await run_in_threadpool(new_motion_view, request, body, error=exc, form=form)
-    return redirect(f"/motions/{m.id}")
 
 
 # ---- sessions -----------------------------------------------------------------------------
@@ -498,7 +447,15 @@ def ratifications(request: Request) -> HTMLResponse:
 @router.get("/ratifications/{motion_id}", response_class=HTMLResponse)
 def ratification(request: Request, motion_id: str) -> HTMLResponse:
     """Ratification progress: units and members against both thresholds, unit by unit."""
+    return ratification_view(request, motion_id)
+
+
+def ratification_view(
+    request: Request, motion_id: str, *, error: SovetError | None = None
+) -> HTMLResponse:
+    """A ratification's page, with why an action on it was refused, if one was."""
     ctx = PageContext(request)
+    now = store_of(request).db.clock()
     with store_of(request).read() as s:
         r = s.get("ratifications", motion_id)
         m = s.motions.get(motion_id)
@@ -549,8 +506,10 @@ def ratification(request: Request, motion_id: str) -> HTMLResponse:
             "yes_units": yes_units,
             "yes_members": yes_members,
             "total_members": total_members,
+            **ratification_options(s, ctx.actor, motion_id, now),
         }
         from sovet.constitution import format_fraction
 
         values["frac"] = format_fraction
-        return render(request, "ratification.html", values, state=s)
+        status = with_error(values, ctx.lang, error)
+        return render(request, "ratification.html", values, status=status, state=s)

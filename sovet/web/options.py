@@ -1,0 +1,68 @@
+"""What the signed-in member may do on a motion or a ratification page, beyond voting:
+amend, decide amendments, forward, bind their unit's delegates, put their unit's
+ratification decision, or close a ratification whose period is over."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sovet.federation import State
+from sovet.model import Motion, MotionStatus, RatificationStatus
+
+__all__ = ["motion_options", "ratification_options"]
+
+
+def _units_of(s: State, actor: str | None) -> list[str]:
+    """The base units the signed-in member belongs to."""
+    if actor is None:
+        return []
+    return [u for u, unit in s.units.items() if actor in unit.members and not unit.dissolved]
+
+
+def motion_options(s: State, actor: str | None, m: Motion) -> dict[str, Any]:
+    """What the signed-in member may do with a motion beyond voting: amend it, decide its
+    amendments or forward it (convenors), or bind their unit's delegates on it."""
+    convenes = actor is not None and actor in _convenors(s, m.body)
+    council = m.body in s.councils
+    instruct = [
+        (u, s.body_name(u)) for u in _units_of(s, actor) if council and m.body in s.councils_of(u)
+    ]
+    forward_to = [
+        (b, s.body_name(b))
+        for b in [*s.councils_of(m.body), *sorted(s.councils), *sorted(s.units)]
+        if b != m.body and not (b in s.units and s.units[b].dissolved)
+    ]
+    return {
+        "can_amend": m.status is MotionStatus.OPEN
+        and actor is not None
+        and actor in s.voters_of(m.body),
+        "decide_amendments": convenes and m.status is MotionStatus.OPEN,
+        "forward_to": list(dict.fromkeys(forward_to))
+        if convenes and m.status in (MotionStatus.OPEN, MotionStatus.PASSED)
+        else [],
+        "instruct_units": instruct if m.status in (MotionStatus.OPEN, MotionStatus.VOTING) else [],
+    }
+
+
+def _convenors(s: State, body: str) -> frozenset[str]:
+    if body in s.units:
+        return frozenset(s.units[body].convenors)
+    if body in s.councils:
+        return frozenset(s.councils[body].convenors)
+    return frozenset()
+
+
+def ratification_options(s: State, actor: str | None, motion: str, now: str) -> dict[str, Any]:
+    """The units in which the signed-in member can put the ratification decision, and
+    whether the period is over so that anyone signed in may close it."""
+    r = s.ratifications[motion]
+    pending = r.status is RatificationStatus.PENDING
+    decided = dict(r.decisions)
+    return {
+        "ratify_units": [
+            (u, s.body_name(u))
+            for u in _units_of(s, actor)
+            if pending and u in r.units and u not in decided
+        ],
+        "can_expire": pending and actor is not None and now > r.deadline,
+    }
