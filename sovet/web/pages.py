@@ -22,6 +22,7 @@ from sovet.rules import body_rules, delegate_seats
 from sovet.web import auth
 from sovet.web.charts import GraphNode, federation_graph
 from sovet.web.i18n import COOKIE, LANGUAGES, catalogs_of
+from sovet.web.pages_account import router as account_router
 from sovet.web.pages_bodies import router as bodies_router
 from sovet.web.pages_common import (
     PageContext,
@@ -321,6 +322,7 @@ def decisions(request: Request) -> HTMLResponse:
         return render(request, "decisions.html", values, state=s)
 
 
+router.include_router(account_router)
 router.include_router(bodies_router)
 router.include_router(elections_router)
 router.include_router(motions_router)

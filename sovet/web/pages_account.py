@@ -1,0 +1,339 @@
+"""The account's own page (faction, password, API tokens) and the instance operator's
+page (accounts; founding units, councils and factions; a new body's first convenors).
+
+The operator's forms call the same actions as the API, under the same rules: the
+operator founds the structure and manages sign-ins, but no form here changes a vote,
+a result, a mandate or the log's past."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
+
+from sovet import actions
+from sovet.errors import Forbidden, InputError, NotFound, SovetError
+from sovet.model import UnitKind
+from sovet.storage import accounts as store_accounts
+from sovet.storage import utc_now
+from sovet.web import auth
+from sovet.web.pages_common import (
+    PageContext,
+    PageRoute,
+    act,
+    form_of,
+    redirect,
+    render,
+    with_error,
+)
+from sovet.web.schemas import (
+    AccountCreate,
+    CouncilIn,
+    FactionIn,
+    PasswordIn,
+    TokenCreate,
+    UnitIn,
+)
+from sovet.web.store import store_of
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parsed(schema: type[M], data: dict[str, Any]) -> M:
+    """A form checked by the API's own schema; the first problem named by its field."""
+    try:
+        return schema.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"]) or "form"
+        raise InputError(f"{field}: {first['msg']}") from None
+
+
+def _lines(value: Any) -> list[str]:
+    """Ids from a multi-select or a text field (one per line or separated by commas)."""
+    items = value if isinstance(value, list) else str(value).replace(",", "\n").splitlines()
+    return [i.strip() for i in items if i.strip()]
+
+
+# ---- the account's own page -------------------------------------------------------------------
+
+
+def account_view(
+    request: Request,
+    *,
+    error: SovetError | None = None,
+    new_token: str | None = None,
+    notice: str | None = None,
+) -> Response:
+    """Faction, password and API tokens of the signed-in account."""
+    ctx = PageContext(request)
+    account = auth.current_account(request)
+    if account is None:
+        return redirect("/login?next=/account")
+    tokens = store_accounts.list_tokens(store_of(request).db, account.id)
+    with store_of(request).read() as s:
+        member = s.members.get(account.member) if account.member else None
+        values: dict[str, Any] = {
+            "title": ctx._("My account"),
+            "account": account,
+            "member": member,
+            "factions": sorted(s.factions.values(), key=lambda f: f.name),
+            "tokens": [t for t in tokens if not t.revoked],
+            "new_token": new_token,
+            "notice": notice,
+        }
+        status = with_error(values, ctx.lang, error)
+        return render(request, "account.html", values, status=status, state=s)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request) -> Response:
+    """The signed-in account's settings."""
+    return account_view(request)
+
+
+@router.post("/account/faction")
+async def faction(request: Request) -> Response:
+    """The member declares their faction (or none)."""
+    try:
+        form = await form_of(request)
+        chosen = str(form.get("faction", "")).strip() or None
+        await run_in_threadpool(act, request, actions.set_faction, faction=chosen)
+    except SovetError as exc:
+        return await run_in_threadpool(account_view, request, error=exc)
+    return redirect("/account")
+
+
+@router.post("/account/password")
+async def password(request: Request) -> Response:
+    """A new password; the account's other sessions end."""
+    try:
+        form = await form_of(request)
+        account = auth.require_account(request)
+        if form.get("password") != form.get("repeat"):
+            raise InputError("repeat: the two passwords differ")
+        new = parsed(PasswordIn, {"password": form.get("password", "")})
+        await run_in_threadpool(auth.change_password, request, account, new.password)
+    except SovetError as exc:
+        return await run_in_threadpool(account_view, request, error=exc)
+    ctx = PageContext(request)
+    return await run_in_threadpool(
+        account_view, request, notice=ctx._("Your password is changed; other sessions are ended.")
+    )
+
+
+@router.post("/account/tokens")
+async def new_token(request: Request) -> Response:
+    """A new API token, shown once."""
+    try:
+        form = await form_of(request)
+        account = auth.require_account(request)
+        name = parsed(TokenCreate, {"name": str(form.get("name", "")).strip()}).name
+        token = auth.issue_api_token(store_of(request).db, account, name, utc_now())
+    except SovetError as exc:
+        return await run_in_threadpool(account_view, request, error=exc)
+    return await run_in_threadpool(account_view, request, new_token=token)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+async def revoke(request: Request, token_id: str) -> Response:
+    """Revoke one of the account's tokens."""
+    try:
+        await form_of(request)
+        account = auth.require_account(request)
+        if not token_id or not all(c in "0123456789abcdef" for c in token_id):
+            raise NotFound(f"no token {token_id!r}")
+        store_accounts.revoke_token(store_of(request).db, account=account.id, token_prefix=token_id)
+    except SovetError as exc:
+        return await run_in_threadpool(account_view, request, error=exc)
+    return redirect("/account")
+
+
+# ---- the operator's page ----------------------------------------------------------------------
+
+
+def operator_view(
+    request: Request,
+    *,
+    error: SovetError | None = None,
+    form: dict[str, Any] | None = None,
+    notice: str | None = None,
+) -> Response:
+    """Accounts and the federation's structure, for the instance operator."""
+    ctx = PageContext(request)
+    account = auth.current_account(request)
+    if account is None:
+        return redirect("/login?next=/operator")
+    if not account.operator:
+        raise Forbidden("only the instance operator has this page")
+    accounts = store_accounts.list_accounts(store_of(request).db)
+    with store_of(request).read() as s:
+        values: dict[str, Any] = {
+            "title": ctx._("Instance operator"),
+            "accounts": accounts,
+            "with_account": {a.member for a in accounts if a.member},
+            "members": sorted(s.members.values(), key=lambda m: m.name),
+            "units": sorted((u for u in s.units.values() if not u.dissolved), key=lambda u: u.name),
+            "councils": sorted(
+                (c for c in s.councils.values() if not c.dissolved), key=lambda c: c.name
+            ),
+            "unit_kinds": list(UnitKind),
+            "without_convenors": [
+                (u.id, u.name) for u in s.units.values() if not u.convenors and not u.dissolved
+            ]
+            + [(c.id, c.name) for c in s.councils.values() if not c.convenors and not c.dissolved],
+            "form": form or {},
+            "notice": notice,
+        }
+        status = with_error(values, ctx.lang, error)
+        return render(request, "operator.html", values, status=status, state=s)
+
+
+@router.get("/operator", response_class=HTMLResponse)
+def operator(request: Request) -> Response:
+    """The instance operator's page."""
+    return operator_view(request)
+
+
+async def _operator_form(request: Request) -> dict[str, Any]:
+    form = await form_of(request)
+    account = auth.require_account(request)
+    if not account.operator:
+        raise Forbidden("only the instance operator manages accounts and founds bodies")
+    return form
+
+
+def _create_account(request: Request, form: dict[str, Any]) -> str:
+    member = str(form.get("member", "")).strip() or None
+    operator_account = form.get("operator") == "yes"
+    body = parsed(
+        AccountCreate,
+        {
+            "login": str(form.get("login", "")).strip(),
+            "password": form.get("password", ""),
+            "member": member,
+            "operator": operator_account,
+        },
+    )
+    if body.member is not None:
+        with store_of(request).read() as s:
+            s.member(body.member)
+    elif not body.operator:
+        raise InputError("member: name the member the account acts as (or make an operator)")
+    store_accounts.create_account(
+        store_of(request).db,
+        login=body.login,
+        password_hash=request.app.state.hasher.hash(body.password),
+        member=body.member,
+        operator=body.operator,
+        at=utc_now(),
+    )
+    return body.login
+
+
+def _reset_password(request: Request, form: dict[str, Any]) -> str:
+    login = str(form.get("login", "")).strip()
+    new = parsed(PasswordIn, {"password": form.get("password", "")})
+    target = store_accounts.account_by_login(store_of(request).db, login)
+    if target is None:
+        raise NotFound(f"login: no account {login!r}")
+    auth.change_password(request, target, new.password)
+    return login
+
+
+def _found_unit(request: Request, form: dict[str, Any]) -> str:
+    body = parsed(
+        UnitIn,
+        {k: str(form.get(k, "")).strip() for k in ("id", "name", "kind", "place")},
+    )
+    act(
+        request,
+        actions.found_unit,
+        unit_id=body.id,
+        name=body.name,
+        kind=body.kind,
+        place=body.place,
+    )
+    return body.name
+
+
+def _found_council(request: Request, form: dict[str, Any]) -> str:
+    body = parsed(
+        CouncilIn,
+        {
+            **{k: str(form.get(k, "")).strip() for k in ("id", "name", "level")},
+            "constituents": _lines(form.get("constituents", "")),
+        },
+    )
+    act(
+        request,
+        actions.found_council,
+        council_id=body.id,
+        name=body.name,
+        level=body.level,
+        constituents=body.constituents,
+    )
+    return body.name
+
+
+def _register_faction(request: Request, form: dict[str, Any]) -> str:
+    body = parsed(
+        FactionIn,
+        {k: str(form.get(k, "")).strip() for k in ("id", "name", "short", "colour")},
+    )
+    act(
+        request,
+        actions.register_faction,
+        faction_id=body.id,
+        name=body.name,
+        short=body.short,
+        colour=body.colour,
+    )
+    return body.name
+
+
+def _first_convenors(request: Request, form: dict[str, Any]) -> str:
+    body = str(form.get("body", "")).strip()
+    convenors = _lines(form.get("convenors", ""))
+    if not convenors:
+        raise InputError("convenors: name at least one member of the body")
+    with store_of(request).read() as s:
+        kind = s.kind_of(body).value
+        if (s.units if kind == "unit" else s.councils)[body].convenors:
+            raise Forbidden(f"{s.body_name(body)} has convenors; only they hand the role on")
+    act(request, actions.convene_first, body=body, convenors=convenors)
+    return body
+
+
+_OPERATOR_FORMS = {
+    "accounts": _create_account,
+    "password": _reset_password,
+    "units": _found_unit,
+    "councils": _found_council,
+    "factions": _register_faction,
+    "convenors": _first_convenors,
+}
+
+
+@router.post("/operator/{what}")
+async def operator_act(request: Request, what: str) -> Response:
+    """One of the operator's forms; a refused one shows why and changes nothing."""
+    handler = _OPERATOR_FORMS.get(what)
+    if handler is None:
+        raise NotFound(f"no operator form {what!r}")
+    form: dict[str, Any] = {}
+    try:
+        form = await _operator_form(request)
+        done = await run_in_threadpool(handler, request, form)
+    except SovetError as exc:
+        form.pop("password", None)
+        return await run_in_threadpool(operator_view, request, error=exc, form=form)
+    notice = PageContext(request)._("Done: %(what)s", what=done)
+    return await run_in_threadpool(operator_view, request, notice=notice)
