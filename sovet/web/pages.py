@@ -36,6 +36,7 @@ from sovet.web.pages_common import (
 )
 from sovet.web.pages_elections import router as elections_router
 from sovet.web.pages_ledger import router as ledger_router
+from sovet.web.pages_membership import router as membership_router
 from sovet.web.pages_motions import router as motions_router
 from sovet.web.pages_proposals import router as proposals_router
 from sovet.web.store import store_of
@@ -324,6 +325,7 @@ def decisions(request: Request) -> HTMLResponse:
 
 router.include_router(account_router)
 router.include_router(bodies_router)
+router.include_router(membership_router)
 router.include_router(elections_router)
 router.include_router(motions_router)
 router.include_router(proposals_router)

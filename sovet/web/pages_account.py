@@ -39,7 +39,7 @@ from sovet.web.schemas import (
 )
 from sovet.web.store import store_of
 
-__all__ = ["router"]
+__all__ = ["ids_in", "parsed", "router"]
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -56,7 +56,7 @@ def parsed(schema: type[M], data: dict[str, Any]) -> M:
         raise InputError(f"{field}: {first['msg']}") from None
 
 
-def _lines(value: Any) -> list[str]:
+def ids_in(value: Any) -> list[str]:
     """Ids from a multi-select or a text field (one per line or separated by commas)."""
     items = value if isinstance(value, list) else str(value).replace(",", "\n").splitlines()
     return [i.strip() for i in items if i.strip()]
@@ -269,7 +269,7 @@ def _found_council(request: Request, form: dict[str, Any]) -> str:
         CouncilIn,
         {
             **{k: str(form.get(k, "")).strip() for k in ("id", "name", "level")},
-            "constituents": _lines(form.get("constituents", "")),
+            "constituents": ids_in(form.get("constituents", "")),
         },
     )
     act(
@@ -301,7 +301,7 @@ def _register_faction(request: Request, form: dict[str, Any]) -> str:
 
 def _first_convenors(request: Request, form: dict[str, Any]) -> str:
     body = str(form.get("body", "")).strip()
-    convenors = _lines(form.get("convenors", ""))
+    convenors = ids_in(form.get("convenors", ""))
     if not convenors:
         raise InputError("convenors: name at least one member of the body")
     with store_of(request).read() as s:

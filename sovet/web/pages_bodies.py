@@ -37,7 +37,7 @@ from sovet.web.pages_common import (
 )
 from sovet.web.store import store_of
 
-__all__ = ["composition_seats", "delegate_view", "router"]
+__all__ = ["composition_seats", "council_view", "delegate_view", "router", "unit_view"]
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -133,6 +133,7 @@ def unit_view(
             "is_member": ctx.actor in u.members,
             "is_convenor": ctx.actor in u.convenors,
             "invitation": invitation,
+            "voters": sorted((s.members[m] for m in u.members), key=lambda m: m.name),
             **_bodies_lists(s, unit_id),
         }
         status = with_error(values, ctx.lang, error)
@@ -187,6 +188,17 @@ def composition_seats(
 @router.get("/councils/{council_id}", response_class=HTMLResponse)
 def council(request: Request, council_id: str) -> HTMLResponse:
     """A council: its composition as a hemicycle, delegates, constituents, sessions."""
+    return council_view(request, council_id)
+
+
+def council_view(
+    request: Request,
+    council_id: str,
+    *,
+    error: SovetError | None = None,
+    notice: str | None = None,
+) -> HTMLResponse:
+    """A council's page, with why an action on it was refused, if one was."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         c = s.get("councils", council_id)
@@ -224,9 +236,12 @@ def council(request: Request, council_id: str) -> HTMLResponse:
             "open_session": open_session_of(s, council_id),
             "is_convenor": ctx.actor in c.convenors,
             "open_status": SessionStatus.OPEN,
+            "voters": sorted((s.members[m] for m in s.voters_of(council_id)), key=lambda m: m.name),
+            "notice": notice,
             **_bodies_lists(s, council_id),
         }
-        return render(request, "council.html", values, state=s)
+        status = with_error(values, ctx.lang, error)
+        return render(request, "council.html", values, status=status, state=s)
 
 
 def _record(s: State, m: Mandate) -> list[dict[str, Any]]:

@@ -1,0 +1,89 @@
+"""Forms on a body's page that change who belongs and who convenes: a convenor admits an
+existing member to a unit, a member leaves a unit (nobody else can make them), convenors
+hand their role on, and a council's convenors apportion its seats by membership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from sovet import actions
+from sovet.errors import Forbidden, InputError, SovetError
+from sovet.web.pages_account import ids_in
+from sovet.web.pages_bodies import council_view, unit_view
+from sovet.web.pages_common import PageContext, PageRoute, act, actor_of, form_of, redirect
+from sovet.web.store import store_of
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+
+def _body_page(request: Request, body: str, **kwargs: Any) -> Response:
+    with store_of(request).read() as s:
+        is_unit = body in s.units
+    return (unit_view if is_unit else council_view)(request, body, **kwargs)
+
+
+@router.post("/units/{unit_id}/admit")
+async def admit(request: Request, unit_id: str) -> Response:
+    """A convenor admits an existing member of the federation to the unit."""
+    try:
+        form = await form_of(request)
+        member = str(form.get("member", "")).strip()
+        if not member:
+            raise InputError("member: give the member's id")
+        if member == actor_of(request):
+            raise Forbidden("a member joins a unit by its invitation link or by its convenors")
+        await run_in_threadpool(act, request, actions.join_unit, unit=unit_id, member=member)
+    except SovetError as exc:
+        return await run_in_threadpool(unit_view, request, unit_id, error=exc)
+    return redirect(f"/units/{unit_id}")
+
+
+@router.post("/units/{unit_id}/leave")
+async def leave(request: Request, unit_id: str) -> Response:
+    """The signed-in member leaves the unit."""
+    try:
+        await form_of(request)
+        actor = actor_of(request)
+        with store_of(request).read() as s:
+            if actor is None or actor not in s.get("units", unit_id).members:
+                raise Forbidden(f"{actor} is not a member of {s.body_name(unit_id)}")
+        await run_in_threadpool(act, request, actions.leave_unit, unit=unit_id, member=actor)
+    except SovetError as exc:
+        return await run_in_threadpool(unit_view, request, unit_id, error=exc)
+    return redirect(f"/units/{unit_id}")
+
+
+@router.post("/bodies/{body}/convenors")
+async def convenors(request: Request, body: str) -> Response:
+    """The convenors hand the role on to members (or delegates) of the same body."""
+    try:
+        form = await form_of(request)
+        chosen = ids_in(form.get("convenors", ""))
+        if not chosen:
+            raise InputError("convenors: choose at least one")
+        await run_in_threadpool(act, request, actions.set_convenors, body=body, convenors=chosen)
+    except SovetError as exc:
+        return await run_in_threadpool(_body_page, request, body, error=exc)
+    with store_of(request).read() as s:
+        return redirect(f"/units/{body}" if body in s.units else f"/councils/{body}")
+
+
+@router.post("/councils/{council_id}/apportion")
+async def apportion(request: Request, council_id: str) -> Response:
+    """The convenors apportion the council's seats among its constituents by membership."""
+    try:
+        await form_of(request)
+        seats = await run_in_threadpool(act, request, actions.apportion_council, council=council_id)
+    except SovetError as exc:
+        return await run_in_threadpool(council_view, request, council_id, error=exc)
+    ctx = PageContext(request)
+    with store_of(request).read() as s:
+        shown = ", ".join(f"{s.body_name(k)}: {ctx.lang.number(n)}" for k, n in seats.items())
+    notice = ctx._("Seats apportioned: %(seats)s", seats=shown)
+    return await run_in_threadpool(council_view, request, council_id, notice=notice)

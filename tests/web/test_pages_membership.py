@@ -1,0 +1,80 @@
+"""Forms on a body's page: a convenor admits a member and hands the role on, a member
+leaves by their own decision only, a council's convenor apportions its seats."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from sovet import actions
+from sovet.storage import Database
+from tests.web.test_pages import browser_for, csrf_of, post_form
+
+
+def test_convenor_admits_an_existing_member(app: FastAPI, web_db: Database) -> None:
+    convenor = browser_for(app, "a1")
+    assert "Admit to the unit" in convenor.get("/units/u1").text
+    assert "Admit to the unit" not in browser_for(app, "a3").get("/units/u1").text
+    size = web_db.size()
+    r = post_form(convenor, "/units/u1", "/units/u1/admit", {"member": "b3"})
+    assert r.status_code == 303  # type: ignore[attr-defined]
+    assert "b3" in web_db.state.units["u1"].members and web_db.size() == size + 1
+    r = post_form(convenor, "/units/u1", "/units/u1/admit", {"member": "nobody"})
+    assert r.status_code == 404 and web_db.size() == size + 1  # type: ignore[attr-defined]
+
+
+def test_a_member_of_another_unit_cannot_admit(app: FastAPI, web_db: Database) -> None:
+    other = browser_for(app, "b1")  # convenor of u2, not of u1
+    page = other.get("/units/u2")
+    size = web_db.size()
+    r = other.post("/units/u1/admit", data={"csrf_token": csrf_of(page.text), "member": "b3"})
+    assert r.status_code == 403
+    assert "b3" not in web_db.state.units["u1"].members and web_db.size() == size
+
+
+def test_a_member_leaves_and_nobody_else_can_make_them(app: FastAPI, web_db: Database) -> None:
+    member = browser_for(app, "a4")
+    assert "Leave this unit" in member.get("/units/u1").text
+    assert "Leave this unit" not in browser_for(app, "b3").get("/units/u1").text
+    size = web_db.size()
+    outsider = browser_for(app, "b3")
+    r = outsider.post(
+        "/units/u1/leave", data={"csrf_token": csrf_of(outsider.get("/units/u2").text)}
+    )
+    assert r.status_code == 403 and web_db.size() == size
+    r = post_form(member, "/units/u1", "/units/u1/leave", {})
+    assert r.status_code == 303  # type: ignore[attr-defined]
+    assert "a4" not in web_db.state.units["u1"].members and web_db.size() == size + 1
+
+
+def test_convenor_hands_the_role_on(app: FastAPI, web_db: Database) -> None:
+    convenor = browser_for(app, "a1")
+    size = web_db.size()
+    r = post_form(convenor, "/units/u1", "/bodies/u1/convenors", {"convenors": "b1"})
+    assert r.status_code == 422  # type: ignore[attr-defined]
+    assert "b1 is not a member of u1" in r.text  # type: ignore[attr-defined]
+    assert web_db.size() == size
+    r = post_form(convenor, "/units/u1", "/bodies/u1/convenors", {"convenors": ["a3", "a4"]})
+    assert r.status_code == 303  # type: ignore[attr-defined]
+    assert web_db.state.units["u1"].convenors == frozenset({"a3", "a4"})
+    assert web_db.size() == size + 1
+    assert "Admit to the unit" not in convenor.get("/units/u1").text  # no longer convenes
+
+
+def test_council_convenor_apportions_the_seats(app: FastAPI, web_db: Database) -> None:
+    actions.register_members(
+        web_db, actor="operator", rows=[(f"n{i}", f"Newcomer {i}", ["u2"]) for i in range(4)]
+    )
+    convenor = browser_for(app, "a1")
+    assert "Apportion the seats" in convenor.get("/councils/soviet").text
+    assert "Apportion the seats" not in browser_for(app, "a2").get("/councils/soviet").text
+    size = web_db.size()
+    r = post_form(convenor, "/councils/soviet", "/councils/soviet/apportion", {})
+    assert r.status_code == 200 and "Seats apportioned" in r.text  # type: ignore[attr-defined]
+    assert web_db.size() == size + 1
+    # eight members in u2 at one delegate per two members: four seats
+    name = web_db.state.body_name("u2")
+    assert f"{name}: 4" in r.text  # type: ignore[attr-defined]
+    assert f"{web_db.state.body_name('u1')}: 2" in r.text  # type: ignore[attr-defined]
+    delegate = browser_for(app, "a2")
+    r = post_form(delegate, "/councils/soviet", "/councils/soviet/apportion", {})
+    assert r.status_code == 403 and web_db.size() == size + 1  # type: ignore[attr-defined]
