@@ -8,6 +8,7 @@ planner solves in floating point and reports its residuals.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -35,6 +36,18 @@ def _decimal(value: object, where: str) -> str:
     return format(number.normalize(), "f")
 
 
+PERIOD = re.compile(r"[\w.-]{1,50}")
+"""A period's name: letters, digits, ``.``, ``-`` and ``_`` (it goes into addresses)."""
+
+
+def _period(period: str) -> str:
+    if not PERIOD.fullmatch(period):
+        raise InputError(
+            f"period {period!r}: use 1 to 50 letters, digits, '.', '-' or '_' (e.g. 1918-Q1)"
+        )
+    return period
+
+
 def declare_production(
     db: Database,
     *,
@@ -46,20 +59,33 @@ def declare_production(
 ) -> None:
     """A workplace committee declares its techniques for ``period``: for each, the product,
     labour hours per unit, capacity (or none) and inputs per unit."""
+    _period(period)
     rows = []
+    names: set[str] = set()
     for i, t in enumerate(techniques, start=1):
         where = f"technique {i} ({t.get('name', '?')})"
-        if not str(t.get("name", "")).strip() or not str(t.get("product", "")).strip():
+        name, product = str(t.get("name", "")).strip(), str(t.get("product", "")).strip()
+        if not name or not product:
             raise InputError(f"{where}: a name and a product are needed")
-        inputs = [
-            [str(p), _decimal(a, f"{where}, input {p}")]
-            for p, a in dict(t.get("inputs", {})).items()
-        ]
+        if name in names:
+            raise InputError(f"{where}: another technique has the name {name!r}")
+        names.add(name)
+        inputs = []
+        for p, a in dict(t.get("inputs", {})).items():
+            if not str(p).strip():
+                raise InputError(f"{where}: an input has no product name")
+            amount = _decimal(a, f"{where}, input {p}")
+            if str(p).strip() == product and Decimal(amount) >= 1:
+                raise InputError(
+                    f"{where}, input {p}: uses {amount} {p} per unit of {p}; "
+                    "it can never make any net output"
+                )
+            inputs.append([str(p).strip(), amount])
         capacity = t.get("capacity")
         rows.append(
             {
-                "name": str(t["name"]),
-                "product": str(t["product"]),
+                "name": name,
+                "product": product,
                 "labour": _decimal(t.get("labour"), f"{where}, labour"),
                 "capacity": None if capacity is None else _decimal(capacity, f"{where}, capacity"),
                 "inputs": inputs,
@@ -89,7 +115,12 @@ def declare_needs(
     at: str | None = None,
 ) -> None:
     """A council declares the final demand of its constituents for ``period``."""
-    rows = [[str(p), _decimal(q, f"need for {p}")] for p, q in needs.items()]
+    _period(period)
+    rows = []
+    for p, q in needs.items():
+        if not str(p).strip():
+            raise InputError("a need has no product name")
+        rows.append([str(p).strip(), _decimal(q, f"need for {p}")])
     if not rows:
         raise InputError("declare at least one need")
     with db.writing() as w:
