@@ -151,6 +151,8 @@ def economy_for(state: State, period: str) -> Economy:
             )
             for t in techniques:
                 products.setdefault(t.product)
+                for p, _ in t.inputs:
+                    products.setdefault(p)
             workplaces.append(Workplace(name=d["body"], techniques=techniques))
         else:
             needs += [Need(council=d["body"], product=p, quantity=float(q)) for p, q in d["needs"]]
