@@ -36,6 +36,8 @@ from sovet.web.pages_common import (
 from sovet.web.pages_elections import router as elections_router
 from sovet.web.pages_ledger import router as ledger_router
 from sovet.web.pages_motions import router as motions_router
+from sovet.web.pages_planning import router as planning_router
+from sovet.web.pages_planning_forms import router as planning_forms_router
 from sovet.web.store import store_of
 
 __all__ = ["router"]
@@ -324,6 +326,8 @@ router.include_router(bodies_router)
 router.include_router(elections_router)
 router.include_router(motions_router)
 router.include_router(ledger_router)
+router.include_router(planning_router)
+router.include_router(planning_forms_router)
 
 
 # ---- invitations ------------------------------------------------------------------------------
