@@ -128,7 +128,16 @@ def _shortages(ctx: PageContext, s: State, r: PlanReport) -> list[str]:
             "product": x.product,
             "most": figure(ctx, x.available),
         }
-        if where:
+        if len(x.causes) > 1:
+            sentences.append(
+                ctx._(
+                    "Need %(need)s of %(product)s; at most %(most)s can be made, because these "
+                    "capacities bind: %(where)s.",
+                    where=where,
+                    **values,
+                )
+            )
+        elif where:
             sentences.append(
                 ctx._(
                     "Need %(need)s of %(product)s; at most %(most)s can be made, because the "
