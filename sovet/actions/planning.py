@@ -26,14 +26,20 @@ PRODUCING = frozenset({UnitKind.WORKPLACE, UnitKind.COOP, UnitKind.VILLAGE, Unit
 
 
 def _decimal(value: object, where: str) -> str:
-    """A non-negative quantity as an exact decimal string."""
+    """A non-negative quantity as an exact decimal string (rounded to nine decimal places).
+
+    >>> _decimal("0.50", "x"), _decimal(2.5e-12, "x"), _decimal(3, "x")
+    ('0.5', '0', '3')
+    """
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         raise InputError(f"{where}: {value!r} is not a number") from None
     if not number.is_finite() or number < 0:
         raise InputError(f"{where}: {value!r} must be a number ≥ 0")
-    return format(number.normalize(), "f")
+    if number and number.adjusted() > 15:
+        raise InputError(f"{where}: {value!r} is too large (at most 16 digits before the point)")
+    return format(round(number, 9).normalize(), "f")  # nine decimal places at most
 
 
 PERIOD = re.compile(r"[\w.-]{1,50}")

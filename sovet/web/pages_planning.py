@@ -267,7 +267,11 @@ def period_view(request: Request, period: str, *, error: SovetError | None = Non
             "title": ctx._("Plan for %(period)s", period=period),
             "period": period,
             "detail": detail,
-            "hrefs": {b: body_href(s, b) for b in (*s.units, *s.councils)},
+            "hrefs": {
+                b: body_href(s, b)
+                for b in [w["workplace"] for w in detail["production"]]
+                + [c["council"] for c in detail["needs"]]
+            },
             "plan": None if report is None else _plan_values(ctx, s, report),
             "plan_error": None if plan_error is None else error_message(ctx.lang, plan_error),
             "motions": motions,

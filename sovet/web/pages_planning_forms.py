@@ -54,9 +54,9 @@ def parse_number(text: str) -> str | None:
         number = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
         return None
-    if not number.is_finite() or number < 0:
+    if not number.is_finite() or number < 0 or (number and number.adjusted() > 15):
         return None
-    return format(number.normalize(), "f")
+    return format(round(number, 9).normalize(), "f")
 
 
 def parse_inputs(text: str) -> dict[str, str] | None:

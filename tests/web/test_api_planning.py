@@ -164,6 +164,7 @@ def _technique(**change: Any) -> dict[str, Any]:
     [
         ([_technique(labour="-1")], ["technique 1 (forge)", "labour", "-1"]),
         ([_technique(capacity="lots")], ["technique 1 (forge)", "capacity", "lots"]),
+        ([_technique(labour="1e20")], ["technique 1 (forge)", "labour", "too large"]),
         ([_technique(inputs={"steel": "x"})], ["technique 1 (forge)", "input steel"]),
         ([_technique(inputs={"tools": "1.5"})], ["technique 1 (forge)", "input tools"]),
         ([_technique(), _technique()], ["technique 2 (forge)", "forge"]),

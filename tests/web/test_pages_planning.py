@@ -263,3 +263,16 @@ def test_planning_pages_render_in_every_language(app: FastAPI, code: str) -> Non
         assert r.status_code == 200, url
         assert f'<html lang="{code}"' in r.text
     assert "What the workplaces can make" not in c.get(PAGE).text  # translated
+
+
+def test_a_period_without_production_says_no_plan_can_be_computed(
+    app: FastAPI, web_db: Database
+) -> None:
+    actions.declare_needs(web_db, actor="a1", council="soviet", period="1918-Q2", needs={"x": 1})
+    r = TestClient(app).get("/plans/1918-Q2")
+    assert r.status_code == 200
+    words = text_of(r.text)
+    assert "No plan can be computed from these declarations yet." in words
+    assert "no production or no needs declared" in words
+    assert "No workplace has declared yet." in words
+    assert TestClient(app).get("/plans/1918-Q3").status_code == 404
