@@ -47,6 +47,13 @@ class FlowEdge:
 
 
 def _wrap(text: str, width: int) -> list[str]:
+    """At most three lines of about ``width`` characters; a longer name ends in "…".
+
+    >>> _wrap("Petrograd Soviet of Workers' and Soldiers' Deputies", 20)
+    ['Petrograd Soviet of', "Workers' and", "Soldiers' Deputies"]
+    >>> _wrap("a b c d e f g h", 3)
+    ['a b', 'c d', 'e f…']
+    """
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(line) + 1 + len(word) > width:
@@ -56,14 +63,25 @@ def _wrap(text: str, width: int) -> list[str]:
             line = f"{line} {word}".strip()
     if line:
         lines.append(line)
-    return lines[:2] or [""]
+    if len(lines) > 3:
+        lines = [*lines[:2], lines[2] + "…"]
+    return lines or [""]
+
+
+def _lines(n: FlowNode) -> list[str]:
+    return _wrap(n.name, 14 if n.kind == "product" else 20)
+
+
+def _height(n: FlowNode, ports: int) -> float:
+    """A node is tall enough for its name and for one port per flow on its busier side."""
+    return max(12.0 + 13 * len(_lines(n)), PORT * ports + 8.0)
 
 
 def _node(n: FlowNode, x: float, y: float, w: float, h: float) -> str:
-    rx = h / 2 if n.kind == "product" else 4
+    rx = min(h / 2, 16.0) if n.kind == "product" else 4
     dash = ' stroke-dasharray="6 3"' if n.kind == "council" else ""
     fill = {"product": "#fff3d6", "council": "#f3f1ec"}.get(n.kind, "#e3eefb")
-    lines = _wrap(n.name, 20 if n.kind != "product" else 14)
+    lines = _lines(n)
     mid = y + h / 2 - (len(lines) - 1) * 6.5
     text = "".join(
         f'<text x="{x + w / 2:.1f}" y="{mid + i * 13:.1f}" text-anchor="middle" '
@@ -84,7 +102,7 @@ def _stack(nodes: Sequence[FlowNode], ports: dict[str, int], top: float) -> dict
     y = top
     for n in nodes:
         where[n.id] = y
-        y += max(36, PORT * ports.get(n.id, 1) + 8) + 12
+        y += _height(n, ports.get(n.id, 1)) + 12
     where[""] = y
     return where
 
@@ -181,5 +199,5 @@ def plan_flows(
         )
     for n in (*makers, *products, *users):
         nx, ny, nw = geometry[n.id]
-        body.append(_node(n, nx, ny, nw, max(36, PORT * ports[n.id] + 8)))
+        body.append(_node(n, nx, ny, nw, _height(n, ports[n.id])))
     return _svg(width, height, label, body, "flows")
