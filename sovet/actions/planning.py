@@ -8,6 +8,7 @@ planner solves in floating point and reports its residuals.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -25,14 +26,32 @@ PRODUCING = frozenset({UnitKind.WORKPLACE, UnitKind.COOP, UnitKind.VILLAGE, Unit
 
 
 def _decimal(value: object, where: str) -> str:
-    """A non-negative quantity as an exact decimal string."""
+    """A non-negative quantity as an exact decimal string (rounded to nine decimal places).
+
+    >>> _decimal("0.50", "x"), _decimal(2.5e-12, "x"), _decimal(3, "x")
+    ('0.5', '0', '3')
+    """
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         raise InputError(f"{where}: {value!r} is not a number") from None
     if not number.is_finite() or number < 0:
         raise InputError(f"{where}: {value!r} must be a number ≥ 0")
-    return format(number.normalize(), "f")
+    if number and number.adjusted() > 15:
+        raise InputError(f"{where}: {value!r} is too large (at most 16 digits before the point)")
+    return format(round(number, 9).normalize(), "f")  # nine decimal places at most
+
+
+PERIOD = re.compile(r"[\w.-]{1,50}")
+"""A period's name: letters, digits, ``.``, ``-`` and ``_`` (it goes into addresses)."""
+
+
+def _period(period: str) -> str:
+    if not PERIOD.fullmatch(period):
+        raise InputError(
+            f"period {period!r}: use 1 to 50 letters, digits, '.', '-' or '_' (e.g. 1918-Q1)"
+        )
+    return period
 
 
 def declare_production(
@@ -46,20 +65,33 @@ def declare_production(
 ) -> None:
     """A workplace committee declares its techniques for ``period``: for each, the product,
     labour hours per unit, capacity (or none) and inputs per unit."""
+    _period(period)
     rows = []
+    names: set[str] = set()
     for i, t in enumerate(techniques, start=1):
         where = f"technique {i} ({t.get('name', '?')})"
-        if not str(t.get("name", "")).strip() or not str(t.get("product", "")).strip():
+        name, product = str(t.get("name", "")).strip(), str(t.get("product", "")).strip()
+        if not name or not product:
             raise InputError(f"{where}: a name and a product are needed")
-        inputs = [
-            [str(p), _decimal(a, f"{where}, input {p}")]
-            for p, a in dict(t.get("inputs", {})).items()
-        ]
+        if name in names:
+            raise InputError(f"{where}: another technique has the name {name!r}")
+        names.add(name)
+        inputs = []
+        for p, a in dict(t.get("inputs", {})).items():
+            if not str(p).strip():
+                raise InputError(f"{where}: an input has no product name")
+            amount = _decimal(a, f"{where}, input {p}")
+            if str(p).strip() == product and Decimal(amount) >= 1:
+                raise InputError(
+                    f"{where}, input {p}: uses {amount} {p} per unit of {p}; "
+                    "it can never make any net output"
+                )
+            inputs.append([str(p).strip(), amount])
         capacity = t.get("capacity")
         rows.append(
             {
-                "name": str(t["name"]),
-                "product": str(t["product"]),
+                "name": name,
+                "product": product,
                 "labour": _decimal(t.get("labour"), f"{where}, labour"),
                 "capacity": None if capacity is None else _decimal(capacity, f"{where}, capacity"),
                 "inputs": inputs,
@@ -89,7 +121,12 @@ def declare_needs(
     at: str | None = None,
 ) -> None:
     """A council declares the final demand of its constituents for ``period``."""
-    rows = [[str(p), _decimal(q, f"need for {p}")] for p, q in needs.items()]
+    _period(period)
+    rows = []
+    for p, q in needs.items():
+        if not str(p).strip():
+            raise InputError("a need has no product name")
+        rows.append([str(p).strip(), _decimal(q, f"need for {p}")])
     if not rows:
         raise InputError("declare at least one need")
     with db.writing() as w:
@@ -120,6 +157,8 @@ def economy_for(state: State, period: str) -> Economy:
             )
             for t in techniques:
                 products.setdefault(t.product)
+                for p, _ in t.inputs:
+                    products.setdefault(p)
             workplaces.append(Workplace(name=d["body"], techniques=techniques))
         else:
             needs += [Need(council=d["body"], product=p, quantity=float(q)) for p, q in d["needs"]]

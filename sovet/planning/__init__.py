@@ -24,10 +24,12 @@ from sovet.planning.model import (
 )
 from sovet.planning.participatory import ParticipatoryResult, Round, participatory_plan
 from sovet.planning.plan import Plan, choose_techniques, least_labour_plan
+from sovet.planning.report import Binding, PlanReport, Shortage, plan_report
 from sovet.planning.technology import Technology, demand_vector, square
 from sovet.planning.values import LeontiefSolution, labour_values, solve_leontief
 
 __all__ = [
+    "Binding",
     "Cut",
     "Division",
     "Economy",
@@ -40,8 +42,10 @@ __all__ = [
     "Parcel",
     "ParticipatoryResult",
     "Plan",
+    "PlanReport",
     "Round",
     "Share",
+    "Shortage",
     "Target",
     "Technique",
     "Technology",
@@ -59,6 +63,7 @@ __all__ = [
     "parse_interchange",
     "parse_vector",
     "participatory_plan",
+    "plan_report",
     "solve_leontief",
     "square",
     "targets",

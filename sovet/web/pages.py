@@ -38,6 +38,8 @@ from sovet.web.pages_elections import router as elections_router
 from sovet.web.pages_ledger import router as ledger_router
 from sovet.web.pages_membership import router as membership_router
 from sovet.web.pages_motions import router as motions_router
+from sovet.web.pages_planning import router as planning_router
+from sovet.web.pages_planning_forms import router as planning_forms_router
 from sovet.web.pages_proposals import router as proposals_router
 from sovet.web.store import store_of
 
@@ -330,6 +332,8 @@ router.include_router(elections_router)
 router.include_router(motions_router)
 router.include_router(proposals_router)
 router.include_router(ledger_router)
+router.include_router(planning_router)
+router.include_router(planning_forms_router)
 
 
 # ---- invitations ------------------------------------------------------------------------------

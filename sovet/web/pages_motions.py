@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from sovet import actions
+from sovet.constitution import format_fraction
 from sovet.errors import InputError, SovetError
 from sovet.federation import State
 from sovet.model import (
@@ -19,6 +20,7 @@ from sovet.model import (
     MotionKind,
     MotionStatus,
     PetitionStatus,
+    Ratification,
     Session,
     SessionStatus,
     VoteTally,
@@ -38,7 +40,7 @@ from sovet.web.pages_common import (
 )
 from sovet.web.store import store_of
 
-__all__ = ["motion_view", "ratification_view", "router"]
+__all__ = ["motion_view", "ratification_progress", "ratification_view", "router"]
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -444,6 +446,53 @@ def ratifications(request: Request) -> HTMLResponse:
         )
 
 
+def ratification_progress(ctx: PageContext, s: State, r: Ratification) -> dict[str, Any]:
+    """Ratification progress: units and members against both thresholds, as bars and figures."""
+    m = s.motions.get(r.motion)
+    c = s.rules()
+    amendment = m is not None and m.kind is MotionKind.AMENDMENT
+    rule = c.amendment.ratification if amendment else c.ratification
+    counts = dict(r.members)
+    decided = dict(r.decisions)
+    yes_units = sum(1 for v in decided.values() if v)
+    yes_members = sum(counts.get(u, 0) for u, v in decided.items() if v)
+    total_members = sum(counts.values())
+    chart = progress_bars(
+        [
+            (
+                ctx._("Units that ratified"),
+                Fraction(yes_units, max(1, len(r.units))),
+                rule.units,
+                ctx._(
+                    "%(n)s of %(total)s",
+                    n=ctx.lang.number(yes_units),
+                    total=ctx.lang.number(len(r.units)),
+                ),
+            ),
+            (
+                ctx._("Members in those units"),
+                Fraction(yes_members, max(1, total_members)),
+                rule.members,
+                ctx._(
+                    "%(n)s of %(total)s",
+                    n=ctx.lang.number(yes_members),
+                    total=ctx.lang.number(total_members),
+                ),
+            ),
+        ],
+        label=ctx._("Ratification progress against the thresholds"),
+    )
+    return {
+        "chart": chart,
+        "rule": rule,
+        "units": [(u, s.body_name(u), counts.get(u, 0), decided.get(u)) for u in r.units],
+        "yes_units": yes_units,
+        "yes_members": yes_members,
+        "total_members": total_members,
+        "frac": format_fraction,
+    }
+
+
 @router.get("/ratifications/{motion_id}", response_class=HTMLResponse)
 def ratification(request: Request, motion_id: str) -> HTMLResponse:
     """Ratification progress: units and members against both thresholds, unit by unit."""
@@ -458,58 +507,13 @@ def ratification_view(
     now = store_of(request).db.clock()
     with store_of(request).read() as s:
         r = s.get("ratifications", motion_id)
-        m = s.motions.get(motion_id)
-        c = s.rules()
-        rule = (
-            c.amendment.ratification
-            if m is not None and m.kind is MotionKind.AMENDMENT
-            else c.ratification
-        )
-        counts = dict(r.members)
-        decided = dict(r.decisions)
-        yes_units = sum(1 for v in decided.values() if v)
-        yes_members = sum(counts.get(u, 0) for u, v in decided.items() if v)
-        total_members = sum(counts.values())
-        chart = progress_bars(
-            [
-                (
-                    ctx._("Units that ratified"),
-                    Fraction(yes_units, max(1, len(r.units))),
-                    rule.units,
-                    ctx._(
-                        "%(n)s of %(total)s",
-                        n=ctx.lang.number(yes_units),
-                        total=ctx.lang.number(len(r.units)),
-                    ),
-                ),
-                (
-                    ctx._("Members in those units"),
-                    Fraction(yes_members, max(1, total_members)),
-                    rule.members,
-                    ctx._(
-                        "%(n)s of %(total)s",
-                        n=ctx.lang.number(yes_members),
-                        total=ctx.lang.number(total_members),
-                    ),
-                ),
-            ],
-            label=ctx._("Ratification progress against the thresholds"),
-        )
         values = {
             "title": ctx._("Ratification"),
             "r": r,
-            "m": m,
+            "m": s.motions.get(motion_id),
             "council": s.body_name(r.council),
-            "chart": chart,
-            "rule": rule,
-            "units": [(u, s.body_name(u), counts.get(u, 0), decided.get(u)) for u in r.units],
-            "yes_units": yes_units,
-            "yes_members": yes_members,
-            "total_members": total_members,
+            **ratification_progress(ctx, s, r),
             **ratification_options(s, ctx.actor, motion_id, now),
         }
-        from sovet.constitution import format_fraction
-
-        values["frac"] = format_fraction
         status = with_error(values, ctx.lang, error)
         return render(request, "ratification.html", values, status=status, state=s)

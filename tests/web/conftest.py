@@ -4,7 +4,9 @@ The federation (built once per test session, copied for each test):
 
 * units ``u1`` (a1..a5, convenor a1), ``u2`` (b1..b4, convenor b1), ``v`` (c1..c3,
   convenor c1); the council ``soviet`` (convenor a1) with delegates a1, a2 (u1),
-  b1, b2 (u2), c1 (v), elected by STV from secret ballots.
+  b1, b2 (u2), c1 (v), elected by STV from secret ballots;
+* production and needs declared for the plan period ``1918-Q1`` (see
+  :func:`declare_plan_period`).
 
 Accounts (password ``pw-<login>``), one per role of the authorization matrix:
 
@@ -87,6 +89,37 @@ def _elect(
     actions.close_election(db, actor=convenor, election=e.id, seed=1)
 
 
+PLAN_PERIOD = "1918-Q1"
+
+
+def declare_plan_period(db: Database, period: str = PLAN_PERIOD) -> None:
+    """A small economy for ``period``: the village grows grain (with a few tools), Obukhov
+    makes steel (feeding its workers grain), Putilov makes tools from steel by a forge of
+    limited capacity or by hand; the soviet needs grain, steel and tools. All needs can
+    be met (so no plan motion exists yet)."""
+    for convenor, unit, techniques in (
+        ("c1", "v", [{"name": "field", "product": "grain", "labour": "2", "capacity": "1000",
+                      "inputs": {"tools": "0.01"}}]),
+        ("b1", "u2", [{"name": "furnace", "product": "steel", "labour": "5", "capacity": "100",
+                       "inputs": {"grain": "0.5"}}]),
+        ("a1", "u1", [
+            {"name": "forge", "product": "tools", "labour": "3", "capacity": "50",
+             "inputs": {"steel": "0.8"}},
+            {"name": "hand", "product": "tools", "labour": "8", "inputs": {"steel": "1"}},
+        ]),
+    ):  # fmt: skip
+        actions.declare_production(
+            db, actor=convenor, unit=unit, period=period, techniques=techniques
+        )
+    actions.declare_needs(
+        db,
+        actor="a1",
+        council="soviet",
+        period=period,
+        needs={"grain": "500", "steel": "10", "tools": "60"},
+    )
+
+
 def build_federation(db: Database) -> None:
     """The small federation of this module's docstring, with its accounts."""
     actions.found_federation(db, name="Test federation", constitution=TEST_CONSTITUTION)
@@ -126,6 +159,7 @@ def build_federation(db: Database) -> None:
         "b1",
     )
     _elect(db, "v", ["c1", "c2"], {"c1": ["c1"], "c2": ["c1"], "c3": ["c2"]}, "c1")
+    declare_plan_period(db)
     hasher = make_hasher(fast=True)
     at = "2026-01-01T00:00:00Z"
     store_accounts.create_account(

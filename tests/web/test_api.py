@@ -98,6 +98,14 @@ OPERATIONS = [
     "POST /accounts/{login}/password",
 ]
 """Every operation of the API, as the issue lists them (method and path under /api/v1)."""
+OPERATIONS += [  # production planning: tests/web/test_api_planning.py
+    "GET /plans",
+    "GET /plans/{period}",
+    "POST /plans/{period}/production",
+    "POST /plans/{period}/needs",
+    "GET /plans/{period}/plan",
+    "POST /plans/{period}/proposal",
+]
 
 
 def test_openapi_describes_every_operation(client: TestClient) -> None:

@@ -27,7 +27,7 @@ from sovet.model import ElectionPurpose
 from sovet.storage import Database, schema
 from sovet.storage import accounts as store_accounts
 
-from .conftest import ROLES, sign_in
+from .conftest import PLAN_PERIOD, ROLES, sign_in
 
 API = "/api/v1"
 Ctx = dict[str, str]
@@ -351,6 +351,45 @@ ACTIONS = [
     ),
 ]
 
+
+def plan_period(db: Database) -> Ctx:
+    return {"period": PLAN_PERIOD}
+
+
+ACTIONS += [  # production planning (the fixture declares the period 1918-Q1)
+    Action(
+        "declare production",
+        plan_period,
+        lambda c: (
+            "POST",
+            f"/plans/{c['period']}/production",
+            {
+                "unit": "u1",
+                "techniques": [
+                    {"name": "forge", "product": "tools", "labour": 2, "inputs": {"steel": 1}}
+                ],
+            },
+        ),
+        CONVENOR,
+    ),
+    Action(
+        "declare needs",
+        plan_period,
+        lambda c: (
+            "POST",
+            f"/plans/{c['period']}/needs",
+            {"council": "soviet", "needs": {"grain": 400}},
+        ),
+        CONVENOR,
+    ),
+    Action(  # the plan is a motion: any delegate seated in the council may put it
+        "propose the plan",
+        plan_period,
+        lambda c: ("POST", f"/plans/{c['period']}/proposal", {"council": "soviet"}),
+        SEATED,
+    ),
+]
+
 PRIVATE = (store_accounts.accounts, store_accounts.invitations, store_accounts.api_tokens)
 
 
@@ -392,7 +431,8 @@ def test_the_matrix_covers_every_role_and_every_unsafe_operation(app: FastAPI) -
 
 def _placeholders() -> Ctx:
     return {
-        k: f"{{{k}}}" for k in ("election", "motion", "amendment", "session", "petition", "mandate")
+        k: f"{{{k}}}"
+        for k in ("election", "motion", "amendment", "session", "petition", "mandate", "period")
     }
 
 

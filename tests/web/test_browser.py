@@ -533,3 +533,71 @@ def test_language_links_switch_and_remember(chromium: Any, server: Server) -> No
     page.locator("h1", has_text="Εκλογές").wait_for()
     assert page.url.endswith("/elections")
     page.context.close()
+
+
+# ---- production planning ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_council_convenor_reads_the_plan_and_proposes_it(
+    chromium: Any, server: Server, lang: str
+) -> None:
+    from .conftest import PLAN_PERIOD
+
+    page = open_page(chromium, server, lang)
+    sign_in(page, "a1")
+    page.click('header nav a[href="/plans"]')
+    page.wait_for_url("**/plans")
+    page.click(f'main a[href="/plans/{PLAN_PERIOD}"]')
+    page.wait_for_url(f"**/plans/{PLAN_PERIOD}")
+    check_direction(page, lang)
+    assert page.locator("h1").inner_text() == tr(lang, "Plan for %(period)s", period=PLAN_PERIOD)
+    assert page.locator("svg.flows g.flow").count() == 9  # the plan flows picture
+    binding = page.locator("#plan table").nth(1).inner_text()
+    assert "forge" in binding and "Putilov Works" in binding  # the forge's capacity binds
+    shot(page, f"plan-period-{lang}")
+    page.select_option("#council", "soviet")
+    page.click("#propose button[type=submit]")
+    page.wait_for_url("**/motions/**")
+    motion = server.db.state.motions[page.url.rsplit("/", 1)[1]]
+    assert (motion.matter, motion.payload["period"]) == ("plan", PLAN_PERIOD)
+    assert motion.status is MotionStatus.OPEN
+    link = page.locator(f'main a[href="/plans/{PLAN_PERIOD}"]')
+    assert link.inner_text() == tr(
+        lang,
+        "The production plan for %(period)s: declarations, targets and shortages",
+        period=PLAN_PERIOD,
+    )
+    link.click()
+    page.wait_for_url(f"**/plans/{PLAN_PERIOD}")
+    assert page.locator(f'#motions a[href="/motions/{motion.id}"]').count() == 1
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_planning_pages_fit_a_phone_and_work_without_javascript(
+    chromium: Any, server: Server, lang: str
+) -> None:
+    from .conftest import PLAN_PERIOD
+
+    page = open_page(chromium, server, lang, js=False, phone=True)
+    page.goto(f"/plans/{PLAN_PERIOD}")
+    check_direction(page, lang)
+    no_sideways_scroll(page)
+    shot(page, f"phone-plan-{lang}")
+    sign_in(page, "a1")
+    page.goto(f"/plans/{PLAN_PERIOD}/production")
+    no_sideways_scroll(page)
+    page.fill("#labour-1", "-1")
+    page.click("form.declare button[type=submit]:not([name])")
+    error = page.locator("#labour-1-error")
+    assert error.inner_text().endswith(tr(lang, "Labour hours per unit: a number, 0 or more."))
+    no_sideways_scroll(page)
+    shot(page, f"phone-plan-production-error-{lang}")
+    declared = server.db.state.declarations[f"{PLAN_PERIOD}|u1"]["techniques"]
+    assert declared[0]["labour"] == "3"  # nothing stored
+    page.fill("#labour-1", "2,5")
+    page.click("form.declare button[type=submit]:not([name])")
+    page.wait_for_url(f"**/plans/{PLAN_PERIOD}?done=production*")
+    assert server.db.state.declarations[f"{PLAN_PERIOD}|u1"]["techniques"][0]["labour"] == "2.5"
+    page.context.close()
