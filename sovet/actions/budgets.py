@@ -3,6 +3,8 @@
 The count uses the counting library's budgeting rules (greedy, Method of Equal Shares
 with completion). The instance — projects, costs and the anonymised ballots — is
 published in the log as a pabulib file, so anyone can recount it with `sovet budget`.
+Each ballot's voter id in that file is its receipt (ballots in receipt order, not in
+the order cast), so a voter finds their own ballot and nobody else can.
 """
 
 from __future__ import annotations
@@ -12,13 +14,19 @@ from collections.abc import Sequence
 from sovet import rules
 from sovet.actions.common import new_id
 from sovet.counting.base import TieBreak
-from sovet.counting.budgets import budget, resolve_rule
+from sovet.counting.budgets import BudgetResult, budget, resolve_rule
 from sovet.counting.pabulib import parse_pabulib
 from sovet.errors import AlreadyVoted, Forbidden, InputError, NotOpen
 from sovet.model import Budget, ElectionStatus
 from sovet.storage import Database
 
-__all__ = ["cast_budget_ballot", "close_budget", "open_budget", "pabulib_text"]
+__all__ = [
+    "cast_budget_ballot",
+    "close_budget",
+    "open_budget",
+    "pabulib_text",
+    "recount_budget",
+]
 
 
 def open_budget(
@@ -69,7 +77,7 @@ def open_budget(
 def cast_budget_ballot(
     db: Database, *, actor: str, budget_id: str, approved: Sequence[str], at: str | None = None
 ) -> str:
-    """Approve projects by secret ballot; returns the receipt."""
+    """Approve projects by secret ballot (at least one); returns the receipt."""
     with db.writing() as w:
         b = w.state.get("budgets", budget_id)
         if b.status is not ElectionStatus.OPEN:
@@ -79,6 +87,8 @@ def cast_budget_ballot(
         if actor in b.voters:
             raise AlreadyVoted(f"{actor} has already voted on budget {budget_id}")
         known = {p.id for p in b.projects}
+        if not approved:
+            raise InputError("the ballot is empty: approve at least one project")
         if len(set(approved)) != len(approved) or not set(approved) <= known:
             raise InputError("approve each project at most once, from the budget's list")
         receipt = w.seal_ballot(budget_id, approved)
@@ -86,8 +96,9 @@ def cast_budget_ballot(
     return receipt
 
 
-def pabulib_text(b: Budget, ballots: Sequence[Sequence[str]]) -> str:
-    """The budget and its anonymised ballots as a pabulib instance."""
+def pabulib_text(b: Budget, ballots: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """The budget and its anonymised ballots, ``(receipt, approved)`` in receipt order,
+    as a pabulib instance whose voter ids are the receipts."""
     lines = [
         "META",
         "key;value",
@@ -104,7 +115,7 @@ def pabulib_text(b: Budget, ballots: Sequence[Sequence[str]]) -> str:
     ]
     lines += [f"{p.id};{p.cost};{p.name.replace(';', ',')}" for p in b.projects]
     lines += ["VOTES", "voter_id;vote"]
-    lines += [f"{i + 1};{','.join(ballot)}" for i, ballot in enumerate(ballots)]
+    lines += [f"{receipt};{','.join(ballot)}" for receipt, ballot in ballots]
     return "\n".join(lines) + "\n"
 
 
@@ -117,7 +128,7 @@ def close_budget(
         rules.check_convenor(w.state, actor, b.body)
         if b.status is not ElectionStatus.OPEN:
             raise NotOpen(f"budget {budget_id} is not open")
-        sealed = [k for _, k in db.sealed_ballots_in(w.conn, budget_id) if k]
+        sealed = [(r, k) for r, k in db.sealed_ballots_in(w.conn, budget_id) if k]
         text = pabulib_text(b, sealed)
         instance = parse_pabulib(text, path=f"budget {budget_id}")
         result = budget(instance, b.rule, tiebreak=TieBreak(seed=seed))
@@ -134,3 +145,13 @@ def close_budget(
             at=at,
         )
     return db.state.budgets[budget_id]
+
+
+def recount_budget(b: Budget) -> BudgetResult:
+    """Count a counted budget again from its published instance, by its rule and the
+    seed recorded with its result (pure: anyone can run it on the log's text)."""
+    if b.status is not ElectionStatus.COUNTED:
+        raise NotOpen(f"budget {b.id} is not counted yet; its ballots are sealed")
+    seed = (b.result or {}).get("seed")
+    instance = parse_pabulib(b.instance, path=f"budget {b.id}")
+    return budget(instance, b.rule, tiebreak=TieBreak(seed=seed if isinstance(seed, int) else 0))

@@ -23,6 +23,7 @@ from sovet.web import auth
 from sovet.web.charts import GraphNode, federation_graph
 from sovet.web.i18n import COOKIE, LANGUAGES, catalogs_of
 from sovet.web.pages_bodies import router as bodies_router
+from sovet.web.pages_budgets import router as budgets_router
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
@@ -103,6 +104,11 @@ def home(request: Request) -> HTMLResponse:
                 if e.status is ElectionStatus.OPEN
             ],
             "decisions": [(m, s.body_name(m.body)) for m in decided[:8]],
+            "open_budgets": [
+                (b, s.body_name(b.body))
+                for b in s.budgets.values()
+                if b.status is ElectionStatus.OPEN
+            ],
             "open_motions": [
                 (m, s.body_name(m.body))
                 for m in s.motions.values()
@@ -324,6 +330,7 @@ router.include_router(bodies_router)
 router.include_router(elections_router)
 router.include_router(motions_router)
 router.include_router(ledger_router)
+router.include_router(budgets_router)
 
 
 # ---- invitations ------------------------------------------------------------------------------

@@ -1,0 +1,397 @@
+"""Pages of participatory budgets: the list (overall and per body), a budget with its
+approval ballot and the running total, the receipt, the results with the chart of
+projects by approvals and cost, the recount from the published instance, and the
+convenor's forms to open and close a budget."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from sovet import actions
+from sovet.actions.budgets import recount_budget
+from sovet.counting.budgets import BUDGET_RULES
+from sovet.counting.pabulib import parse_pabulib
+from sovet.errors import InputError, NotOpen, SovetError
+from sovet.federation import State
+from sovet.model import Budget, ElectionStatus
+from sovet.web.api_budgets import approvals_of
+from sovet.web.charts import turnout_bar
+from sovet.web.charts_budgets import ProjectBar, budget_bars
+from sovet.web.i18n import N_
+from sovet.web.pages_common import (
+    PageContext,
+    PageRoute,
+    act,
+    body_href,
+    form_of,
+    redirect,
+    render,
+    with_error,
+)
+from sovet.web.store import store_of
+
+__all__ = ["LineProblem", "approved_from_form", "projects_from_text", "router"]
+
+router = APIRouter(include_in_schema=False, route_class=PageRoute)
+
+RULE_WORDS: dict[str, str] = {
+    "greedy": N_("greedy: most approved first, while the money lasts"),
+    "greedy-threshold": N_("greedy among projects above a threshold"),
+    "equal-shares": N_("Method of Equal Shares"),
+    "equal-shares-add1": N_("Method of Equal Shares, completed (add1)"),
+    "equal-shares-add1-comparison": N_("Method of Equal Shares, completed and compared"),
+}
+"""Each budgeting rule in words (the ones a convenor may choose)."""
+
+LINE_PROBLEMS: dict[str, str] = {
+    "shape": N_("Line %(n)s: write “id; name; cost” or “name; cost”."),
+    "cost": N_("Line %(n)s: the cost “%(value)s” is not a positive whole number."),
+    "id": N_("Line %(n)s: the id “%(value)s” may not contain spaces, “;” or “,”."),
+    "twice": N_("Line %(n)s: the id “%(value)s” is already used on another line."),
+    "name": N_("Line %(n)s: the project needs a name."),
+}
+"""What is wrong with one line of the projects box, in words."""
+
+TIE_HOW: dict[str, str] = {
+    "cheaper": N_("the cheaper project went first"),
+    "more-supporters": N_("the project with more supporters went first"),
+    "lot": N_("decided by the recorded lot"),
+    "file-order": N_("decided by the order of the list"),
+}
+"""How a tie between projects was broken, in words."""
+
+LineProblem = tuple[int, str, str]
+
+
+def projects_from_text(text: str) -> tuple[list[tuple[str, str, int]], list[LineProblem]]:
+    """The projects of the box, one per line ``id; name; cost`` (or ``name; cost``,
+    numbered ``p<line>``), and every line's problem as ``(line, kind, value)``.
+
+    >>> projects_from_text("stove; New stove; 60\\nLibrary; 3O")
+    ([('stove', 'New stove', 60)], [(2, 'cost', '3O')])
+    """
+    projects: list[tuple[str, str, int]] = []
+    problems: list[LineProblem] = []
+    seen: set[str] = set()
+    for n, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip():
+            continue
+        parts = [p.strip() for p in raw.split(";")]
+        if len(parts) == 2:
+            parts = [f"p{n}", *parts]
+        if len(parts) != 3:
+            problems.append((n, "shape", raw.strip()))
+            continue
+        pid, name, cost_text = parts
+        cost_digits = cost_text.replace(" ", "").replace("\u00a0", "").replace("_", "")
+        if not cost_digits.isdigit() or not cost_digits.isascii() or int(cost_digits) <= 0:
+            problems.append((n, "cost", cost_text))
+            continue
+        if not pid or any(c.isspace() or c in ";," for c in pid):
+            problems.append((n, "id", pid))
+            continue
+        if pid in seen:
+            problems.append((n, "twice", pid))
+            continue
+        if not name:
+            problems.append((n, "name", ""))
+            continue
+        seen.add(pid)
+        projects.append((pid, name, int(cost_digits)))
+    return projects, problems
+
+
+def approved_from_form(b: Budget, form: dict[str, Any]) -> list[str]:
+    """The projects ticked on the ballot, in the budget's order (unknown ids ignored)."""
+    chosen = form.get("approve", [])
+    chosen = chosen if isinstance(chosen, list) else [chosen]
+    return [p.id for p in b.projects if p.id in chosen]
+
+
+def _convenes(s: State, actor: str | None, body: str) -> bool:
+    if actor is None:
+        return False
+    holder = s.units.get(body) or s.councils.get(body)
+    return holder is not None and actor in holder.convenors
+
+
+@router.get("/budgets", response_class=HTMLResponse)
+def budgets(request: Request, body: str | None = None) -> HTMLResponse:
+    """Open and counted budgets, of the whole federation or of one body (``?body=``)."""
+    ctx = PageContext(request)
+    with store_of(request).read() as s:
+        if body is not None:
+            s.body_name(body)  # 404 for an unknown body
+        rows = [
+            (b, s.body_name(b.body))
+            for b in sorted(s.budgets.values(), key=lambda b: (b.opened_at, b.id), reverse=True)
+            if body is None or b.body == body
+        ]
+        values = {
+            "title": ctx._("Budgets of %(body)s", body=s.body_name(body))
+            if body
+            else ctx._("Participatory budgets"),
+            "body": body,
+            "body_name": s.body_name(body) if body else "",
+            "body_href": body_href(s, body) if body else None,
+            "convenes": body is not None and _convenes(s, ctx.actor, body),
+            "open": [r for r in rows if r[0].status is ElectionStatus.OPEN],
+            "closed": [r for r in rows if r[0].status is not ElectionStatus.OPEN],
+        }
+        return render(request, "budgets.html", values, state=s)
+
+
+def _results(b: Budget, ctx: PageContext, voters: int) -> dict[str, Any]:
+    approvals = approvals_of(b)
+    lang = ctx.lang
+    rows = [
+        ProjectBar(
+            name=p.name,
+            approvals=approvals.get(p.id, 0),
+            cost=p.cost,
+            funded=p.id in b.selected,
+            shown_approvals=ctx._("approvals: %(n)s", n=lang.number(approvals.get(p.id, 0))),
+            shown_cost=ctx._("costs %(cost)s", cost=lang.number(p.cost)),
+        )
+        for p in b.projects
+    ]
+    order = sorted(rows, key=lambda r: (-r.approvals, r.cost, r.name))
+    result = b.result or {}
+    return {
+        "chart": budget_bars(
+            rows,
+            voters=voters,
+            total=b.total,
+            label=ctx._("Projects by approvals and by cost; funded ones are marked “funded”"),
+            funded_word=ctx._("funded"),
+            not_funded_word=ctx._("not funded"),
+        ),
+        "table": order,
+        "funded": [p for p in b.projects if p.id in b.selected],
+        "used": lang.percent(b.cost, b.total),
+        "left": b.total - b.cost,
+        "ties": [
+            (t["among"], t["chosen"], ctx._(TIE_HOW[t["how"]]) if t["how"] in TIE_HOW else t["how"])
+            for t in list(result.get("ties", []) or [])  # type: ignore[call-overload]
+        ],
+        "seed": result.get("seed"),
+        "names": {p.id: p.name for p in b.projects},
+    }
+
+
+def budget_view(
+    request: Request,
+    budget_id: str,
+    *,
+    error: SovetError | None = None,
+    receipt: str | None = None,
+    ticked: list[str] | None = None,
+) -> HTMLResponse:
+    """A budget: the ballot while open; what it funds and the published ballots once
+    counted (``?receipt=`` finds one)."""
+    ctx = PageContext(request)
+    found = request.query_params.get("receipt", "").strip().lower() or None
+    with store_of(request).read() as s:
+        b: Budget = s.get("budgets", budget_id)
+        electorate = len(s.voters_of(b.body))
+        is_voter = ctx.actor is not None and ctx.actor in s.voters_of(b.body)
+        voted = len(b.voters)
+        share = ctx.lang.percent(voted, electorate)
+        chosen = ticked or []
+        costs = {p.id: p.cost for p in b.projects}
+        running = sum(costs.get(c, 0) for c in chosen)
+        values: dict[str, Any] = {
+            "title": ctx._("Budget: %(title)s", title=b.title),
+            "b": b,
+            "body": s.body_name(b.body),
+            "body_href": body_href(s, b.body),
+            "rule_words": ctx._(RULE_WORDS.get(b.rule, b.rule)),
+            "can_vote": b.status is ElectionStatus.OPEN and is_voter and ctx.actor not in b.voters,
+            "has_voted": ctx.actor in b.voters,
+            "is_voter": is_voter,
+            "convenes": _convenes(s, ctx.actor, b.body),
+            "turnout": turnout_bar(
+                voted,
+                electorate,
+                label=ctx._("Turnout"),
+                shown=ctx._(
+                    "%(voted)s of %(electorate)s voted (%(share)s)",
+                    voted=ctx.lang.number(voted),
+                    electorate=ctx.lang.number(electorate),
+                    share=share,
+                ),
+                fmt=ctx.lang.number,
+            ),
+            "voted": voted,
+            "electorate": electorate,
+            "share": share,
+            "receipt": receipt,
+            "found_receipt": found,
+            "ticked": chosen,
+            "running": running,
+            "over": running > b.total,
+            "live": b.status is ElectionStatus.OPEN,
+        }
+        if b.status is ElectionStatus.COUNTED:
+            values.update(_results(b, ctx, voted))
+            if found:
+                instance = parse_pabulib(b.instance, path=f"budget {b.id}")
+                mine = [
+                    instance.ballot_projects[
+                        instance.ballot_start[i] : instance.ballot_start[i + 1]
+                    ].tolist()
+                    for i, v in enumerate(instance.voter_ids)
+                    if v == found
+                ]
+                values["match_found"] = bool(mine)
+                values["match"] = [instance.projects[j].name for j in (mine[0] if mine else [])]
+        status = with_error(values, ctx.lang, error)
+        return render(request, "budget.html", values, status=status, state=s)
+
+
+@router.get("/budgets/{budget_id}", response_class=HTMLResponse)
+def budget(request: Request, budget_id: str) -> HTMLResponse:
+    """One budget's page."""
+    return budget_view(request, budget_id)
+
+
+@router.post("/budgets/{budget_id}/ballot")
+async def cast(request: Request, budget_id: str) -> Response:
+    """Cast the secret approval ballot, or (``check``) only show the running total of
+    the ticked projects against the budget, for readers without scripts."""
+    ticked: list[str] = []
+    try:
+        form = await form_of(request)
+
+        def work() -> str | None:
+            nonlocal ticked
+            with store_of(request).read() as s:
+                b = s.get("budgets", budget_id)
+            ticked = approved_from_form(b, form)
+            if form.get("check"):
+                return None
+            if not ticked:
+                raise InputError("the ballot is empty: approve at least one project")
+            return act(request, actions.cast_budget_ballot, budget_id=budget_id, approved=ticked)
+
+        receipt = await run_in_threadpool(work)
+    except SovetError as exc:
+        return await run_in_threadpool(budget_view, request, budget_id, error=exc, ticked=ticked)
+    return await run_in_threadpool(
+        budget_view, request, budget_id, receipt=receipt, ticked=ticked if not receipt else None
+    )
+
+
+@router.post("/budgets/{budget_id}/close")
+async def close(request: Request, budget_id: str) -> Response:
+    """A convenor closes the vote: it is counted and the instance published."""
+    try:
+        await form_of(request)
+        await run_in_threadpool(
+            act,
+            request,
+            actions.close_budget,
+            budget_id=budget_id,
+            seed=secrets.randbelow(2**31),
+        )
+    except SovetError as exc:
+        return await run_in_threadpool(budget_view, request, budget_id, error=exc)
+    return redirect(f"/budgets/{budget_id}")
+
+
+@router.get("/budgets/{budget_id}/recount", response_class=HTMLResponse)
+def recount(request: Request, budget_id: str) -> HTMLResponse:
+    """Count the published instance again, by the rule and the seed in the log."""
+    ctx = PageContext(request)
+    with store_of(request).read() as s:
+        b: Budget = s.get("budgets", budget_id)
+        if b.status is not ElectionStatus.COUNTED:
+            raise NotOpen(f"budget {budget_id} is not counted yet; its ballots are sealed")
+        result = recount_budget(b)
+        names = {p.id: p.name for p in b.projects}
+        values = {
+            "title": ctx._("Recount"),
+            "b": b,
+            "body": s.body_name(b.body),
+            "rule_words": ctx._(RULE_WORDS.get(b.rule, b.rule)),
+            "ballots": parse_pabulib(b.instance).num_voters,
+            "selected": [names.get(p, p) for p in result.selected_ids],
+            "recorded": [names.get(p, p) for p in b.selected],
+            "cost": result.cost,
+            "matches": list(result.selected_ids) == list(b.selected) and result.cost == b.cost,
+            "seed": result.seed,
+        }
+        return render(request, "budget_recount.html", values, state=s)
+
+
+def new_budget_view(
+    request: Request,
+    body: str,
+    *,
+    error: SovetError | None = None,
+    entered: dict[str, Any] | None = None,
+    problems: list[LineProblem] | None = None,
+) -> HTMLResponse:
+    """The convenor's form to open a budget of the body."""
+    ctx = PageContext(request)
+    with store_of(request).read() as s:
+        values: dict[str, Any] = {
+            "title": ctx._("Open a participatory budget"),
+            "body": body,
+            "name": s.body_name(body),
+            "body_href": body_href(s, body),
+            "rules": [(r, ctx._(RULE_WORDS[r])) for r in BUDGET_RULES if r in RULE_WORDS],
+            "entered": entered or {"rule": "equal-shares-add1"},
+            "problems": [
+                ctx._(LINE_PROBLEMS[kind], n=ctx.lang.number(n), value=value)
+                for n, kind, value in (problems or [])
+            ],
+        }
+        status = with_error(values, ctx.lang, error)
+        return render(request, "budget_new.html", values, status=status, state=s)
+
+
+@router.get("/bodies/{body}/budgets/new", response_class=HTMLResponse)
+def new_budget(request: Request, body: str) -> HTMLResponse:
+    """The form to open a budget."""
+    return new_budget_view(request, body)
+
+
+@router.post("/bodies/{body}/budgets/new")
+async def open_budget(request: Request, body: str) -> Response:
+    """A convenor of the body opens a participatory budget over the projects listed."""
+    entered: dict[str, Any] = {}
+    problems: list[LineProblem] = []
+    try:
+        form = await form_of(request)
+        entered = {k: str(form.get(k, "")) for k in ("title", "total", "projects", "rule")}
+        projects, problems = projects_from_text(entered["projects"])
+        if problems:
+            raise InputError(f"projects: {len(problems)} line(s) need correcting")
+        if not projects:
+            raise InputError("projects: list at least one project, one per line")
+        if not entered["title"].strip():
+            raise InputError("title: give the budget a title")
+        total_text = entered["total"].replace(" ", "").replace("_", "")
+        if not total_text.isdigit() or not total_text.isascii():
+            raise InputError("total: give a positive whole amount")
+        b = await run_in_threadpool(
+            act,
+            request,
+            actions.open_budget,
+            body=body,
+            title=entered["title"].strip(),
+            total=int(total_text),
+            projects=projects,
+            rule=entered["rule"] or "equal-shares-add1",
+        )
+    except SovetError as exc:
+        return await run_in_threadpool(
+            new_budget_view, request, body, error=exc, entered=entered, problems=problems
+        )
+    return redirect(f"/budgets/{b.id}")
