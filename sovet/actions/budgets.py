@@ -130,8 +130,7 @@ def close_budget(
             raise NotOpen(f"budget {budget_id} is not open")
         sealed = [(r, k) for r, k in db.sealed_ballots_in(w.conn, budget_id) if k]
         text = pabulib_text(b, sealed)
-        instance = parse_pabulib(text, path=f"budget {budget_id}")
-        result = budget(instance, b.rule, tiebreak=TieBreak(seed=seed))
+        result = _count(b, text, seed)
         w.append(
             "budget.counted",
             actor,
@@ -153,5 +152,13 @@ def recount_budget(b: Budget) -> BudgetResult:
     if b.status is not ElectionStatus.COUNTED:
         raise NotOpen(f"budget {b.id} is not counted yet; its ballots are sealed")
     seed = (b.result or {}).get("seed")
-    instance = parse_pabulib(b.instance, path=f"budget {b.id}")
-    return budget(instance, b.rule, tiebreak=TieBreak(seed=seed if isinstance(seed, int) else 0))
+    return _count(b, b.instance, seed if isinstance(seed, int) else 0)
+
+
+def _count(b: Budget, text: str, seed: int) -> BudgetResult:
+    """The budget's rule on the instance ``text``; with no ballots at all nothing is
+    funded (no rule has supporters to fund anything with)."""
+    instance = parse_pabulib(text, path=f"budget {b.id}")
+    if instance.num_voters == 0:
+        return BudgetResult(b.rule, instance.project_ids, (), instance.costs, instance.budget)
+    return budget(instance, b.rule, tiebreak=TieBreak(seed=seed))
