@@ -9,7 +9,7 @@ the order cast), so a voter finds their own ballot and nobody else can.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from sovet import rules
 from sovet.actions.common import new_id
@@ -19,6 +19,10 @@ from sovet.counting.pabulib import parse_pabulib
 from sovet.errors import AlreadyVoted, Forbidden, InputError, NotOpen
 from sovet.model import Budget, ElectionStatus
 from sovet.storage import Database
+
+VOTE_TYPES = ("approval", "scoring")
+"""The ballots a budget takes: approve projects, or give each points from 0 to a maximum."""
+MAX_POINTS = 100
 
 __all__ = [
     "cast_budget_ballot",
@@ -38,11 +42,26 @@ def open_budget(
     total: int,
     projects: Sequence[tuple[str, str, int]],
     rule: str = "equal-shares-add1",
+    vote_type: str = "approval",
+    max_points: int = 0,
     budget_id: str | None = None,
     at: str | None = None,
 ) -> Budget:
-    """A convenor opens a budget of ``total`` over ``projects`` (id, name, cost)."""
+    """A convenor opens a budget of ``total`` over ``projects`` (id, name, cost).
+
+    Ballots approve projects (``vote_type="approval"``) or give each project from 0 to
+    ``max_points`` points (``"scoring"``: greedy funds by total points, Equal Shares takes
+    the points as each voter's utilities).
+    """
     rule = resolve_rule(rule)
+    if rule == "greedy-threshold":
+        raise InputError("rule: greedy-threshold needs a support threshold; choose another rule")
+    if vote_type not in VOTE_TYPES:
+        raise InputError(f"vote_type: {vote_type!r} is not one of {', '.join(VOTE_TYPES)}")
+    if vote_type == "scoring" and not 1 <= max_points <= MAX_POINTS:
+        raise InputError(f"max_points: give a whole number from 1 to {MAX_POINTS}")
+    if vote_type == "approval" and max_points:
+        raise InputError("max_points: only a scoring ballot gives points")
     if total <= 0:
         raise InputError("the budget must be a positive whole amount")
     ids = [p[0] for p in projects]
@@ -68,6 +87,7 @@ def open_budget(
                 "total": total,
                 "rule": rule,
                 "projects": [{"id": i, "name": n, "cost": c} for i, n, c in projects],
+                **({"vote_type": vote_type, "max_points": max_points} if max_points else {}),
             },
             at=at,
         )
@@ -75,9 +95,16 @@ def open_budget(
 
 
 def cast_budget_ballot(
-    db: Database, *, actor: str, budget_id: str, approved: Sequence[str], at: str | None = None
+    db: Database,
+    *,
+    actor: str,
+    budget_id: str,
+    approved: Sequence[str] = (),
+    points: Mapping[str, int] | None = None,
+    at: str | None = None,
 ) -> str:
-    """Approve projects by secret ballot (at least one); returns the receipt."""
+    """Cast a secret ballot: the projects ``approved`` (at least one), or for a scoring
+    budget the ``points`` given to each project (at least one above 0); the receipt."""
     with db.writing() as w:
         b = w.state.get("budgets", budget_id)
         if b.status is not ElectionStatus.OPEN:
@@ -86,19 +113,40 @@ def cast_budget_ballot(
             raise Forbidden(f"{actor} does not vote in {w.state.body_name(b.body)}")
         if actor in b.voters:
             raise AlreadyVoted(f"{actor} has already voted on budget {budget_id}")
-        known = {p.id for p in b.projects}
-        if not approved:
-            raise InputError("the ballot is empty: approve at least one project")
-        if len(set(approved)) != len(approved) or not set(approved) <= known:
-            raise InputError("approve each project at most once, from the budget's list")
-        receipt = w.seal_ballot(budget_id, approved)
+        receipt = w.seal_ballot(budget_id, _ballot(b, approved, points))
         w.append("budget.ballot", actor, {"budget": budget_id, "member": actor}, at=at)
     return receipt
 
 
+def _ballot(b: Budget, approved: Sequence[str], points: Mapping[str, int] | None) -> list[str]:
+    """The ballot as sealed: project ids, or ``id:points`` for a scoring budget."""
+    known = {p.id for p in b.projects}
+    if b.vote_type == "scoring":
+        if approved or points is None:
+            raise InputError(f"budget {b.id} takes points for each project, not approvals")
+        unknown = sorted(set(points) - known)
+        if unknown:
+            raise InputError(f"points: {', '.join(unknown)} is not a project of this budget")
+        for pid, n in points.items():
+            if isinstance(n, bool) or not isinstance(n, int) or not 0 <= n <= b.max_points:
+                raise InputError(f"points for {pid}: give a whole number from 0 to {b.max_points}")
+        given = [f"{p.id}:{points[p.id]}" for p in b.projects if points.get(p.id, 0) > 0]
+        if not given:
+            raise InputError("the ballot is empty: give at least one project a point")
+        return given
+    if points is not None:
+        raise InputError(f"budget {b.id} takes approvals, not points")
+    if not approved:
+        raise InputError("the ballot is empty: approve at least one project")
+    if len(set(approved)) != len(approved) or not set(approved) <= known:
+        raise InputError("approve each project at most once, from the budget's list")
+    return list(approved)
+
+
 def pabulib_text(b: Budget, ballots: Sequence[tuple[str, Sequence[str]]]) -> str:
-    """The budget and its anonymised ballots, ``(receipt, approved)`` in receipt order,
-    as a pabulib instance whose voter ids are the receipts."""
+    """The budget and its anonymised ballots, ``(receipt, ballot)`` in receipt order, as
+    a pabulib instance whose voter ids are the receipts (with a ``points`` column for a
+    scoring budget, whose sealed ballots are ``id:points`` items)."""
     lines = [
         "META",
         "key;value",
@@ -108,14 +156,23 @@ def pabulib_text(b: Budget, ballots: Sequence[tuple[str, Sequence[str]]]) -> str
         f"num_projects;{len(b.projects)}",
         f"num_votes;{len(ballots)}",
         f"budget;{b.total}",
-        "vote_type;approval",
+        f"vote_type;{b.vote_type}",
+        *(["min_points;0", f"max_points;{b.max_points}"] if b.vote_type == "scoring" else []),
         f"rule;{b.rule}",
         "PROJECTS",
         "project_id;cost;name",
     ]
     lines += [f"{p.id};{p.cost};{p.name.replace(';', ',')}" for p in b.projects]
-    lines += ["VOTES", "voter_id;vote"]
-    lines += [f"{receipt};{','.join(ballot)}" for receipt, ballot in ballots]
+    if b.vote_type == "scoring":
+        lines += ["VOTES", "voter_id;vote;points"]
+        for receipt, ballot in ballots:
+            pairs = [item.rsplit(":", 1) for item in ballot]
+            lines.append(
+                f"{receipt};{','.join(p for p, _ in pairs)};{','.join(n for _, n in pairs)}"
+            )
+    else:
+        lines += ["VOTES", "voter_id;vote"]
+        lines += [f"{receipt};{','.join(ballot)}" for receipt, ballot in ballots]
     return "\n".join(lines) + "\n"
 
 

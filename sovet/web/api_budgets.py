@@ -32,12 +32,18 @@ router = APIRouter(tags=["budgets"])
 Actor = Annotated[str, Depends(require_actor)]
 
 
-def approvals_of(b: Budget) -> dict[str, int]:
-    """How many published ballots approve each project (empty while the box is sealed)."""
+def approvals_of(b: Budget) -> tuple[dict[str, int], dict[str, int]]:
+    """How many published ballots support each project (approve it, or give it a point),
+    and the points each received (for approval ballots, the approvals again); both
+    empty while the box is sealed."""
     if b.status is not ElectionStatus.COUNTED or not b.instance:
-        return {}
+        return {}, {}
     instance = parse_pabulib(b.instance, path=f"budget {b.id}")
-    return dict(zip(instance.project_ids, (int(n) for n in instance.approvals()), strict=True))
+    ids = instance.project_ids
+    return (
+        dict(zip(ids, (int(n) for n in instance.approvals()), strict=True)),
+        dict(zip(ids, (int(n) for n in instance.points()), strict=True)),
+    )
 
 
 def budget_out(s: State, b: Budget) -> dict[str, Any]:
@@ -47,6 +53,8 @@ def budget_out(s: State, b: Budget) -> dict[str, Any]:
         "title": b.title,
         "total": b.total,
         "rule": b.rule,
+        "vote_type": b.vote_type,
+        "max_points": b.max_points or None,
         "status": b.status,
         "opened_at": b.opened_at,
         "opened_by": b.opened_by,
@@ -59,7 +67,7 @@ def budget_out(s: State, b: Budget) -> dict[str, Any]:
 
 def budget_detail(s: State, b: Budget) -> dict[str, Any]:
     out = budget_out(s, b)
-    approvals = approvals_of(b)
+    approvals, points = approvals_of(b)
     counted = b.status is ElectionStatus.COUNTED
     out["projects"] = [
         {
@@ -67,6 +75,7 @@ def budget_detail(s: State, b: Budget) -> dict[str, Any]:
             "name": p.name,
             "cost": p.cost,
             "approvals": approvals.get(p.id, 0) if counted else None,
+            "points": points.get(p.id, 0) if counted and b.vote_type == "scoring" else None,
             "selected": p.id in b.selected,
         }
         for p in b.projects
@@ -105,6 +114,8 @@ def open_budget(request: Request, body: BudgetIn, actor: Actor) -> dict[str, Any
         total=body.total,
         projects=[(p.id, p.name, p.cost) for p in body.projects],
         rule=body.rule,
+        vote_type=body.vote_type,
+        max_points=body.max_points or 0,
     )
     with store.read() as s:
         return budget_detail(s, b)
@@ -119,10 +130,15 @@ def budget(request: Request, budget_id: str) -> dict[str, Any]:
 
 @router.post("/budgets/{budget_id}/ballots", response_model=ReceiptOut, status_code=201)
 def cast_ballot(request: Request, budget_id: str, body: BudgetBallotIn, actor: Actor) -> ReceiptOut:
-    """Approve projects by secret ballot (project ids). The receipt is the voter id of
-    your ballot in the published instance; a second ballot is refused with 409."""
+    """Cast a secret ballot: ``approved`` project ids, or for a scoring budget ``points``
+    (project id to points, 0 to the budget's ``max_points``). The receipt is the voter
+    id of your ballot in the published instance; a second ballot is refused with 409."""
     receipt = store_of(request).act(
-        actions.cast_budget_ballot, actor=actor, budget_id=budget_id, approved=body.approved
+        actions.cast_budget_ballot,
+        actor=actor,
+        budget_id=budget_id,
+        approved=body.approved or (),
+        points=body.points,
     )
     return ReceiptOut(receipt=receipt)
 

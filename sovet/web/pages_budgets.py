@@ -35,13 +35,18 @@ from sovet.web.pages_common import (
 )
 from sovet.web.store import store_of
 
-__all__ = ["LineProblem", "approved_from_form", "projects_from_text", "router"]
+__all__ = [
+    "LineProblem",
+    "approved_from_form",
+    "points_from_form",
+    "projects_from_text",
+    "router",
+]
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
 RULE_WORDS: dict[str, str] = {
     "greedy": N_("greedy: most approved first, while the money lasts"),
-    "greedy-threshold": N_("greedy among projects above a threshold"),
     "equal-shares": N_("Method of Equal Shares"),
     "equal-shares-add1": N_("Method of Equal Shares, completed (add1)"),
     "equal-shares-add1-comparison": N_("Method of Equal Shares, completed and compared"),
@@ -113,6 +118,29 @@ def approved_from_form(b: Budget, form: dict[str, Any]) -> list[str]:
     return [p.id for p in b.projects if p.id in chosen]
 
 
+def points_from_form(b: Budget, form: dict[str, Any]) -> dict[str, int]:
+    """The points given on a scoring ballot (``points-<id>``; blank means 0).
+
+    >>> from sovet.model import BudgetProject
+    >>> b = Budget("b", "u", "t", 9, (BudgetProject("x", "X", 5),), "greedy", "", "",
+    ...            vote_type="scoring", max_points=3)
+    >>> points_from_form(b, {"points-x": "2"})
+    {'x': 2}
+    """
+    given: dict[str, int] = {}
+    for p in b.projects:
+        raw = form.get(f"points-{p.id}", "")
+        raw = raw.strip() if isinstance(raw, str) else ""
+        if not raw:
+            continue
+        if not raw.isdigit() or not raw.isascii() or int(raw) > b.max_points:
+            raise InputError(
+                f"points for {p.id}: {raw!r} is not a whole number from 0 to {b.max_points}"
+            )
+        given[p.id] = int(raw)
+    return given
+
+
 def _convenes(s: State, actor: str | None, body: str) -> bool:
     if actor is None:
         return False
@@ -147,31 +175,41 @@ def budgets(request: Request, body: str | None = None) -> HTMLResponse:
 
 
 def _results(b: Budget, ctx: PageContext, voters: int) -> dict[str, Any]:
-    approvals = approvals_of(b)
+    approvals, points = approvals_of(b)
     lang = ctx.lang
+    scoring = b.vote_type == "scoring"
+    support = points if scoring else approvals
     rows = [
         ProjectBar(
             name=p.name,
-            approvals=approvals.get(p.id, 0),
+            approvals=support.get(p.id, 0),
             cost=p.cost,
             funded=p.id in b.selected,
-            shown_approvals=ctx._("approvals: %(n)s", n=lang.number(approvals.get(p.id, 0))),
+            shown_approvals=ctx._("points: %(n)s", n=lang.number(support.get(p.id, 0)))
+            if scoring
+            else ctx._("approvals: %(n)s", n=lang.number(support.get(p.id, 0))),
             shown_cost=ctx._("costs %(cost)s", cost=lang.number(p.cost)),
         )
         for p in b.projects
     ]
-    order = sorted(rows, key=lambda r: (-r.approvals, r.cost, r.name))
+    order = sorted(
+        zip(rows, [approvals.get(p.id, 0) for p in b.projects], strict=True),
+        key=lambda t: (-t[0].approvals, t[0].cost, t[0].name),
+    )
     result = b.result or {}
     return {
         "chart": budget_bars(
             rows,
-            voters=voters,
+            voters=voters * (b.max_points if scoring else 1),
             total=b.total,
-            label=ctx._("Projects by approvals and by cost; funded ones are marked “funded”"),
+            label=ctx._("Projects by points and by cost; funded ones are marked “funded”")
+            if scoring
+            else ctx._("Projects by approvals and by cost; funded ones are marked “funded”"),
             funded_word=ctx._("funded"),
             not_funded_word=ctx._("not funded"),
         ),
         "table": order,
+        "scoring": scoring,
         "funded": [p for p in b.projects if p.id in b.selected],
         "used": lang.percent(b.cost, b.total),
         "left": b.total - b.cost,
@@ -184,6 +222,22 @@ def _results(b: Budget, ctx: PageContext, voters: int) -> dict[str, Any]:
     }
 
 
+def _find_ballot(b: Budget, receipt: str, ctx: PageContext) -> dict[str, Any]:
+    """The published ballot under ``receipt``: the projects it chose (with their points)."""
+    instance = parse_pabulib(b.instance, path=f"budget {b.id}")
+    start = instance.ballot_start
+    for i, voter in enumerate(instance.voter_ids):
+        if voter != receipt:
+            continue
+        chosen = instance.ballot_projects[start[i] : start[i + 1]].tolist()
+        names = [instance.projects[j].name for j in chosen]
+        if instance.ballot_points is not None:
+            given = instance.ballot_points[start[i] : start[i + 1]].tolist()
+            names = [f"{n} ({ctx.lang.number(p)})" for n, p in zip(names, given, strict=True)]
+        return {"match_found": True, "match": names}
+    return {"match_found": False, "match": []}
+
+
 def budget_view(
     request: Request,
     budget_id: str,
@@ -191,6 +245,7 @@ def budget_view(
     error: SovetError | None = None,
     receipt: str | None = None,
     ticked: list[str] | None = None,
+    given: dict[str, int] | None = None,
 ) -> HTMLResponse:
     """A budget: the ballot while open; what it funds and the published ballots once
     counted (``?receipt=`` finds one)."""
@@ -202,7 +257,7 @@ def budget_view(
         is_voter = ctx.actor is not None and ctx.actor in s.voters_of(b.body)
         voted = len(b.voters)
         share = ctx.lang.percent(voted, electorate)
-        chosen = ticked or []
+        chosen = (ticked or []) + [pid for pid, n in (given or {}).items() if n > 0]
         costs = {p.id: p.cost for p in b.projects}
         running = sum(costs.get(c, 0) for c in chosen)
         values: dict[str, Any] = {
@@ -233,6 +288,8 @@ def budget_view(
             "receipt": receipt,
             "found_receipt": found,
             "ticked": chosen,
+            "given": given or {},
+            "scoring": b.vote_type == "scoring",
             "running": running,
             "over": running > b.total,
             "live": b.status is ElectionStatus.OPEN,
@@ -240,16 +297,7 @@ def budget_view(
         if b.status is ElectionStatus.COUNTED:
             values.update(_results(b, ctx, voted))
             if found:
-                instance = parse_pabulib(b.instance, path=f"budget {b.id}")
-                mine = [
-                    instance.ballot_projects[
-                        instance.ballot_start[i] : instance.ballot_start[i + 1]
-                    ].tolist()
-                    for i, v in enumerate(instance.voter_ids)
-                    if v == found
-                ]
-                values["match_found"] = bool(mine)
-                values["match"] = [instance.projects[j].name for j in (mine[0] if mine else [])]
+                values.update(_find_ballot(b, found, ctx))
         status = with_error(values, ctx.lang, error)
         return render(request, "budget.html", values, status=status, state=s)
 
@@ -262,29 +310,38 @@ def budget(request: Request, budget_id: str) -> HTMLResponse:
 
 @router.post("/budgets/{budget_id}/ballot")
 async def cast(request: Request, budget_id: str) -> Response:
-    """Cast the secret approval ballot, or (``check``) only show the running total of
-    the ticked projects against the budget, for readers without scripts."""
+    """Cast the secret ballot (approvals, or points on a scoring budget), or (``check``)
+    only show the running total of the chosen projects against the budget, for readers
+    without scripts."""
     ticked: list[str] = []
+    given: dict[str, int] = {}
     try:
         form = await form_of(request)
 
         def work() -> str | None:
-            nonlocal ticked
+            nonlocal ticked, given
             with store_of(request).read() as s:
                 b = s.get("budgets", budget_id)
-            ticked = approved_from_form(b, form)
+            if b.vote_type == "scoring":
+                given = points_from_form(b, form)
+            else:
+                ticked = approved_from_form(b, form)
             if form.get("check"):
                 return None
+            if b.vote_type == "scoring":
+                return act(request, actions.cast_budget_ballot, budget_id=budget_id, points=given)
             if not ticked:
                 raise InputError("the ballot is empty: approve at least one project")
             return act(request, actions.cast_budget_ballot, budget_id=budget_id, approved=ticked)
 
         receipt = await run_in_threadpool(work)
     except SovetError as exc:
-        return await run_in_threadpool(budget_view, request, budget_id, error=exc, ticked=ticked)
-    return await run_in_threadpool(
-        budget_view, request, budget_id, receipt=receipt, ticked=ticked if not receipt else None
-    )
+        return await run_in_threadpool(
+            budget_view, request, budget_id, error=exc, ticked=ticked, given=given
+        )
+    if receipt:
+        return await run_in_threadpool(budget_view, request, budget_id, receipt=receipt)
+    return await run_in_threadpool(budget_view, request, budget_id, ticked=ticked, given=given)
 
 
 @router.post("/budgets/{budget_id}/close")
@@ -346,7 +403,7 @@ def new_budget_view(
             "name": s.body_name(body),
             "body_href": body_href(s, body),
             "rules": [(r, ctx._(RULE_WORDS[r])) for r in BUDGET_RULES if r in RULE_WORDS],
-            "entered": entered or {"rule": "equal-shares-add1"},
+            "entered": entered or {"rule": "equal-shares-add1", "max_points": "5"},
             "problems": [
                 ctx._(LINE_PROBLEMS[kind], n=ctx.lang.number(n), value=value)
                 for n, kind, value in (problems or [])
@@ -369,7 +426,8 @@ async def open_budget(request: Request, body: str) -> Response:
     problems: list[LineProblem] = []
     try:
         form = await form_of(request)
-        entered = {k: str(form.get(k, "")) for k in ("title", "total", "projects", "rule")}
+        fields = ("title", "total", "projects", "rule", "vote_type", "max_points")
+        entered = {k: str(form.get(k, "")) for k in fields}
         projects, problems = projects_from_text(entered["projects"])
         if problems:
             raise InputError(f"projects: {len(problems)} line(s) need correcting")
@@ -380,6 +438,10 @@ async def open_budget(request: Request, body: str) -> Response:
         total_text = entered["total"].replace(" ", "").replace("_", "")
         if not total_text.isdigit() or not total_text.isascii():
             raise InputError("total: give a positive whole amount")
+        scoring = entered["vote_type"] == "scoring"
+        most = entered["max_points"].strip()
+        if scoring and (not most.isdigit() or not most.isascii()):
+            raise InputError("max_points: give the most points a project may get, a whole number")
         b = await run_in_threadpool(
             act,
             request,
@@ -389,6 +451,8 @@ async def open_budget(request: Request, body: str) -> Response:
             total=int(total_text),
             projects=projects,
             rule=entered["rule"] or "equal-shares-add1",
+            vote_type="scoring" if scoring else "approval",
+            max_points=int(most) if scoring else 0,
         )
     except SovetError as exc:
         return await run_in_threadpool(

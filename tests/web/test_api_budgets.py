@@ -201,3 +201,106 @@ def test_a_script_opens_and_votes_with_an_api_token(
         f"{API}/budgets/{b['id']}/ballots", json={"approved": ["books"]}, headers=headers
     )
     assert len(ok(r, 201)["receipt"]) == 32
+
+
+# ---- scoring ballots: points from 0 to a most, per project -------------------------------
+
+POINTS = {
+    "a1": {"stove": 5, "books": 1},
+    "a2": {"books": 5, "bikes": 4},
+    "a3": {"bikes": 5},
+    "a4": {"stove": 2, "books": 0},
+}
+
+
+def test_a_scoring_budget_counts_points_and_publishes_them(
+    client_for: Clients, web_db: Database
+) -> None:
+    b = open_u1(client_for, vote_type="scoring", max_points=5, rule="greedy")
+    assert (b["vote_type"], b["max_points"]) == ("scoring", 5)
+    receipts = {}
+    for voter, points in POINTS.items():
+        r = client_for(voter).post(f"{API}/budgets/{b['id']}/ballots", json={"points": points})
+        receipts[voter] = ok(r, 201)["receipt"]
+    counted = ok(client_for("a1").post(f"{API}/budgets/{b['id']}/close"))
+    totals = {
+        pid: sum(p.get(pid, 0) for p in POINTS.values()) for pid in ("stove", "books", "bikes")
+    }
+    assert (
+        {p["id"]: p["points"] for p in counted["projects"]}
+        == totals
+        == {
+            "stove": 7,
+            "books": 6,
+            "bikes": 9,
+        }
+    )
+    # supporters: ballots giving a project at least one point (a4's 0 is not published)
+    assert {p["id"]: p["approvals"] for p in counted["projects"]} == {
+        "stove": 2,
+        "books": 2,
+        "bikes": 2,
+    }
+    # greedy by points: bikes (9, 50), then stove (7, 60) no longer fits, books (6, 30) does
+    assert counted["selected"] == ["bikes", "books"] and counted["cost"] == 80
+    instance = parse_pabulib(client_for(None).get(f"{API}/budgets/{b['id']}/instance.pb").text)
+    assert instance.vote_type == "scoring" and instance.meta["max_points"] == "5"
+    assert instance.ballot_points is not None
+    start = instance.ballot_start
+    published = {
+        v: dict(
+            zip(
+                [
+                    instance.project_ids[j]
+                    for j in instance.ballot_projects[start[i] : start[i + 1]]
+                ],
+                instance.ballot_points[start[i] : start[i + 1]].tolist(),
+                strict=True,
+            )
+        )
+        for i, v in enumerate(instance.voter_ids)
+    }
+    assert {m: published[r] for m, r in receipts.items()} == {
+        m: {k: n for k, n in p.items() if n} for m, p in POINTS.items()
+    }
+    assert ok(client_for(None).get(f"{API}/budgets/{b['id']}/recount"))["matches"] is True
+
+
+@pytest.mark.parametrize(
+    ("ballot", "status", "words"),
+    [
+        ({"points": {"stove": 6}}, 422, "from 0 to 5"),
+        ({"points": {"stove": -1}}, 422, "points.stove"),
+        ({"points": {"boat": 1}}, 422, "boat is not a project"),
+        ({"points": {"stove": 0}}, 422, "at least one project a point"),
+        ({"approved": ["stove"]}, 422, "takes points"),
+    ],
+)
+def test_bad_scoring_ballots_are_422(
+    client_for: Clients, web_db: Database, ballot: dict[str, Any], status: int, words: str
+) -> None:
+    b = open_u1(client_for, vote_type="scoring", max_points=5)
+    size = web_db.size()
+    r = client_for("a3").post(f"{API}/budgets/{b['id']}/ballots", json=ballot)
+    assert words in refused(r, status, "invalid_input")
+    assert web_db.size() == size
+
+
+def test_points_on_an_approval_budget_and_bad_scoring_budgets_are_refused(
+    client_for: Clients, web_db: Database
+) -> None:
+    b = open_u1(client_for)
+    r = client_for("a3").post(f"{API}/budgets/{b['id']}/ballots", json={"points": {"stove": 1}})
+    assert "takes approvals" in refused(r, 422, "invalid_input")
+    size = web_db.size()
+    base = {"body": "u1", "title": "Fund", "total": 100, "projects": PROJECTS}
+    for change, field in (
+        ({"vote_type": "scoring"}, "max_points"),
+        ({"vote_type": "scoring", "max_points": 0}, "max_points"),
+        ({"max_points": 3}, "max_points"),
+        ({"vote_type": "cumulative", "max_points": 3}, "vote_type"),
+        ({"rule": "greedy-threshold"}, "rule"),
+    ):
+        r = client_for("a1").post(f"{API}/budgets", json={**base, **change})
+        assert field in refused(r, 422, "invalid_input"), change
+    assert web_db.size() == size

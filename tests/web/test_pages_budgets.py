@@ -230,3 +230,54 @@ def test_every_budget_control_is_labelled(app: FastAPI, web_db: Database) -> Non
         c = browser_for(app, login)
         for url in urls:
             assert unlabelled_controls(c.get(url).text) == [], url
+
+
+def test_a_points_ballot_on_the_page(app: FastAPI, web_db: Database) -> None:
+    convenor = browser_for(app, "a1")
+    r = post_form(
+        convenor,
+        "/bodies/u1/budgets/new",
+        "/bodies/u1/budgets/new",
+        {
+            "title": "Canteen fund",
+            "total": "100",
+            "projects": PROJECTS_BOX,
+            "rule": "greedy",
+            "vote_type": "scoring",
+            "max_points": "3",
+        },
+    )
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    bid = r.headers["location"].rsplit("/", 1)[1]  # type: ignore[attr-defined]
+    assert (web_db.state.budgets[bid].vote_type, web_db.state.budgets[bid].max_points) == (
+        "scoring",
+        3,
+    )
+    voter = browser_for(app, "a3")
+    page = voter.get(f"/budgets/{bid}")
+    assert "Points for New stove, costing 60" in page.text
+    assert 'name="points-stove" min="0" max="3"' in page.text
+    token = csrf_of(page.text)
+    check = voter.post(
+        f"/budgets/{bid}/ballot",
+        data={"csrf_token": token, "points-stove": "3", "points-books": "1", "check": "1"},
+    )
+    assert "Projects given points cost 90 of the budget's 100" in check.text
+    size = web_db.size()
+    bad = voter.post(f"/budgets/{bid}/ballot", data={"csrf_token": token, "points-stove": "4"})
+    assert bad.status_code == 422 and "from 0 to 3" in bad.text and web_db.size() == size
+    done = voter.post(
+        f"/budgets/{bid}/ballot",
+        data={"csrf_token": token, "points-stove": "3", "points-p3": "2"},
+    )
+    receipt = re.search(r'id="receipt" dir="ltr">([0-9a-f]{32})<', done.text)
+    assert receipt and web_db.size() == size + 1
+    actions.cast_budget_ballot(web_db, actor="a4", budget_id=bid, points={"books": 3})
+    actions.close_budget(web_db, actor="a1", budget_id=bid, seed=1)
+    result = TestClient(app).get(f"/budgets/{bid}", params={"receipt": receipt.group(1)})
+    assert "Found: your ballot gave points to New stove (3), Bicycles (2)" in result.text
+    assert "points: 3</title>" in result.text and '<th scope="col" class="num">Points</th>' in (
+        result.text
+    )
+    # greedy by points: stove (3, 60) then books (3, 30): a tie in points, both fit
+    assert web_db.state.budgets[bid].selected == ("stove", "books")

@@ -1,5 +1,6 @@
-/* The running total of a budget ballot, as progressive enhancement: without scripts
-   the "Add up what I ticked" button asks the server for the same sum. */
+/* The running total of a budget ballot (the cost of every project ticked, or given a
+   point), as progressive enhancement: without scripts the "Add up" button asks the
+   server for the same sum. */
 (function () {
   "use strict";
   var form = document.getElementById("budget-ballot");
@@ -12,8 +13,9 @@
   var overText = out.getAttribute("data-over");
   function update() {
     var sum = 0;
-    form.querySelectorAll("input[name=approve]").forEach(function (box) {
-      if (box.checked) { sum += Number(box.getAttribute("data-cost")); }
+    form.querySelectorAll("input[data-cost]").forEach(function (box) {
+      var chosen = box.type === "checkbox" ? box.checked : Number(box.value) > 0;
+      if (chosen) { sum += Number(box.getAttribute("data-cost")); }
     });
     var text = template.replace("{sum}", fmt.format(sum)).replace("{total}", fmt.format(total));
     if (sum > total) { text += " — " + overText; }
@@ -21,4 +23,5 @@
     out.classList.toggle("over", sum > total);
   }
   form.addEventListener("change", update);
+  form.addEventListener("input", update);
 })();
