@@ -225,6 +225,11 @@ def me(request: Request) -> Response:
                 for e in s.elections.values()
                 if e.status is ElectionStatus.OPEN and actor in s.voters_of(e.constituency)
             ],
+            "budgets": [
+                (b, s.body_name(b.body), actor in b.voters)
+                for b in s.budgets.values()
+                if b.status is ElectionStatus.OPEN and actor in s.voters_of(b.body)
+            ],
             "motions": [
                 (m, s.body_name(m.body), actor in m.voters)
                 for m in s.motions.values()

@@ -64,6 +64,9 @@ def test_budgets_are_linked_from_nav_home_and_the_body(client: TestClient, app: 
     ).id
     home = client.get("/").text
     assert f'href="/budgets/{bid}"' in home and "Canteen fund" in home
+    assert f'href="/budgets/{bid}"' in browser_for(app, "a3").get("/me").text  # open to a3
+    assert f'href="/budgets/{bid}"' not in browser_for(app, "b3").get("/me").text
+    assert 'href="/budgets?body=soviet"' in client.get("/councils/soviet").text
     listed = client.get("/budgets").text
     assert listed.index("Canteen fund") < listed.index("Village fund")  # open, then counted
 
@@ -221,8 +224,18 @@ def test_sealed_until_counted(app: FastAPI, web_db: Database) -> None:
 
 def test_every_budget_control_is_labelled(app: FastAPI, web_db: Database) -> None:
     bid = open_by_form(app, web_db)
+    scoring = actions.open_budget(
+        web_db,
+        actor="a1",
+        body="u1",
+        title="Points fund",
+        total=100,
+        projects=[("stove", "New stove", 60)],
+        vote_type="scoring",
+        max_points=3,
+    ).id
     pages = {
-        "a3": [f"/budgets/{bid}"],
+        "a3": [f"/budgets/{bid}", f"/budgets/{scoring}"],
         "a1": ["/bodies/u1/budgets/new", f"/budgets/{bid}"],
         None: ["/budgets/vb", "/budgets"],
     }
