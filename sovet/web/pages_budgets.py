@@ -73,6 +73,15 @@ TIE_HOW: dict[str, str] = {
 LineProblem = tuple[int, str, str]
 
 
+def _whole(text: str) -> bool:
+    """Whether ``text`` is a whole number of at most 15 ASCII digits.
+
+    >>> _whole("600"), _whole("3O"), _whole("١٢"), _whole("9" * 16)
+    (True, False, False, False)
+    """
+    return text.isascii() and text.isdigit() and len(text) <= 15
+
+
 def projects_from_text(text: str) -> tuple[list[tuple[str, str, int]], list[LineProblem]]:
     """The projects of the box, one per line ``id; name; cost`` (or ``name; cost``,
     numbered ``p<line>``), and every line's problem as ``(line, kind, value)``.
@@ -94,7 +103,7 @@ def projects_from_text(text: str) -> tuple[list[tuple[str, str, int]], list[Line
             continue
         pid, name, cost_text = parts
         cost_digits = cost_text.replace(" ", "").replace("\u00a0", "").replace("_", "")
-        if not cost_digits.isdigit() or not cost_digits.isascii() or int(cost_digits) <= 0:
+        if not _whole(cost_digits) or int(cost_digits) <= 0:
             problems.append((n, "cost", cost_text))
             continue
         if not pid or any(c.isspace() or c in ";," for c in pid):
@@ -133,7 +142,7 @@ def points_from_form(b: Budget, form: dict[str, Any]) -> dict[str, int]:
         raw = raw.strip() if isinstance(raw, str) else ""
         if not raw:
             continue
-        if not raw.isdigit() or not raw.isascii() or int(raw) > b.max_points:
+        if not _whole(raw) or int(raw) > b.max_points:
             raise InputError(
                 f"points for {p.id}: {raw!r} is not a whole number from 0 to {b.max_points}"
             )
@@ -436,11 +445,11 @@ async def open_budget(request: Request, body: str) -> Response:
         if not entered["title"].strip():
             raise InputError("title: give the budget a title")
         total_text = entered["total"].replace(" ", "").replace("_", "")
-        if not total_text.isdigit() or not total_text.isascii():
+        if not _whole(total_text) or int(total_text) <= 0:
             raise InputError("total: give a positive whole amount")
         scoring = entered["vote_type"] == "scoring"
         most = entered["max_points"].strip()
-        if scoring and (not most.isdigit() or not most.isascii()):
+        if scoring and not _whole(most):
             raise InputError("max_points: give the most points a project may get, a whole number")
         b = await run_in_threadpool(
             act,

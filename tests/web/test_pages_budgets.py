@@ -294,3 +294,24 @@ def test_a_points_ballot_on_the_page(app: FastAPI, web_db: Database) -> None:
     )
     # greedy by points: stove (3, 60) then books (3, 30): a tie in points, both fit
     assert web_db.state.budgets[bid].selected == ("stove", "books")
+
+
+def test_huge_numbers_on_the_forms_are_refused_not_a_crash(app: FastAPI, web_db: Database) -> None:
+    size = web_db.size()
+    convenor = browser_for(app, "a1")
+    r = post_form(
+        convenor,
+        "/bodies/u1/budgets/new",
+        "/bodies/u1/budgets/new",
+        {"title": "Fund", "total": "9" * 5000, "projects": "stove; Stove; " + "9" * 5000},
+    )
+    assert r.status_code == 422  # type: ignore[attr-defined]
+    assert "Line 1: the cost" in r.text  # type: ignore[attr-defined]
+    r = post_form(
+        convenor,
+        "/bodies/u1/budgets/new",
+        "/bodies/u1/budgets/new",
+        {"title": "Fund", "total": "9" * 5000, "projects": PROJECTS_BOX},
+    )
+    assert r.status_code == 422 and "total" in r.text  # type: ignore[attr-defined]
+    assert web_db.size() == size
