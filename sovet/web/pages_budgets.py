@@ -1,7 +1,7 @@
 """Pages of participatory budgets: the list (overall and per body), a budget with its
-approval ballot and the running total, the receipt, the results with the chart of
-projects by approvals and cost, the recount from the published instance, and the
-convenor's forms to open and close a budget."""
+ballot (approvals, or points per project) and the running total, the receipt, the
+results with the chart of projects by support and cost, the recount from the published
+instance, and the convenor's forms to open and close a budget."""
 
 from __future__ import annotations
 
