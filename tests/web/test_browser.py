@@ -611,3 +611,23 @@ def test_member_votes_in_a_budget_then_reads_the_result(
         no_sideways_scroll(phone)
     shot(phone, f"phone-budget-{lang}")
     phone.context.close()
+
+
+def test_budget_ballot_adds_up_and_casts_without_javascript(chromium: Any, server: Server) -> None:
+    bid = canteen_budget(server.db)
+    page = open_page(chromium, server, "en", js=False, phone=True)
+    sign_in(page, "a4")
+    page.goto(f"/budgets/{bid}")
+    page.check("#approve-stove")
+    page.check("#approve-bikes")
+    page.click('form.ballot button[name="check"]')  # the server adds up
+    page.wait_for_selector("#running.over")
+    assert "Ticked: 110 of the budget's 100" in page.locator("#running").inner_text()
+    assert page.locator("#approve-bikes").is_checked()  # the ticks are kept
+    no_sideways_scroll(page)
+    page.uncheck("#approve-bikes")
+    page.click("form.ballot button:not([name])")
+    assert len(page.locator("#receipt").inner_text().strip()) == 32
+    assert sorted(k for _, k in server.db.sealed_ballots(bid)) == [("stove",)]
+    shot(page, "budget-no-js-en")
+    page.context.close()
