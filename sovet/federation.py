@@ -762,6 +762,8 @@ def _budget_opened(s: State, e: Event) -> None:
         rule=d["rule"],
         opened_at=e.at,
         opened_by=e.actor or "",
+        vote_type=d.get("vote_type", "approval"),
+        max_points=int(d.get("max_points", 0)),
     )
     s.put("budgets", budget.id, budget)
 

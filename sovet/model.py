@@ -344,7 +344,8 @@ class BudgetProject:
 @dataclass(frozen=True, slots=True)
 class Budget:
     """A participatory budget of a unit or council: members approve projects by secret
-    ballot; a counting rule (greedy, Method of Equal Shares ...) picks what is funded."""
+    ballot (or, with ``vote_type`` ``scoring``, give each from 0 to ``max_points``
+    points); a counting rule (greedy, Method of Equal Shares ...) picks what is funded."""
 
     id: str
     body: str
@@ -360,3 +361,5 @@ class Budget:
     cost: int = 0
     instance: str = ""  # the published instance (pabulib text): anyone can recount it
     result: dict[str, object] | None = field(default=None, compare=False, hash=False)
+    vote_type: str = "approval"  # or "scoring": points from 0 to max_points per project
+    max_points: int = 0

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends
 
 from sovet.web import (
     api_auth,
+    api_budgets,
     api_elections,
     api_federation,
     api_ledger,
@@ -44,3 +45,4 @@ router = APIRouter(prefix=PREFIX, dependencies=[Depends(check_csrf)], responses=
 for _module in (api_federation, api_elections, api_motions, api_sessions, api_ledger, api_auth):
     router.include_router(_module.router)
 router.include_router(api_planning.router)
+router.include_router(api_budgets.router)

@@ -24,6 +24,7 @@ from sovet.web.charts import GraphNode, federation_graph
 from sovet.web.i18n import COOKIE, LANGUAGES, catalogs_of
 from sovet.web.pages_account import router as account_router
 from sovet.web.pages_bodies import router as bodies_router
+from sovet.web.pages_budgets import router as budgets_router
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
@@ -108,6 +109,11 @@ def home(request: Request) -> HTMLResponse:
                 if e.status is ElectionStatus.OPEN
             ],
             "decisions": [(m, s.body_name(m.body)) for m in decided[:8]],
+            "open_budgets": [
+                (b, s.body_name(b.body))
+                for b in s.budgets.values()
+                if b.status is ElectionStatus.OPEN
+            ],
             "open_motions": [
                 (m, s.body_name(m.body))
                 for m in s.motions.values()
@@ -224,6 +230,11 @@ def me(request: Request) -> Response:
                 for e in s.elections.values()
                 if e.status is ElectionStatus.OPEN and actor in s.voters_of(e.constituency)
             ],
+            "budgets": [
+                (b, s.body_name(b.body), actor in b.voters)
+                for b in s.budgets.values()
+                if b.status is ElectionStatus.OPEN and actor in s.voters_of(b.body)
+            ],
             "motions": [
                 (m, s.body_name(m.body), actor in m.voters)
                 for m in s.motions.values()
@@ -334,6 +345,7 @@ router.include_router(proposals_router)
 router.include_router(ledger_router)
 router.include_router(planning_router)
 router.include_router(planning_forms_router)
+router.include_router(budgets_router)
 
 
 # ---- invitations ------------------------------------------------------------------------------

@@ -66,6 +66,11 @@ def _bodies_lists(s: State, body: str) -> dict[str, Any]:
     return {
         "elections": [(e, s.body_name(e.target), s.body_name(e.constituency)) for e in elections],
         "motions": motions,
+        "budgets": sorted(
+            (b for b in s.budgets.values() if b.body == body),
+            key=lambda b: (b.opened_at, b.id),
+            reverse=True,
+        ),
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sovet import actions
-from sovet.errors import AlreadyVoted, BaseProtected, ConstitutionError, QuorumNotMet
+from sovet.errors import AlreadyVoted, BaseProtected, ConstitutionError, InputError, QuorumNotMet
 from sovet.model import (
     ElectionStatus,
     MandateStatus,
@@ -268,7 +268,48 @@ def test_participatory_budget_counted_and_published_for_recount(small: Database)
     assert counted.result is not None and counted.result["per_voter_budget"] == "24"
     recount = count_budget(parse_pabulib(counted.instance), "equal-shares-add1")
     assert list(recount.selected_ids) == list(counted.selected)
-    assert "a1" not in counted.instance.split("VOTES")[1]
+    # the published ballots are under their receipts, in receipt order: no member named
+    voter_ids = [line.split(";")[0] for line in counted.instance.split("VOTES")[1].split()[1:]]
+    assert voter_ids == sorted(voter_ids) and len(voter_ids) == len(ballots)
+    assert all(len(v) == 32 and v not in ballots for v in voter_ids)
+
+
+def test_scoring_budget_and_a_budget_nobody_voted_on(small: Database) -> None:
+    from sovet.actions.budgets import recount_budget
+    from sovet.counting.pabulib import parse_pabulib
+
+    db = small
+    projects = [("p1", "New stove", 60), ("p2", "Library", 30), ("p3", "Bicycles", 50)]
+    b = actions.open_budget(
+        db,
+        actor="a1",
+        body="u1",
+        title="Canteen fund",
+        total=100,
+        projects=projects,
+        rule="greedy",
+        vote_type="scoring",
+        max_points=4,
+    )
+    for member, points in (("a1", {"p1": 4}), ("a2", {"p2": 3, "p3": 2}), ("a3", {"p3": 3})):
+        actions.cast_budget_ballot(db, actor=member, budget_id=b.id, points=points)
+    with pytest.raises(InputError):
+        actions.cast_budget_ballot(db, actor="a4", budget_id=b.id, points={"p1": 5})
+    with pytest.raises(InputError):
+        actions.cast_budget_ballot(db, actor="a4", budget_id=b.id, approved=["p1"])
+    counted = actions.close_budget(db, actor="a1", budget_id=b.id, seed=2)
+    # greedy by points: p3 (5 points, 50), p1 (4, 60) does not fit, p2 (3, 30) does
+    assert counted.selected == ("p3", "p2") and counted.cost == 80
+    instance = parse_pabulib(counted.instance)
+    assert instance.vote_type == "scoring" and list(instance.points()) == [4, 3, 5]
+    assert recount_budget(counted).selected_ids == counted.selected
+    with pytest.raises(InputError):
+        actions.open_budget(
+            db, actor="a1", body="u1", title="X", total=10, projects=projects, max_points=3
+        )
+    empty = actions.open_budget(db, actor="a1", body="u1", title="Y", total=100, projects=projects)
+    closed = actions.close_budget(db, actor="a1", budget_id=empty.id)
+    assert closed.selected == () and closed.cost == 0  # nobody voted: nothing funded
 
 
 def test_declared_production_and_needs_make_a_plan_the_base_ratifies(seated: Database) -> None:

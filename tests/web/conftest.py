@@ -7,6 +7,8 @@ The federation (built once per test session, copied for each test):
   b1, b2 (u2), c1 (v), elected by STV from secret ballots;
 * production and needs declared for the plan period ``1918-Q1`` (see
   :func:`declare_plan_period`).
+* a counted participatory budget ``vb`` of the village (convenor c1; c1..c3 voted), so
+  that the public budget pages have a result, an instance and a recount to show.
 
 Accounts (password ``pw-<login>``), one per role of the authorization matrix:
 
@@ -120,6 +122,30 @@ def declare_plan_period(db: Database, period: str = PLAN_PERIOD) -> None:
     )
 
 
+VILLAGE_PROJECTS = [
+    ("well", "New well", 500),
+    ("school", "School roof", 400),
+    ("road", "Road", 300),
+]
+VILLAGE_BALLOTS = {"c1": ["well"], "c2": ["well", "road"], "c3": ["school", "road"]}
+
+
+def _village_budget(db: Database) -> None:
+    """The village divides 800 by Equal Shares: the well (two approvals) and the road."""
+    b = actions.open_budget(
+        db,
+        actor="c1",
+        body="v",
+        title="Village fund",
+        total=800,
+        projects=VILLAGE_PROJECTS,
+        budget_id="vb",
+    )
+    for member, approved in VILLAGE_BALLOTS.items():
+        actions.cast_budget_ballot(db, actor=member, budget_id=b.id, approved=approved)
+    actions.close_budget(db, actor="c1", budget_id=b.id, seed=3)
+
+
 def build_federation(db: Database) -> None:
     """The small federation of this module's docstring, with its accounts."""
     actions.found_federation(db, name="Test federation", constitution=TEST_CONSTITUTION)
@@ -160,6 +186,7 @@ def build_federation(db: Database) -> None:
     )
     _elect(db, "v", ["c1", "c2"], {"c1": ["c1"], "c2": ["c1"], "c3": ["c2"]}, "c1")
     declare_plan_period(db)
+    _village_budget(db)
     hasher = make_hasher(fast=True)
     at = "2026-01-01T00:00:00Z"
     store_accounts.create_account(

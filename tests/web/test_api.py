@@ -96,6 +96,14 @@ OPERATIONS = [
     "GET /accounts",
     "POST /accounts",
     "POST /accounts/{login}/password",
+    # participatory budgets
+    "GET /budgets",
+    "POST /budgets",
+    "GET /budgets/{budget_id}",
+    "POST /budgets/{budget_id}/ballots",
+    "POST /budgets/{budget_id}/close",
+    "GET /budgets/{budget_id}/instance.pb",
+    "GET /budgets/{budget_id}/recount",
 ]
 """Every operation of the API, as the issue lists them (method and path under /api/v1)."""
 OPERATIONS += [  # production planning: tests/web/test_api_planning.py

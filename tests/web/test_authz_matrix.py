@@ -137,6 +137,56 @@ def open_petition_below_threshold(db: Database) -> Ctx:
     return ctx
 
 
+def u1_budget(db: Database) -> Ctx:
+    b = actions.open_budget(
+        db,
+        actor="a1",
+        body="u1",
+        title="Canteen fund",
+        total=100,
+        projects=[("stove", "New stove", 60), ("books", "Library", 30)],
+    )
+    return {"budget": b.id}
+
+
+def u1_budget_with_ballots(db: Database) -> Ctx:
+    ctx = u1_budget(db)
+    for voter, approved in (("a4", ["stove"]), ("a5", ["stove", "books"]), ("a3", ["books"])):
+        actions.cast_budget_ballot(db, actor=voter, budget_id=ctx["budget"], approved=approved)
+    return ctx
+
+
+BUDGET_ACTIONS = [
+    Action(
+        "open budget",
+        nothing,
+        lambda c: (
+            "POST",
+            "/budgets",
+            {
+                "body": "u1",
+                "title": "Canteen fund",
+                "total": 100,
+                "projects": [{"id": "stove", "name": "New stove", "cost": 60}],
+            },
+        ),
+        CONVENOR,
+    ),
+    Action(
+        "cast budget ballot",
+        u1_budget,
+        lambda c: ("POST", f"/budgets/{c['budget']}/ballots", {"approved": ["stove"]}),
+        MEMBERS_OF_U1,
+    ),
+    Action(
+        "close and count budget",
+        u1_budget_with_ballots,
+        lambda c: ("POST", f"/budgets/{c['budget']}/close", None),
+        CONVENOR,
+    ),
+]
+"""Participatory budgets: the convenor opens and closes, the unit's members vote."""
+
 ACTIONS = [
     Action(
         "open election",
@@ -349,6 +399,7 @@ ACTIONS = [
         frozenset({"operator"}),
         writes_log=False,
     ),
+    *BUDGET_ACTIONS,
 ]
 
 
@@ -432,7 +483,16 @@ def test_the_matrix_covers_every_role_and_every_unsafe_operation(app: FastAPI) -
 def _placeholders() -> Ctx:
     return {
         k: f"{{{k}}}"
-        for k in ("election", "motion", "amendment", "session", "petition", "mandate", "period")
+        for k in (
+            "election",
+            "motion",
+            "amendment",
+            "session",
+            "petition",
+            "mandate",
+            "period",
+            "budget",
+        )
     }
 
 
@@ -442,6 +502,7 @@ _NAMES = {
     "{amendment}": "{amendment_id}",
     "{session}": "{session_id}",
     "{petition}": "{petition_id}",
+    "{budget}": "{budget_id}",
 }
 
 
@@ -472,7 +533,7 @@ def test_authorization(action: Action, role: str, app: FastAPI, web_db: Database
         if action.writes_log:
             assert after["size"] == before["size"] + 1
             assert after["rows"]["ballot_box"] == before["rows"]["ballot_box"] or (
-                action.name in ("cast ballot", "vote in an assembly")
+                action.name in ("cast ballot", "vote in an assembly", "cast budget ballot")
             )
         else:
             assert after["size"] == before["size"]

@@ -600,4 +600,101 @@ def test_planning_pages_fit_a_phone_and_work_without_javascript(
     page.click("form.declare button[type=submit]:not([name])")
     page.wait_for_url(f"**/plans/{PLAN_PERIOD}?done=production*")
     assert server.db.state.declarations[f"{PLAN_PERIOD}|u1"]["techniques"][0]["labour"] == "2.5"
+
+
+# ---- participatory budgets ---------------------------------------------------------------
+
+
+def canteen_budget(db: Database) -> str:
+    b = actions.open_budget(
+        db,
+        actor="a1",
+        body="u1",
+        title="Canteen fund",
+        total=100,
+        projects=[("stove", "New stove", 60), ("books", "Library", 30), ("bikes", "Bicycles", 50)],
+    )
+    return b.id
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_member_votes_in_a_budget_then_reads_the_result(
+    chromium: Any, server: Server, lang: str
+) -> None:
+    bid = canteen_budget(server.db)
+    page = open_page(chromium, server, lang)
+    sign_in(page, "a3")
+    page.goto("/units/u1#budgets")
+    page.click(f'main a[href="/budgets/{bid}"]')
+    page.wait_for_url(f"**/budgets/{bid}")
+    check_direction(page, lang)
+    # each project named in words with its cost, and the running total follows the ticks
+    label = page.locator('label[for="approve-stove"]').inner_text()
+    assert (
+        tr(lang, "I approve of %(name)s, costing %(cost)s", name="New stove", cost=_num(lang, 60))
+        == label
+    )
+    page.check("#approve-stove")
+    page.check("#approve-bikes")
+    running = page.locator("#running")
+    assert _num(lang, 110) in running.inner_text()
+    assert tr(lang, "more than the budget: not all can be funded") in running.inner_text()
+    page.uncheck("#approve-bikes")
+    page.check("#approve-books")
+    assert _num(lang, 90) in running.inner_text()
+    assert tr(lang, "more than the budget: not all can be funded") not in running.inner_text()
+    shot(page, f"budget-ballot-{lang}")
+    page.click("form.ballot button:not([name])")
+    receipt = page.locator("#receipt").inner_text().strip()
+    assert len(receipt) == 32
+    assert sorted(k for _, k in server.db.sealed_ballots(bid)) == [("stove", "books")]
+    shot(page, f"budget-receipt-{lang}")
+    for member, approved in (("a4", ["bikes"]), ("a5", ["stove"]), ("a2", ["books", "bikes"])):
+        actions.cast_budget_ballot(server.db, actor=member, budget_id=bid, approved=approved)
+    actions.close_budget(server.db, actor="a1", budget_id=bid, seed=5)
+    counted = server.db.state.budgets[bid]
+    page.goto(f"/budgets/{bid}")
+    # the chart marks each funded project with the word, beside the name
+    funded = tr(lang, "funded")
+    figure = page.locator("svg.budget")
+    assert figure.locator("rect.approvals.funded").count() == len(counted.selected)
+    assert figure.locator("text", has_text=funded).count() >= len(counted.selected)
+    page.fill("#find-receipt", receipt)
+    page.press("#find-receipt", "Enter")
+    notice = page.locator("#ballots ~ .notice")
+    assert "New stove" in notice.inner_text() and "Library" in notice.inner_text()
+    shot(page, f"budget-result-{lang}")
+    page.click(f'a[href="/budgets/{bid}/recount"]')
+    page.wait_for_url("**/recount")
+    assert page.locator(".notice").inner_text().strip() == tr(
+        lang, "The recount matches the published result."
+    )
+    page.context.close()
+    # the result is public, and fits a phone
+    phone = open_page(chromium, server, lang, phone=True)
+    for url in (f"/budgets/{bid}", "/budgets", f"/budgets/{bid}/recount"):
+        phone.goto(url)
+        check_direction(phone, lang)
+        no_sideways_scroll(phone)
+    shot(phone, f"phone-budget-{lang}")
+    phone.context.close()
+
+
+def test_budget_ballot_adds_up_and_casts_without_javascript(chromium: Any, server: Server) -> None:
+    bid = canteen_budget(server.db)
+    page = open_page(chromium, server, "en", js=False, phone=True)
+    sign_in(page, "a4")
+    page.goto(f"/budgets/{bid}")
+    page.check("#approve-stove")
+    page.check("#approve-bikes")
+    page.click('form.ballot button[name="check"]')  # the server adds up
+    page.wait_for_selector("#running.over")
+    assert "Ticked: 110 of the budget's 100" in page.locator("#running").inner_text()
+    assert page.locator("#approve-bikes").is_checked()  # the ticks are kept
+    no_sideways_scroll(page)
+    page.uncheck("#approve-bikes")
+    page.click("form.ballot button:not([name])")
+    assert len(page.locator("#receipt").inner_text().strip()) == 32
+    assert sorted(k for _, k in server.db.sealed_ballots(bid)) == [("stove",)]
+    shot(page, "budget-no-js-en")
     page.context.close()
