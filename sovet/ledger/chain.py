@@ -8,13 +8,15 @@ It never says where a log breaks; :mod:`sovet.ledger.verify` asks the
 entry-by-entry check for that only when this answer is no, so the two must
 agree, and the tests hold them to it.
 
-How it reads the bytes: an *unaligned word view* of the blob gives the 8 bytes
-at any offset as one little-endian ``uint64``, so checking a fixed 8-byte piece
-of every line is one gather and one comparison over ``n`` integers, with no
-copy of the lines. The type's opening quote, the one place whose offset varies
-from the end of a line, is found eight bytes at a time with a word-wide test
-for the byte ``"`` (types never contain one). Everything before it (the prev,
-the index and their keys) then lies at fixed offsets back from that quote.
+How it reads the bytes: for every line it copies out a few rows of at least
+``_ROW`` bytes (the line's first bytes, its last bytes, and the stretch from
+the index key to the type key) in one numpy gather each, and reads each row as
+little-endian 8-byte words, so a fixed 8-byte piece of every line is one
+comparison over ``n`` integers. The type's opening quote, the one place whose
+offset from the end of a line varies, is found a word at a time with an exact
+word-wide test for the byte ``"`` (a type never contains one); the prev, the
+index and their keys then lie at fixed offsets back from that quote. Lines are
+checked ``_LINES`` at a time so that the rows stay in the cache.
 """
 
 from __future__ import annotations

@@ -251,7 +251,7 @@ def verify_log(
     1
     """
     lines = raw_entries if isinstance(raw_entries, list) else list(raw_entries)
-    blob = b"\n".join(lines) + b"\n" if lines else b""
+    blob = b"\n".join([*lines, b""]) if lines else b""  # one copy, a newline after each
     return _verify(lines, blob, heads, public_key, strict)
 
 
