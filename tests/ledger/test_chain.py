@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sovet.errors import VerificationError
-from sovet.ledger import chain
+from sovet.ledger import chain, verify
 from sovet.ledger.chain import line_ends, links_hold
 from sovet.ledger.events import TYPE_MAX, Entry, next_entry
 from sovet.ledger.merkle import leaf_hash
@@ -166,3 +167,21 @@ def test_the_first_entry_must_link_to_zeros(group: int) -> None:
     first = next_entry(None, "2026-11-25T23:40:00Z", "a.b", None, {}).raw
     forged = first.replace(b"0" * 64, b"0" * 63 + b"1")
     assert not links_hold(_file([forged]), 1, [leaf_hash(forged)])
+
+
+def test_rows_before_the_blob_read_zero_bytes() -> None:
+    """Only a first line with nothing between actor and index, in a log of more than a
+    million entries, reaches back before the blob; those bytes read as zeros."""
+    blob = bytes(range(200))
+    rows = chain._rows(blob, np.array([-5, 0, 104]), 96)
+    assert rows.view(np.uint8).tobytes() == bytes(5) + blob[:91] + blob[:96] + blob[104:200]
+
+
+@pytest.mark.parametrize("split", [1, 3, 40, 41])
+def test_leaf_hashes_of_a_file_split_a_slice_at_a_time(
+    lines: list[bytes], monkeypatch: pytest.MonkeyPatch, split: int
+) -> None:
+    monkeypatch.setattr(verify, "_SPLIT", split)
+    log = [*lines, b"", lines[0]]  # an empty line and a repeated one are lines too
+    want = [leaf_hash(line) for line in log]
+    assert file_leaf_hashes(_file(log)) == want == file_leaf_hashes(_file(log)[:-1])
