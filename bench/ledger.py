@@ -10,7 +10,7 @@ by ``prev``), then measures:
 * **verify**: :func:`sovet.ledger.verify.verify_log_bytes` over the log file's
   bytes (hash chain, indexes, Merkle root) and with signed heads every 10,000
   entries; **verify --strict** (every entry decoded as canonical JSON) on a part;
-* **storage**: :func:`bench_storage` (database append batched, rebuild).
+* **storage**: :func:`bench_storage` (database append batched, verify --db, rebuild).
 
 Timed runs of raw SHA-256 and verify alternate (``--repeat`` times) and the best
 of each is reported, so both see the same machine load; all runs are printed.
@@ -31,10 +31,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from sovet.ledger.chain import line_ends, links_hold
 from sovet.ledger.events import next_entry
-from sovet.ledger.heads import encode_head, public_key_of, sign_head
+from sovet.ledger.heads import TreeHead, encode_head, public_key_of, sign_head
 from sovet.ledger.merkle import MerkleBuilder, levels, prefix_root
-from sovet.ledger.verify import verify_log, verify_log_bytes
+from sovet.ledger.verify import _check_heads, file_leaf_hashes, verify_log, verify_log_bytes
 
 BENCH_KEY = bytes(range(32))  # a fixed, public test key: never use it for a real log
 HEAD_EVERY = 10_000
@@ -91,6 +92,27 @@ def _timed(function: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+def bench_phases(data: bytes, heads: list[TreeHead], public: bytes) -> dict[str, float]:
+    """CPU seconds of each phase of ``verify_log_bytes(data, heads, public)``, run one by one.
+
+    The best of three runs of each phase.
+    """
+    ends = line_ends(data)
+    leaves = file_leaf_hashes(data)
+    n = len(leaves)
+    tree = levels(leaves)
+    steps: dict[str, Callable[[], object]] = {
+        "find lines": lambda: line_ends(data),
+        "leaf hashes": lambda: file_leaf_hashes(data),
+        "index and prev of every entry": lambda: links_hold(data, n, leaves, ends),
+        "tree (n-1 node hashes)": lambda: levels(leaves),
+        f"{len(heads)} heads (signatures, prefix roots)": lambda: _check_heads(
+            heads, public, tree, None
+        ),
+    }
+    return {name: min(_timed(step)[1] for _ in range(3)) for name, step in steps.items()}
+
+
 def bench_storage(n: int, batch: int = 10_000) -> None:
     """Database append (batched actions) and rebuild of the projection, on SQLite.
 
@@ -121,6 +143,17 @@ def bench_storage(n: int, batch: int = 10_000) -> None:
             f"{n / wall:,.0f} events/s (CPU time: {n / cpu:,.0f} events/s; goal >= 20,000)"
         )
         size = db.size()
+        wall, cpu = time.perf_counter(), time.process_time()
+        # What `sovet ledger verify --db` does: the log a page at a time, its heads, its key.
+        log = b"".join(raw + b"\n" for raw in db.raw_entries())
+        report = verify_log_bytes(log, db.heads(), db.public_key())
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        assert report.size == size and report.signatures_checked
+        print(
+            f"verify --db (read {size:,} entries and {report.heads} heads from SQLite, verify "
+            f"with signatures): {size / wall:,.0f} events/s (CPU time: {size / cpu:,.0f} events/s)"
+        )
+        del log
         wall, cpu = time.perf_counter(), time.process_time()
         replayed = rebuild_projection(db)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -167,6 +200,7 @@ def main() -> None:
         runs["list"].append(_timed(lambda: verify_log(lines)))
     report = verify_log_bytes(data, heads, public)
     assert report.size == n and report.heads == len(heads)
+    phases = bench_phases(data, heads, public)
 
     labels = {
         "raw": "raw hashlib.sha256 over the entries",
@@ -183,6 +217,10 @@ def main() -> None:
             f"ratio {key} / raw SHA-256: {best['raw'][0] / best[key][0]:.2f} wall, "
             f"{best['raw'][1] / best[key][1]:.2f} CPU (goal >= 0.33)"
         )
+    print(
+        "verify phases, each timed alone (CPU ns per entry): "
+        + ", ".join(f"{name} {seconds * 1e9 / n:.0f}" for name, seconds in phases.items())
+    )
     print(
         "all runs, wall s: "
         + "; ".join(f"{key} " + " ".join(f"{w:.2f}" for w, _ in r) for key, r in runs.items())

@@ -8,6 +8,7 @@ asks the operating system for a new key and is never used to verify).
 * :mod:`~sovet.ledger.merkle` -- leaf and node hashes, tree roots, an append-only builder;
 * :mod:`~sovet.ledger.proofs` -- inclusion and consistency proofs (RFC 9162);
 * :mod:`~sovet.ledger.heads` -- Ed25519-signed tree heads;
+* :mod:`~sovet.ledger.chain` -- every entry's index and prev checked in whole-log vector passes;
 * :mod:`~sovet.ledger.verify` -- verify a whole log, naming the first bad entry;
 * :mod:`~sovet.ledger.mirror` -- decide whether a mirror may append what a source publishes.
 """

@@ -28,17 +28,15 @@ every entry is well formed.
 
 from __future__ import annotations
 
-import binascii
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-
 from sovet.errors import VerificationError
-from sovet.ledger.events import GENESIS_PREV, HEAD_PREFIX, TAIL, TYPE_MAX, decode_entry
+from sovet.ledger.chain import line_ends, links_hold
+from sovet.ledger.events import GENESIS_PREV, HEAD_PREFIX, TAIL, decode_entry
 from sovet.ledger.heads import TreeHead, verify_head
 from sovet.ledger.merkle import levels, prefix_root, root
 
@@ -56,6 +54,7 @@ _LEAF_PREFIX = hashlib.sha256(b"\x00")
 # A prev that differs from the true link in this many hex digits or fewer was
 # edited in place; a wholly different hash means the entry before it changed.
 _EDITED_DIGITS = 8
+_SPLIT = 4096  # lines split out of the blob at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +69,23 @@ class VerifyReport:
 
 
 def _hash_lines(blob: bytes, ends: Any) -> list[bytes]:
-    """The leaf hash of each line of ``blob``, hashed in place (no copy per line)."""
-    view = memoryview(blob)
+    """The leaf hash of each line of ``blob`` (every line followed by a newline).
+
+    The lines are split out a slice of the blob at a time: splitting makes each
+    line's bytes in C, cheaper than a slice or a memoryview per line, and a line
+    is freed as soon as it is hashed, so the memory is reused while still in cache.
+    """
     hashes: list[bytes] = []
     push = hashes.append
     start = _LEAF_PREFIX.copy
-    begins = [0, *(ends[:-1] + 1).tolist()]
-    for line in map(slice, begins, ends.tolist()):
-        h = start()
-        h.update(view[line])
-        push(h.digest())
+    bounds = [0, *(ends[_SPLIT - 1 :: _SPLIT] + 1).tolist()]
+    if bounds[-1] != len(blob):
+        bounds.append(len(blob))
+    for low, high in pairwise(bounds):
+        for line in blob[low : high - 1].split(b"\n"):
+            h = start()
+            h.update(line)
+            push(h.digest())
     return hashes
 
 
@@ -90,7 +96,7 @@ def file_leaf_hashes(data: bytes) -> list[bytes]:
     True
     """
     blob = data if not data or data.endswith(b"\n") else data + b"\n"
-    return _hash_lines(blob, _line_ends(blob))
+    return _hash_lines(blob, line_ends(blob))
 
 
 def split_lines(data: bytes) -> list[bytes]:
@@ -116,122 +122,6 @@ def leaf_hashes(entries: Sequence[bytes]) -> list[bytes]:
         h.update(line)
         push(h.digest())
     return hashes
-
-
-_V_END = b'","v":1}'
-_TYPE_KEY = b'","type":"'
-_PREV_KEY = b',"prev":"'
-_INDEX_KEY = b',"index":'
-# The shortest line: {"actor":null,"at":"","data":{},"index":0,"prev":"<64>","type":"a.b","v":1}
-_MIN_LINE = len(HEAD_PREFIX) + len(_INDEX_KEY) + 1 + len(_PREV_KEY) + 64 + len(_TYPE_KEY) + 3 + 8
-# The end of a line: up to TYPE_MAX type characters after the opening quote, then _V_END.
-_END_WIDTH = 1 + TYPE_MAX + len(_V_END)
-_SHORT_END_WIDTH = 1 + 24 + len(_V_END)
-# From the prev key to the type's opening quote: ,"prev":"<64 hex>","type":"
-_LINK_WIDTH = len(_PREV_KEY) + 64 + len(_TYPE_KEY)
-
-
-def _windows(arr: npt.NDArray[np.uint8], starts: npt.NDArray[np.int64], width: int) -> Any:
-    """The ``width`` bytes at each start, one row per start (a copy)."""
-    return np.lib.stride_tricks.sliding_window_view(arr, width)[starts]
-
-
-def _is(rows: Any, pattern: bytes) -> bool:
-    return bool((rows == np.frombuffer(pattern, dtype=np.uint8)).all())
-
-
-def _type_quotes(arr: npt.NDArray[np.uint8], ends: Any) -> Any:
-    """Where each line's type value opens: the last '"' before the closing one at end - 8.
-
-    Checks that each line ends with ``","v":1}``; None when a line does not.
-    Short types are found in a narrow window; longer ones (rare) in a second pass.
-    """
-    found = np.full(ends.size, -1, dtype=ends.dtype)
-    todo = np.arange(ends.size)
-    for width in (_SHORT_END_WIDTH, _END_WIDTH):
-        rows = _windows(arr, ends[todo] - width, width)
-        if width == _SHORT_END_WIDTH and not _is(rows[:, -len(_V_END) :], _V_END):
-            return None
-        quotes = rows[:, : width - len(_V_END)] == 34
-        hit = quotes.any(axis=1)
-        last = width - len(_V_END) - 1 - np.argmax(quotes[:, ::-1], axis=1)
-        found[todo[hit]] = ends[todo[hit]] - width + last[hit]
-        todo = todo[~hit]
-        if todo.size == 0:
-            return found
-    return None
-
-
-def _line_ends(blob: bytes) -> Any:
-    """Where each newline of ``blob`` is (numpy int array)."""
-    return np.flatnonzero(np.frombuffer(blob, dtype=np.uint8) == 10)
-
-
-def _links_hold(blob: bytes, n: int, leaves: Sequence[bytes], ends: Any = None) -> bool:
-    """True when every line has the right shape, index and prev.
-
-    ``blob`` is the ``n`` lines joined, each followed by a newline (``ends``: where
-    the newlines are, when already known). Whole-log vector passes over the
-    bytes, no per-entry Python work.
-    """
-    if n == 0:
-        return not blob
-    arr = np.frombuffer(blob, dtype=np.uint8)
-    if ends is None:
-        ends = _line_ends(blob)
-    if ends.size != n or int(ends[-1]) != arr.size - 1:
-        return False
-    starts = np.empty(n, dtype=ends.dtype)
-    starts[0] = 0
-    starts[1:] = ends[:-1] + 1
-    if int((ends - starts).min()) < _MIN_LINE:
-        return False
-    if not _is(_windows(arr, starts, len(HEAD_PREFIX)), HEAD_PREFIX):
-        return False
-    type_open = _type_quotes(arr, ends)
-    if type_open is None:
-        return False
-    # ,"index":<digits>,"prev":"<hex>","type":" ends at the opening quote.
-    places = len(str(n - 1))
-    width = len(_INDEX_KEY) + places + _LINK_WIDTH
-    link_at = type_open + 1 - width
-    if not (link_at >= starts).all():  # a line too short for its tail
-        return False
-    link = _windows(arr, link_at, width)
-    head = width - _LINK_WIDTH  # where ,"prev":" starts in each row
-    if not (
-        _is(link[:, head : head + len(_PREV_KEY)], _PREV_KEY)
-        and _is(link[:, width - len(_TYPE_KEY) :], _TYPE_KEY)
-    ):
-        return False
-    prevs = link[:, head + len(_PREV_KEY) : head + len(_PREV_KEY) + 64]
-    want = np.frombuffer(binascii.hexlify(b"".join(leaves)), dtype=np.uint8).reshape(n, 64)
-    if not (_is(prevs[0], _ZEROS) and np.array_equal(prevs[1:], want[:-1])):
-        return False
-    # Entries with d-digit indexes are one run of rows: check key and digits per run.
-    for digits in range(1, places + 1):
-        low, high = (0 if digits == 1 else 10 ** (digits - 1)), min(n, 10**digits)
-        rows = link[low:high]
-        if not _is(rows[:, head - digits - len(_INDEX_KEY) : head - digits], _INDEX_KEY):
-            return False
-        index = np.arange(low, high, dtype=np.int64)
-        for place in range(digits):
-            expected = (index // 10 ** (digits - 1 - place)) % 10 + 48
-            if not np.array_equal(rows[:, head - digits + place], expected):
-                return False
-    # The index key must lie after the line's opening {"actor":
-    key_at = type_open + 1 - width + head - len(_INDEX_KEY) - _digit_counts(n)
-    return bool(((key_at - starts) >= len(HEAD_PREFIX)).all())
-
-
-def _digit_counts(n: int) -> npt.NDArray[np.int64]:
-    """How many decimal digits each of ``0..n-1`` has."""
-    counts = np.ones(n, dtype=np.int64)
-    power = 10
-    while power < n:
-        counts[power:] += 1
-        power *= 10
-    return counts
 
 
 def _differing_digits(a: bytes, b: bytes) -> int:
@@ -291,13 +181,13 @@ def _first_bad(
 def _check_heads(
     heads: Sequence[TreeHead],
     public_key: bytes | None,
-    leaves: Sequence[bytes],
+    tree: Sequence[Sequence[bytes]],
     chain_bad: VerificationError | None,
 ) -> tuple[VerificationError | None, bytes]:
-    """Check the heads; return the earliest problem (or ``chain_bad``) and the log's root."""
-    n = len(leaves)
-    tree = levels(leaves) if leaves else [[]]
-    full_root = tree[-1][0] if leaves else root(())
+    """Check the heads against the log's tree (its :func:`levels`); return the earliest
+    problem (or ``chain_bad``) and the log's root."""
+    n = len(tree[0])
+    full_root = tree[-1][0] if n else root(())
     limit = chain_bad.index if chain_bad is not None and chain_bad.index is not None else n
     by_size: dict[int, tuple[int, bytes]] = {}
     matched = 0
@@ -361,7 +251,7 @@ def verify_log(
     1
     """
     lines = raw_entries if isinstance(raw_entries, list) else list(raw_entries)
-    blob = b"\n".join(lines) + b"\n" if lines else b""
+    blob = b"\n".join([*lines, b""]) if lines else b""  # one copy, a newline after each
     return _verify(lines, blob, heads, public_key, strict)
 
 
@@ -378,14 +268,14 @@ def verify_log_bytes(
     to verify a file.
     """
     blob = data if not data or data.endswith(b"\n") else data + b"\n"
-    ends = _line_ends(blob)
+    ends = line_ends(blob)
     n = len(ends)
     leaves = _hash_lines(blob, ends)
     chain_bad = None
-    links_hold = _links_hold(blob, n, leaves, ends)
-    if strict or not links_hold:
+    linked = links_hold(blob, n, leaves, ends)
+    if strict or not linked:
         chain_bad = _first_bad(split_lines(blob), leaves, strict)
-        if chain_bad is None and not links_hold:  # whole-log and entry-by-entry checks differ
+        if chain_bad is None and not linked:  # whole-log and entry-by-entry checks differ
             chain_bad = VerificationError("the log's lines are not one entry per line")
     return _finish(n, leaves, chain_bad, heads, public_key, strict)
 
@@ -399,10 +289,10 @@ def _verify(
 ) -> VerifyReport:
     leaves = leaf_hashes(lines)
     chain_bad = None
-    links_hold = _links_hold(blob, len(lines), leaves)
-    if strict or not links_hold:
+    linked = links_hold(blob, len(lines), leaves)
+    if strict or not linked:
         chain_bad = _first_bad(lines, leaves, strict)
-        if chain_bad is None and not links_hold:  # whole-log and entry-by-entry checks differ
+        if chain_bad is None and not linked:  # whole-log and entry-by-entry checks differ
             chain_bad = VerificationError("the log's lines are not one entry per line")
     return _finish(len(lines), leaves, chain_bad, heads, public_key, strict)
 
@@ -417,7 +307,7 @@ def _finish(
 ) -> VerifyReport:
     """Check the heads, raise the earliest problem, or report success."""
     if heads:
-        problem, tree_root = _check_heads(heads, public_key, leaves, chain_bad)
+        problem, tree_root = _check_heads(heads, public_key, levels(leaves), chain_bad)
     else:
         problem, tree_root = chain_bad, root(leaves)
     if problem is not None:
