@@ -45,10 +45,13 @@ __all__ = [
     "BODY_RULE_KEYS",
     "DEFAULT_CONSTITUTION",
     "ELECTION_METHODS",
+    "LAND_CUTS",
+    "LAND_NORMS",
     "AmendmentRules",
     "BodyRules",
     "BreachAction",
     "Constitution",
+    "LandRules",
     "Problem",
     "RatificationRules",
     "RecallRules",
@@ -103,6 +106,13 @@ class Replacement(StrEnum):
 
     NEXT_ON_LIST = "next-on-list"
     BY_ELECTION = "by-election"
+
+
+LAND_NORMS: tuple[str, ...] = ("per_eater", "per_worker")
+"""Who counts in a household's share of land: everyone it feeds, or its workers."""
+
+LAND_CUTS: tuple[str, ...] = ("strips", "blocks", "whole")
+"""How parcels may be cut when land is divided (see :mod:`sovet.planning.land`)."""
 
 
 class BreachAction(StrEnum):
@@ -162,6 +172,15 @@ class AmendmentRules:
 
 
 @dataclass(frozen=True, slots=True)
+class LandRules:
+    """How a base unit divides its land and housing: by ``norm`` (``per_eater`` or
+    ``per_worker``), cutting parcels as ``cut`` allows unless a division says otherwise."""
+
+    norm: str = "per_eater"
+    cut: str = "blocks"
+
+
+@dataclass(frozen=True, slots=True)
 class Constitution:
     """A valid constitution; build one with :func:`parse_constitution`.
 
@@ -181,6 +200,7 @@ class Constitution:
     amendment: AmendmentRules
     reserved_matters: frozenset[str]
     text: str
+    land: LandRules = field(default_factory=LandRules)
     body_overrides: Mapping[str, Mapping[str, Any]] = field(
         default_factory=dict, hash=False, compare=False
     )
@@ -634,6 +654,10 @@ _AMENDMENT_FIELDS: dict[str, Callable[[object], Any]] = {
     "majority": _share("majority"),
     **_RATIFICATION_FIELDS,
 }
+_LAND_FIELDS: dict[str, Callable[[object], Any]] = {
+    "norm": _choice(LAND_NORMS, "land norm"),
+    "cut": _choice(LAND_CUTS, "way to cut parcels"),
+}
 _SECTIONS = (
     "federation",
     "defaults",
@@ -643,6 +667,7 @@ _SECTIONS = (
     "ratification",
     "amendment",
     "matters",
+    "land",
 )
 
 
@@ -731,6 +756,11 @@ class _Checker:
                 ("amendment",), amendment, _AMENDMENT_FIELDS, required=("majority",)
             )
         result["reserved"] = self.reserved()
+        result["land"] = {}
+        if "land" in self.document:  # optional: per eater, in blocks, when absent
+            land = self.table(("land",), self.document["land"], "how base units divide land")
+            if land is not None:
+                result["land"] = self.fields(("land",), land, _LAND_FIELDS)
         self.cross_checks(result)
         return result
 
@@ -910,6 +940,7 @@ def parse_constitution(text: str, *, source: str = "<constitution>") -> Constitu
         ),
         reserved_matters=result["reserved"],
         text=text,
+        land=LandRules(**result["land"]),
         body_overrides=body_overrides,
         body_kinds=body_kinds,
     )
@@ -998,6 +1029,7 @@ def constitution_to_dict(constitution: Constitution) -> dict[str, Any]:
         "ratification": _rules_dict(c.ratification),
         "amendment": _rules_dict(c.amendment),
         "reserved_matters": sorted(c.reserved_matters),
+        "land": _rules_dict(c.land),
     }
 
 
@@ -1173,6 +1205,18 @@ reserved = [
     "federation.dissolve",  # dissolving the federation
     "war-and-peace",        # war, peace and armed defence
 ]
+
+# How a base unit (a village or land committee, a housing co-op, a neighbourhood)
+# divides its own land or housing among its households; no council can do it for
+# them. This table is optional: without it, land goes per eater, in blocks.
+[land]
+# Who counts in a household's share: "per_eater" (everyone it feeds, the
+# consumption norm) or "per_worker" (its workers, the labour norm).
+norm = "per_eater"
+# How parcels may be cut: "strips" (a share of every parcel), "blocks" (parcels
+# in order of quality, cut into consecutive blocks) or "whole" (never cut; the
+# envy left is reported). A division may choose another way.
+cut = "blocks"
 """
 """A sensible constitution to start from: the text of ``docs/sample-constitution.toml``."""
 
