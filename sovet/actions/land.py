@@ -1,0 +1,161 @@
+"""Land and housing divided by a base unit among its households.
+
+A village or land committee divides its fields, a housing co-op or a neighbourhood its
+flats: only the unit's own convenors may run the division, never a council above it
+(the base principle). The norm (per eater or per worker) is the constitution's in
+force; the way to cut parcels is the constitution's unless the division chooses
+another. The division is computed exactly by :mod:`sovet.planning.land` and published
+in ONE ledger entry with its inputs and outputs as exact numbers, so that anyone can
+recompute it (:func:`sovet.planning.land.recompute`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+
+from sovet import rules
+from sovet.actions.common import new_id
+from sovet.constitution import LAND_CUTS
+from sovet.errors import InputError
+from sovet.model import LandDivision
+from sovet.planning.land import Household, Parcel, exact, outputs
+from sovet.planning.land import divide_land as divide
+from sovet.storage import Database
+
+__all__ = ["divide_land", "read_exact", "read_households", "read_parcels"]
+
+Number = str | int | Fraction
+MAX_NAME = 200
+
+
+def read_exact(value: Number, where: str) -> Fraction:
+    """An exact number from ``"12"``, ``"12.5"`` or ``"25/2"`` (never a float); an error
+    names ``where`` (``parcel 'north': area``).
+
+    >>> read_exact("12.5", "parcel 'n': area"), read_exact("25/2", "x")
+    (Fraction(25, 2), Fraction(25, 2))
+    """
+    if isinstance(value, bool | float):
+        raise InputError(f"{where}: expected an exact number such as 12, 12.5 or 25/2")
+    if isinstance(value, int | Fraction):
+        return Fraction(value)
+    text = value.strip()
+    try:
+        number = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise InputError(f"{where} {value!r} is not a number (write 12, 12.5 or 25/2)") from None
+    if "e" in text.lower():
+        raise InputError(f"{where}: write {value!r} without an exponent")
+    return number
+
+
+def _count(value: int | str, where: str) -> int:
+    if isinstance(value, bool):
+        raise InputError(f"{where}: expected a whole number")
+    if isinstance(value, int):
+        number = value
+    else:
+        text = value.strip()
+        if not text.isdigit():
+            raise InputError(f"{where} {value!r} is not a whole number")
+        number = int(text)
+    if number < 0:
+        raise InputError(f"{where}: must be 0 or more, got {number}")
+    return number
+
+
+def _name(value: str, what: str, index: int) -> str:
+    name = value.strip()
+    if not name:
+        raise InputError(f"{what} {index}: the name is empty")
+    if len(name) > MAX_NAME:
+        raise InputError(f"{what} {name[:20]!r}…: the name is longer than {MAX_NAME} characters")
+    return name
+
+
+def read_parcels(rows: Sequence[tuple[str, Number, Number]]) -> list[Parcel]:
+    """Parcels from ``(id, area, quality)`` rows; every error names the parcel and field."""
+    out = []
+    for i, (pid, area, quality) in enumerate(rows, 1):
+        name = _name(pid, "parcel", i)
+        a = read_exact(area, f"parcel {name!r}: area")
+        q = read_exact(quality, f"parcel {name!r}: quality")
+        if a < 0:
+            raise InputError(f"parcel {name!r}: area must be 0 or more, got {exact(a)}")
+        if q <= 0:
+            raise InputError(f"parcel {name!r}: quality must be more than 0, got {exact(q)}")
+        out.append(Parcel(name, a, q))
+    return out
+
+
+def read_households(rows: Sequence[tuple[str, int | str, int | str]]) -> list[Household]:
+    """Households from ``(name, eaters, workers)`` rows; errors name the household and field."""
+    out = []
+    for i, (raw, eaters, workers) in enumerate(rows, 1):
+        name = _name(raw, "household", i)
+        e = _count(eaters, f"household {name!r}: eaters")
+        w = _count(workers, f"household {name!r}: workers")
+        if w > e:
+            raise InputError(
+                f"household {name!r}: workers ({w}) cannot be more than eaters ({e}): "
+                "every worker also eats"
+            )
+        out.append(Household(name, e, w))
+    return out
+
+
+def divide_land(
+    db: Database,
+    *,
+    actor: str,
+    unit: str,
+    title: str,
+    parcels: Sequence[tuple[str, Number, Number]],
+    households: Sequence[tuple[str, int | str, int | str]],
+    cut: str | None = None,
+    division_id: str | None = None,
+    at: str | None = None,
+) -> LandDivision:
+    """A convenor of base unit ``unit`` divides its ``parcels`` (id, area, quality) among
+    its ``households`` (name, eaters, workers) by the constitution's norm."""
+    title = title.strip()
+    if not title:
+        raise InputError("title: a division needs a title")
+    if cut is not None and cut not in LAND_CUTS:
+        raise InputError(f"cut: unknown way to cut {cut!r}; one of: {', '.join(LAND_CUTS)}")
+    if not parcels:
+        raise InputError("parcels: there is nothing to divide")
+    if not households:
+        raise InputError("households: there is no household to divide among")
+    read_p, read_h = read_parcels(parcels), read_households(households)
+    with db.writing() as w:
+        rules.check_divide_land(w.state, actor, unit)
+        land = w.state.rules().land
+        how = cut or land.cut
+        division = divide(read_p, read_h, norm=land.norm, cut=how)
+        did = division_id or new_id("land")
+        if did in w.state.land:
+            raise InputError(f"division id {did!r} is taken")
+        w.append(
+            "land.divided",
+            actor,
+            {
+                "id": did,
+                "unit": unit,
+                "title": title,
+                "norm": land.norm,
+                "cut": how,
+                "parcels": [
+                    {"id": p.name, "area": exact(p.area), "quality": exact(p.quality)}
+                    for p in read_p
+                ],
+                "households": [
+                    {"name": h.name, "eaters": h.eaters, "workers": h.workers} for h in read_h
+                ],
+                **outputs(division),
+            },
+            at=at,
+        )
+    result: LandDivision = db.state.land[did]
+    return result
