@@ -12,7 +12,6 @@ recompute it (:func:`sovet.planning.land.recompute`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 from sovet import rules
 from sovet.actions.common import new_id
@@ -21,48 +20,12 @@ from sovet.errors import InputError
 from sovet.model import LandDivision
 from sovet.planning.land import Household, Parcel, exact, outputs
 from sovet.planning.land import divide_land as divide
+from sovet.planning.land_table import Number, read_count, read_exact
 from sovet.storage import Database
 
-__all__ = ["divide_land", "read_exact", "read_households", "read_parcels"]
+__all__ = ["divide_land", "read_households", "read_parcels"]
 
-Number = str | int | Fraction
 MAX_NAME = 200
-
-
-def read_exact(value: Number, where: str) -> Fraction:
-    """An exact number from ``"12"``, ``"12.5"`` or ``"25/2"`` (never a float); an error
-    names ``where`` (``parcel 'north': area``).
-
-    >>> read_exact("12.5", "parcel 'n': area"), read_exact("25/2", "x")
-    (Fraction(25, 2), Fraction(25, 2))
-    """
-    if isinstance(value, bool | float):
-        raise InputError(f"{where}: expected an exact number such as 12, 12.5 or 25/2")
-    if isinstance(value, int | Fraction):
-        return Fraction(value)
-    text = value.strip()
-    try:
-        number = Fraction(text)
-    except (ValueError, ZeroDivisionError):
-        raise InputError(f"{where} {value!r} is not a number (write 12, 12.5 or 25/2)") from None
-    if "e" in text.lower():
-        raise InputError(f"{where}: write {value!r} without an exponent")
-    return number
-
-
-def _count(value: int | str, where: str) -> int:
-    if isinstance(value, bool):
-        raise InputError(f"{where}: expected a whole number")
-    if isinstance(value, int):
-        number = value
-    else:
-        text = value.strip()
-        if not text.isdigit():
-            raise InputError(f"{where} {value!r} is not a whole number")
-        number = int(text)
-    if number < 0:
-        raise InputError(f"{where}: must be 0 or more, got {number}")
-    return number
 
 
 def _name(value: str, what: str, index: int) -> str:
@@ -94,8 +57,8 @@ def read_households(rows: Sequence[tuple[str, int | str, int | str]]) -> list[Ho
     out = []
     for i, (raw, eaters, workers) in enumerate(rows, 1):
         name = _name(raw, "household", i)
-        e = _count(eaters, f"household {name!r}: eaters")
-        w = _count(workers, f"household {name!r}: workers")
+        e = read_count(eaters, f"household {name!r}: eaters")
+        w = read_count(workers, f"household {name!r}: workers")
         if w > e:
             raise InputError(
                 f"household {name!r}: workers ({w}) cannot be more than eaters ({e}): "

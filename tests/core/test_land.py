@@ -135,12 +135,12 @@ def test_no_such_unit(small: Database) -> None:
 @pytest.mark.parametrize(
     ("parcels", "households", "message"),
     [
-        ([("north", "12,5", "1")], HOUSES, "parcel 'north': area '12,5' is not a number"),
+        ([("north", "12,5", "1")], HOUSES, "parcel 'north': area: '12,5' is not a number"),
         ([("north", "12", "0")], HOUSES, "parcel 'north': quality must be more than 0"),
         ([("north", "-1", "1")], HOUSES, "parcel 'north': area must be 0 or more"),
         ([("north", "1", "1"), ("north", "2", "1")], HOUSES, "parcel 'north' is listed twice"),
         ([(" ", "1", "1")], HOUSES, "parcel 1: the name is empty"),
-        (FIELDS, [("Ivanovs", "six", "2")], "household 'Ivanovs': eaters 'six' is not a whole"),
+        (FIELDS, [("Ivanovs", "six", "2")], "household 'Ivanovs': eaters: 'six' is not a whole"),
         (FIELDS, [("Ivanovs", 2, 3)], "household 'Ivanovs': workers \\(3\\) cannot be more"),
         (FIELDS, [("Ivanovs", 0, 0)], "no household has anyone counted by the norm"),
         ([], HOUSES, "parcels: there is nothing to divide"),
