@@ -23,7 +23,8 @@ from sovet.constitution import LAND_CUTS
 from sovet.errors import FileFormatError, NotFound
 from sovet.federation import State
 from sovet.model import LandDivision
-from sovet.planning.land import per_household, recompute
+from sovet.planning.land import recompute
+from sovet.planning.land_report import per_household, report
 from sovet.planning.land_table import parse_households, parse_parcels
 
 __all__ = ["land"]
@@ -52,41 +53,8 @@ def _number(x: Fraction | None) -> str:
 
 
 def division_data(s: State, d: LandDivision) -> dict[str, Any]:
-    """A division as JSON: everything published, each household's figures, and the
-    verdict of recomputing it from its published inputs."""
-    check = recompute(d)
-    return {
-        "id": d.id,
-        "unit": d.unit,
-        "unit_name": s.units[d.unit].name if d.unit in s.units else d.unit,
-        "title": d.title,
-        "norm": d.norm,
-        "cut": d.cut,
-        "at": d.at,
-        "by": d.by,
-        "parcels": [{"id": p.id, "area": p.area, "quality": p.quality} for p in d.parcels],
-        "households": [
-            {
-                "name": h.name,
-                "eaters": h.eaters,
-                "workers": h.workers,
-                "heads": h.heads,
-                "entitlement": str(h.entitlement),
-                "received": str(h.received),
-                "per_head": None if h.per_head is None else str(h.per_head),
-                "entitled_per_head": (
-                    None if h.entitled_per_head is None else str(h.entitled_per_head)
-                ),
-            }
-            for h in per_household(d)
-        ],
-        "shares": [
-            {"household": x.household, "parcel": x.parcel, "area": x.area} for x in d.shares
-        ],
-        "envy": d.envy,
-        "proportionality": d.proportionality,
-        "recompute": {"matches": check.matches, "differences": list(check.differences)},
-    }
+    unit = s.units[d.unit].name if d.unit in s.units else d.unit
+    return report(d, unit_name=unit)
 
 
 def _print(s: State, d: LandDivision) -> None:

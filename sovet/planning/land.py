@@ -47,7 +47,6 @@ __all__ = [
     "Cut",
     "Division",
     "Household",
-    "HouseholdLine",
     "Norm",
     "Parcel",
     "Recheck",
@@ -55,7 +54,6 @@ __all__ = [
     "divide_land",
     "exact",
     "outputs",
-    "per_household",
     "recompute",
 ]
 
@@ -302,46 +300,3 @@ def recompute(record: LandDivision) -> Recheck:
         else:
             differences.append(f"{key}: the published list differs from the recomputed one")
     return Recheck(not differences, tuple(differences), division)
-
-
-@dataclass(frozen=True, slots=True)
-class HouseholdLine:
-    """One household of a published division, for people to read: its heads by the
-    norm, what it was entitled to and received (effective areas), both per head, and
-    its shares (parcel, physical area)."""
-
-    name: str
-    eaters: int
-    workers: int
-    heads: int
-    entitlement: Fraction
-    received: Fraction
-    shares: tuple[tuple[str, Fraction], ...]
-
-    @property
-    def per_head(self) -> Fraction | None:
-        return self.received / self.heads if self.heads else None
-
-    @property
-    def entitled_per_head(self) -> Fraction | None:
-        return self.entitlement / self.heads if self.heads else None
-
-
-def per_household(record: LandDivision) -> tuple[HouseholdLine, ...]:
-    """The households of a published division, in the order they were listed."""
-    entitled, received = dict(record.entitlement), dict(record.received)
-    norm = Norm(record.norm)
-    return tuple(
-        HouseholdLine(
-            name=h.name,
-            eaters=h.eaters,
-            workers=h.workers,
-            heads=_heads(Household(h.name, h.eaters, h.workers), norm),
-            entitlement=Fraction(entitled.get(h.name, "0")),
-            received=Fraction(received.get(h.name, "0")),
-            shares=tuple(
-                (x.parcel, Fraction(x.area)) for x in record.shares if x.household == h.name
-            ),
-        )
-        for h in record.households
-    )

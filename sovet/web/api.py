@@ -12,7 +12,15 @@ from typing import Any
 
 from fastapi import APIRouter, Depends
 
-from sovet.web import api_auth, api_elections, api_federation, api_ledger, api_motions, api_sessions
+from sovet.web import (
+    api_auth,
+    api_elections,
+    api_federation,
+    api_land,
+    api_ledger,
+    api_motions,
+    api_sessions,
+)
 from sovet.web.auth import check_csrf
 from sovet.web.schemas import ErrorOut
 
@@ -35,3 +43,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix=PREFIX, dependencies=[Depends(check_csrf)], responses=_ERRORS)
 for _module in (api_federation, api_elections, api_motions, api_sessions, api_ledger, api_auth):
     router.include_router(_module.router)
+
+# land and housing divided by base units
+router.include_router(api_land.router)

@@ -34,6 +34,7 @@ from sovet.web.pages_common import (
     with_error,
 )
 from sovet.web.pages_elections import router as elections_router
+from sovet.web.pages_land import router as land_router
 from sovet.web.pages_ledger import router as ledger_router
 from sovet.web.pages_motions import router as motions_router
 from sovet.web.store import store_of
@@ -324,6 +325,7 @@ router.include_router(bodies_router)
 router.include_router(elections_router)
 router.include_router(motions_router)
 router.include_router(ledger_router)
+router.include_router(land_router)
 
 
 # ---- invitations ------------------------------------------------------------------------------

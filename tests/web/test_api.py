@@ -96,6 +96,10 @@ OPERATIONS = [
     "GET /accounts",
     "POST /accounts",
     "POST /accounts/{login}/password",
+    # land and housing divided by base units
+    "GET /land",
+    "GET /land/{division_id}",
+    "POST /land",
 ]
 """Every operation of the API, as the issue lists them (method and path under /api/v1)."""
 

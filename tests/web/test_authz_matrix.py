@@ -137,6 +137,18 @@ def open_petition_below_threshold(db: Database) -> Ctx:
     return ctx
 
 
+def land_body(unit: str) -> dict[str, Any]:
+    return {
+        "unit": unit,
+        "title": "Allotments",
+        "parcels": [{"id": "field", "area": "10", "quality": "1"}],
+        "households": [
+            {"name": "A", "eaters": 3, "workers": 1},
+            {"name": "B", "eaters": 2, "workers": 2},
+        ],
+    }
+
+
 ACTIONS = [
     Action(
         "open election",
@@ -348,6 +360,19 @@ ACTIONS = [
         ),
         frozenset({"operator"}),
         writes_log=False,
+    ),
+    # ---- land and housing: only the unit's own convenor divides its land ----
+    Action(
+        "divide a unit's land",
+        nothing,
+        lambda c: ("POST", "/land", land_body("u1")),
+        CONVENOR,
+    ),
+    Action(  # v's convenor c1 has no role here: the soviet's convenor and delegates are refused
+        "divide a village's land from a council above it",
+        nothing,
+        lambda c: ("POST", "/land", land_body("v")),
+        frozenset(),
     ),
 ]
 
