@@ -15,10 +15,10 @@ from collections.abc import Sequence
 
 from sovet import rules
 from sovet.actions.common import new_id
-from sovet.constitution import LAND_CUTS
+from sovet.constitution import LAND_CUTS, LandRules
 from sovet.errors import InputError
 from sovet.model import LandDivision
-from sovet.planning.land import Household, Parcel, exact, outputs
+from sovet.planning.land import Division, Household, Parcel, exact, outputs
 from sovet.planning.land import divide_land as divide
 from sovet.planning.land_table import Number, read_count, read_exact
 from sovet.storage import Database
@@ -26,6 +26,8 @@ from sovet.storage import Database
 __all__ = ["divide_land", "read_households", "read_parcels"]
 
 MAX_NAME = 200
+MAX_ROWS = 500  # parcels, and households, in one division
+MAX_STRIPS = 10_000  # pieces a division in strips may publish (parcels × households)
 
 
 def _name(value: str, what: str, index: int) -> str:
@@ -68,6 +70,18 @@ def read_households(rows: Sequence[tuple[str, int | str, int | str]]) -> list[Ho
     return out
 
 
+def _compute(
+    parcels: list[Parcel], households: list[Household], land: LandRules, cut: str | None
+) -> Division:
+    how = cut or land.cut
+    if how == "strips" and len(parcels) * len(households) > MAX_STRIPS:
+        raise InputError(
+            f"cut: strips would make {len(parcels) * len(households)} pieces (at most "
+            f"{MAX_STRIPS}); cut in blocks or keep parcels whole"
+        )
+    return divide(parcels, households, norm=land.norm, cut=how)
+
+
 def divide_land(
     db: Database,
     *,
@@ -83,20 +97,27 @@ def divide_land(
     """A convenor of base unit ``unit`` divides its ``parcels`` (id, area, quality) among
     its ``households`` (name, eaters, workers) by the constitution's norm."""
     title = title.strip()
-    if not title:
-        raise InputError("title: a division needs a title")
+    if not title or len(title) > 500:
+        raise InputError("title: a division needs a title of at most 500 characters")
     if cut is not None and cut not in LAND_CUTS:
         raise InputError(f"cut: unknown way to cut {cut!r}; one of: {', '.join(LAND_CUTS)}")
     if not parcels:
         raise InputError("parcels: there is nothing to divide")
     if not households:
         raise InputError("households: there is no household to divide among")
+    for what, rows in (("parcels", parcels), ("households", households)):
+        if len(rows) > MAX_ROWS:
+            raise InputError(f"{what}: at most {MAX_ROWS} in one division, got {len(rows)}")
     read_p, read_h = read_parcels(parcels), read_households(households)
+    # computed before the write transaction (it may take a moment), by the rules in
+    # force; computed again inside if an amendment changed them in between
+    before = db.state.rules().land
+    division = _compute(read_p, read_h, before, cut)
     with db.writing() as w:
         rules.check_divide_land(w.state, actor, unit)
         land = w.state.rules().land
-        how = cut or land.cut
-        division = divide(read_p, read_h, norm=land.norm, cut=how)
+        if land != before:
+            division = _compute(read_p, read_h, land, cut)
         did = division_id or new_id("land")
         if did in w.state.land:
             raise InputError(f"division id {did!r} is taken")
@@ -107,8 +128,8 @@ def divide_land(
                 "id": did,
                 "unit": unit,
                 "title": title,
-                "norm": land.norm,
-                "cut": how,
+                "norm": division.norm.value,
+                "cut": division.cut.value,
                 "parcels": [
                     {"id": p.name, "area": exact(p.area), "quality": exact(p.quality)}
                     for p in read_p

@@ -52,8 +52,8 @@ class HouseholdIn(_In):
 class LandDivisionIn(_In):
     unit: Id
     title: Annotated[str, Field(min_length=1, max_length=500)]
-    parcels: Annotated[list[ParcelIn], Field(min_length=1, max_length=2000)]
-    households: Annotated[list[HouseholdIn], Field(min_length=1, max_length=2000)]
+    parcels: Annotated[list[ParcelIn], Field(min_length=1, max_length=500)]
+    households: Annotated[list[HouseholdIn], Field(min_length=1, max_length=500)]
     cut: Literal["strips", "blocks", "whole"] | None = None
 
 

@@ -158,6 +158,19 @@ def test_bad_input_names_the_parcel_or_household_and_field(
     )
 
 
+def test_a_division_too_large_to_publish_is_refused(small: Database) -> None:
+    many = [(f"p{i}", "1", "1") for i in range(101)]
+    houses = [(f"h{i}", 2, 1) for i in range(100)]
+    refused(
+        small,
+        InputError,
+        "cut: strips would make 10100 pieces",
+        lambda: divide(small, "c1", parcels=many, households=houses, cut="strips"),
+    )
+    rows = [(f"p{i}", "1", "1") for i in range(501)]
+    refused(small, InputError, "parcels: at most 500", lambda: divide(small, "c1", parcels=rows))
+
+
 def test_an_unknown_cut_and_a_taken_id_are_refused(small: Database) -> None:
     refused(
         small,
