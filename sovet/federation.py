@@ -36,6 +36,10 @@ from sovet.model import (
     ElectionStatus,
     Faction,
     Instruction,
+    LandDivision,
+    LandHousehold,
+    LandParcel,
+    LandShare,
     Mandate,
     MandateStatus,
     Member,
@@ -73,6 +77,7 @@ KINDS = (
     "instructions",
     "seats",
     "federation",
+    "land",
 )
 
 
@@ -113,6 +118,8 @@ class State:
     # as logged, quantities as decimal strings); adopted plans by period
     declarations: dict[str, dict[str, Any]] = field(default_factory=dict)
     plans: dict[str, dict[str, str]] = field(default_factory=dict)
+    # land and housing divided by base units, by division id
+    land: dict[str, LandDivision] = field(default_factory=dict)
     size: int = 0
     touched: set[tuple[str, str]] = field(default_factory=set)
 
@@ -796,6 +803,30 @@ def _declared(s: State, e: Event) -> None:
     s.put("declarations", f"{d['period']}|{d['body']}", {"kind": kind, **d})
 
 
+def _land_divided(s: State, e: Event) -> None:
+    """A base unit's division of its land, inputs and outputs as published."""
+    d = e.data
+    division = LandDivision(
+        id=d["id"],
+        unit=d["unit"],
+        title=d["title"],
+        norm=d["norm"],
+        cut=d["cut"],
+        parcels=tuple(LandParcel(p["id"], p["area"], p["quality"]) for p in d["parcels"]),
+        households=tuple(
+            LandHousehold(h["name"], int(h["eaters"]), int(h["workers"])) for h in d["households"]
+        ),
+        shares=tuple(LandShare(x["household"], x["parcel"], x["area"]) for x in d["shares"]),
+        entitlement=tuple((x["household"], x["area"]) for x in d["entitlement"]),
+        received=tuple((x["household"], x["area"]) for x in d["received"]),
+        envy=d["envy"],
+        proportionality=d["proportionality"],
+        at=e.at,
+        by=e.actor or "",
+    )
+    s.put("land", division.id, division)
+
+
 Handler = Callable[[State, Event], None]
 
 _CONSEQUENCES: dict[MotionKind, Callable[[State, Motion, Event], None]] = {
@@ -839,6 +870,7 @@ HANDLERS: dict[str, Handler] = {
     "budget.opened": _budget_opened,
     "budget.ballot": _budget_ballot,
     "budget.counted": _budget_counted,
+    "land.divided": _land_divided,
     "session.attended": _session_update(lambda x, d: replace(x, present=x.present | {d["member"]})),
     "session.left": _session_update(lambda x, d: replace(x, present=x.present - {d["member"]})),
     "session.speaker": _session_update(

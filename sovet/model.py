@@ -25,6 +25,10 @@ __all__ = [
     "ElectionStatus",
     "Faction",
     "Instruction",
+    "LandDivision",
+    "LandHousehold",
+    "LandParcel",
+    "LandShare",
     "Mandate",
     "MandateStatus",
     "Member",
@@ -363,3 +367,52 @@ class Budget:
     result: dict[str, object] | None = field(default=None, compare=False, hash=False)
     vote_type: str = "approval"  # or "scoring": points from 0 to max_points per project
     max_points: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LandParcel:
+    """A parcel (a field, a flat) as published: area and quality as exact numbers ("25/2")."""
+
+    id: str
+    area: str
+    quality: str
+
+
+@dataclass(frozen=True, slots=True)
+class LandHousehold:
+    name: str
+    eaters: int
+    workers: int
+
+
+@dataclass(frozen=True, slots=True)
+class LandShare:
+    """``area`` (physical, an exact number) of ``parcel`` goes to ``household``."""
+
+    household: str
+    parcel: str
+    area: str
+
+
+@dataclass(frozen=True, slots=True)
+class LandDivision:
+    """A base unit's division of its land or housing among its households, by the
+    constitution's norm, with every input and output published as exact numbers so
+    that anyone can recompute it. ``entitlement`` and ``received`` are effective areas
+    (area × quality) per household; ``envy`` and ``proportionality`` as in
+    :mod:`sovet.planning.land`."""
+
+    id: str
+    unit: str
+    title: str
+    norm: str
+    cut: str
+    parcels: tuple[LandParcel, ...]
+    households: tuple[LandHousehold, ...]
+    shares: tuple[LandShare, ...]
+    entitlement: tuple[tuple[str, str], ...]
+    received: tuple[tuple[str, str], ...]
+    envy: str
+    proportionality: str
+    at: str
+    by: str

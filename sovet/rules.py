@@ -52,6 +52,7 @@ __all__ = [
     "check_close_election",
     "check_close_motion",
     "check_convenor",
+    "check_divide_land",
     "check_expire_ratification",
     "check_forward",
     "check_join",
@@ -120,6 +121,19 @@ def check_convenor(state: State, actor: str, body: str) -> None:
             "convenors may do this"
         )
     raise Forbidden(f"only a convenor of {state.body_name(body)} may do this")
+
+
+def check_divide_land(state: State, actor: str, unit: str) -> None:
+    """Land and housing are divided by the base unit that holds them, by its own
+    convenors: never by a council, however high, nor by another unit."""
+    if state.kind_of(unit) is BodyKind.COUNCIL:
+        raise BaseProtected(
+            f"{state.body_name(unit)} is a council: land and housing are divided by the "
+            "base units themselves"
+        )
+    if state.units[unit].dissolved:
+        raise NotOpen(f"{state.body_name(unit)} is dissolved")
+    check_convenor(state, actor, unit)
 
 
 def check_join(state: State, actor: str, unit: str, member: str) -> None:

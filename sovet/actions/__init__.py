@@ -22,6 +22,7 @@ from sovet.actions.federation import (
     set_convenors,
     set_faction,
 )
+from sovet.actions.land import divide_land
 from sovet.actions.motions import (
     amend_motion,
     close_motion,
@@ -58,6 +59,7 @@ __all__ = [
     "decide_amendment",
     "declare_needs",
     "declare_production",
+    "divide_land",
     "expire_ratification",
     "forward_motion",
     "found_council",

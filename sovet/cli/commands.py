@@ -16,6 +16,7 @@ from sovet.cli.federation import (
     rebuild,
     status,
 )
+from sovet.cli.land import land
 from sovet.cli.ledger import ledger
 from sovet.cli.plan import plan
 from sovet.cli.serve import accounts, serve
@@ -25,6 +26,7 @@ ALL: list[click.Command] = [
     budget_command,
     constitution,
     plan,
+    land,
     count_command,
     init,
     demo,

@@ -94,7 +94,7 @@ def show(file: str, as_json: bool) -> None:
         _echo_rules(f"kind {kind}", rules)
     for ident, rules in data["bodies"].items():
         _echo_rules(f"body {ident}", rules)
-    for section in ("recall", "ratification"):
+    for section in ("recall", "ratification", "land"):
         _echo_rules(section, data[section])
     amendment = data["amendment"]
     _echo_rules("amendment", {"majority": amendment["majority"], **amendment["ratification"]})

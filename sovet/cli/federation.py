@@ -192,6 +192,18 @@ def report(db: Database) -> dict[str, Any]:
             for r in s.ratifications.values()
             if r.status is RatificationStatus.PENDING
         ],
+        "land": [
+            {
+                "id": d.id,
+                "unit": d.unit,
+                "title": d.title,
+                "norm": d.norm,
+                "cut": d.cut,
+                "envy": d.envy,
+                "proportionality": d.proportionality,
+            }
+            for d in sorted(s.land.values(), key=lambda d: (d.at, d.id))
+        ],
         "ledger": None
         if head is None
         else {
@@ -255,6 +267,14 @@ def _print_report(db: Database, console: Console) -> None:
                 f"{r['title']}: ratified by {r['ratified_by']} of {r['units']} units, "
                 f"until {r['deadline']}"
                 for r in data["ratifications"]
+            ],
+        ),
+        (
+            "Land and housing divided",
+            [
+                f"{d['id']}: {d['title']} ({s.body_name(d['unit'])}, {d['norm']}, {d['cut']}) — "
+                f"envy {d['envy']}, proportionality {d['proportionality']}"
+                for d in data["land"]
             ],
         ),
     ]

@@ -6,7 +6,7 @@ the food sector federation, which meet in the federation congress.
 
 from __future__ import annotations
 
-from sovet.demo.scenario import CouncilSpec, FactionSpec, Scenario, UnitSpec
+from sovet.demo.scenario import CouncilSpec, FactionSpec, LandSpec, Scenario, UnitSpec
 from sovet.planning.demo import coop_federation
 
 __all__ = ["COOP"]
@@ -111,4 +111,32 @@ COOP = Scenario(
     },
     need_councils={"Riverside Neighbourhood Assembly": "city-assembly"},
     period="2027",
+    land=(
+        # The tenants' assembly, which holds the Elm Street building as a housing
+        # co-op, allots its flats to households per person. Flats are never cut;
+        # quality weighs light, floor and noise. Every figure is illustrative.
+        LandSpec(
+            id="housing-elm-street-2026",
+            unit="tenants",
+            title="Allotment of the Elm Street flats (illustrative)",
+            cut="whole",
+            parcels=(
+                ("flat-1a", "48", "4/5"),
+                ("flat-1b", "35", "4/5"),
+                ("flat-2a", "72", "1"),
+                ("flat-2b", "54", "1"),
+                ("flat-3a", "72", "6/5"),
+                ("flat-3b", "40", "6/5"),
+            ),
+            # larger households first: when no flat is cut, ties go to the first listed
+            households=(
+                ("Garcia–Okafor", 5, 2),
+                ("Haddad", 4, 1),
+                ("Kowalski", 3, 2),
+                ("Silva", 2, 2),
+                ("Murphy–Tanaka", 2, 1),
+                ("Nguyen", 1, 1),
+            ),
+        ),
+    ),
 )

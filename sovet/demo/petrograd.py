@@ -9,7 +9,7 @@ Soviet seated one deputy per thousand workers; here one per five members).
 
 from __future__ import annotations
 
-from sovet.demo.scenario import CouncilSpec, FactionSpec, Scenario, UnitSpec
+from sovet.demo.scenario import CouncilSpec, FactionSpec, LandSpec, Scenario, UnitSpec
 from sovet.planning.demo import petrograd_1917
 
 __all__ = ["PETROGRAD"]
@@ -149,4 +149,28 @@ PETROGRAD = Scenario(
         "Vyborg District Soviet": "vyborg-soviet",
     },
     period="1917-Q4",
+    land=(
+        # The village land committee divides its fields among its households per
+        # eater, as the land redistributions of 1917–18 did. Fields, areas (in
+        # desyatinas), qualities and households are illustrative, not historical.
+        LandSpec(
+            id="land-ligovo-1917",
+            unit="ligovo",
+            title="Redistribution of the Ligovo fields, per eater (illustrative)",
+            cut="blocks",
+            parcels=(
+                ("upper-field", "24", "1"),
+                ("lower-field", "18", "3/4"),
+                ("river-meadow", "9", "3/2"),
+                ("far-field", "12", "1/2"),
+            ),
+            households=(
+                ("Household of Ivan Smirnov", 7, 3),
+                ("Household of Maria Kuznetsova (widow)", 4, 1),
+                ("Household of Pyotr Popov", 9, 4),
+                ("Household of Fyodor Lebedev", 5, 2),
+                ("Household of Daria Volkova", 3, 2),
+            ),
+        ),
+    ),
 )

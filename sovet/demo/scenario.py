@@ -20,7 +20,7 @@ from sovet.planning import Economy
 from sovet.rules import OPERATOR
 from sovet.storage import Database
 
-__all__ = ["CouncilSpec", "FactionSpec", "Scenario", "UnitSpec", "run"]
+__all__ = ["CouncilSpec", "FactionSpec", "LandSpec", "Scenario", "UnitSpec", "run"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,19 @@ class CouncilSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class LandSpec:
+    """A base unit divides its land or housing: parcels (id, area, quality) among
+    households (name, eaters, workers), by the constitution's norm."""
+
+    id: str
+    unit: str
+    title: str
+    cut: str
+    parcels: tuple[tuple[str, str, str], ...]
+    households: tuple[tuple[str, int, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Scenario:
     name: str
     federation: str
@@ -69,6 +82,7 @@ class Scenario:
     workplace_units: dict[str, str] = field(default_factory=dict)
     need_councils: dict[str, str] = field(default_factory=dict)
     period: str = ""
+    land: tuple[LandSpec, ...] = ()
 
 
 @dataclass
@@ -140,6 +154,9 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
         progress("  workplaces declare production, councils declare needs")
         _declare_economy(db, rng, scenario)
     _budget(db, rng, scenario.units[0].id)
+    for division in scenario.land:
+        progress(f"  {db.state.units[division.unit].name}: {division.title}")
+        _divide_land(db, division)
     _committee_election(db, rng, scenario.units[0].id, leaning, close=True)
     _committee_election(db, rng, scenario.units[-1].id, leaning, close=False)
     progress("  sessions, motions, a recall and a ratification")
@@ -227,6 +244,20 @@ def _budget(db: Database, rng: random.Random, unit: str) -> None:
             approved = [p for p in ids if rng.random() < 0.45] or [rng.choice(ids)]
             actions.cast_budget_ballot(db, actor=member, budget_id=b.id, approved=approved)
     actions.close_budget(db, actor=convenor, budget_id=b.id)
+
+
+def _divide_land(db: Database, spec: LandSpec) -> None:
+    """The unit's convenor divides its land or housing among its households."""
+    actions.divide_land(
+        db,
+        actor=sorted(db.state.units[spec.unit].convenors)[0],
+        unit=spec.unit,
+        title=spec.title,
+        parcels=spec.parcels,
+        households=spec.households,
+        cut=spec.cut,
+        division_id=spec.id,
+    )
 
 
 def _draw(rng: random.Random, leaning: dict[str, float]) -> str | None:

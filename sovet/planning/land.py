@@ -38,10 +38,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 from sovet.errors import InputError
+from sovet.model import LandDivision
 
-__all__ = ["Cut", "Division", "Household", "Norm", "Parcel", "Share", "divide_land"]
+__all__ = [
+    "Cut",
+    "Division",
+    "Household",
+    "Norm",
+    "Parcel",
+    "Recheck",
+    "Share",
+    "divide_land",
+    "exact",
+    "outputs",
+    "recompute",
+]
 
 
 class Norm(StrEnum):
@@ -204,3 +218,85 @@ def divide_land(
         envy=envy,
         proportionality=proportionality,
     )
+
+
+# ---- publishing and recomputing -------------------------------------------------------
+
+
+def exact(value: Fraction) -> str:
+    """An exact number as published: ``"5"`` or ``"25/2"`` (never a float).
+
+    >>> exact(Fraction(25, 2)), exact(Fraction(10))
+    ('25/2', '10')
+    """
+    return str(value)
+
+
+def outputs(d: Division) -> dict[str, Any]:
+    """What a division publishes beside its inputs, every number an exact string."""
+    return {
+        "shares": [
+            {"household": x.household, "parcel": x.parcel, "area": exact(x.area)} for x in d.shares
+        ],
+        "entitlement": [{"household": h, "area": exact(a)} for h, a in d.entitlement],
+        "received": [{"household": h, "area": exact(a)} for h, a in d.received],
+        "envy": exact(d.envy),
+        "proportionality": exact(d.proportionality),
+    }
+
+
+def _published(record: LandDivision) -> dict[str, Any]:
+    return {
+        "shares": [
+            {"household": x.household, "parcel": x.parcel, "area": x.area} for x in record.shares
+        ],
+        "entitlement": [{"household": h, "area": a} for h, a in record.entitlement],
+        "received": [{"household": h, "area": a} for h, a in record.received],
+        "envy": record.envy,
+        "proportionality": record.proportionality,
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Recheck:
+    """Whether a published division is what its published inputs give: ``differences``
+    names every output that differs (empty when it matches)."""
+
+    matches: bool
+    differences: tuple[str, ...]
+    division: Division | None
+
+
+def recompute(record: LandDivision) -> Recheck:
+    """Run the division again from the inputs published in the log and compare.
+
+    >>> from dataclasses import replace
+    >>> from sovet.model import LandHousehold, LandParcel, LandShare
+    >>> d = divide_land([Parcel("f", Fraction(9))], [Household("A", 2, 1), Household("B", 1, 1)],
+    ...                 norm="per_eater")
+    >>> o = outputs(d)
+    >>> record = LandDivision("l1", "v", "Fields", "per_eater", "blocks",
+    ...     (LandParcel("f", "9", "1"),), (LandHousehold("A", 2, 1), LandHousehold("B", 1, 1)),
+    ...     tuple(LandShare(**x) for x in o["shares"]), (("A", "6"), ("B", "3")),
+    ...     (("A", "6"), ("B", "3")), "0", "1", "2026-01-01T00:00:00Z", "c1")
+    >>> recompute(record).matches
+    True
+    >>> recompute(replace(record, envy="1/2")).differences
+    ('envy: published 1/2, recomputed 0',)
+    """
+    try:
+        parcels = [Parcel(p.id, Fraction(p.area), Fraction(p.quality)) for p in record.parcels]
+        households = [Household(h.name, h.eaters, h.workers) for h in record.households]
+        division = divide_land(parcels, households, norm=record.norm, cut=record.cut)
+    except (ValueError, ZeroDivisionError, InputError) as exc:
+        return Recheck(False, (f"the published inputs do not divide: {exc}",), None)
+    again, published = outputs(division), _published(record)
+    differences = []
+    for key in ("shares", "entitlement", "received", "envy", "proportionality"):
+        if again[key] == published[key]:
+            continue
+        if isinstance(again[key], str):
+            differences.append(f"{key}: published {published[key]}, recomputed {again[key]}")
+        else:
+            differences.append(f"{key}: the published list differs from the recomputed one")
+    return Recheck(not differences, tuple(differences), division)

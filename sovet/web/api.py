@@ -17,6 +17,7 @@ from sovet.web import (
     api_budgets,
     api_elections,
     api_federation,
+    api_land,
     api_ledger,
     api_motions,
     api_planning,
@@ -46,3 +47,4 @@ for _module in (api_federation, api_elections, api_motions, api_sessions, api_le
     router.include_router(_module.router)
 router.include_router(api_planning.router)
 router.include_router(api_budgets.router)
+router.include_router(api_land.router)

@@ -21,6 +21,7 @@ __all__ = [
     "Seat",
     "federation_graph",
     "hemicycle",
+    "land_bars",
     "layer_nodes",
     "progress_bars",
     "stage_bars",
@@ -383,3 +384,38 @@ def turnout_bar(
         "</text>"
     ]
     return _svg(320, 50, label, body, "turnout")
+
+
+# ---- land per head ----------------------------------------------------------------------------
+
+
+def land_bars(rows: Sequence[tuple[str, Fraction, Fraction, str]], *, label: str) -> str:
+    """Effective land per head of each household, ``(caption, got, entitled, shown text)``:
+    a bar for what it got, and a black tick with a caret below for its entitlement, so
+    the chart reads without colour; the caption repeats the figures in words.
+
+    >>> svg = land_bars([("Ivanovs", Fraction(2), Fraction(7, 3), "2 of 7/3")], label="x")
+    >>> svg.count('class="bar"'), svg.count('class="entitlement"')
+    (1, 1)
+    """
+    width, bar_w, row = 460, 340, 48
+    height = 14 + row * len(rows)
+    top = max((max(got, entitled) for _, got, entitled, _ in rows), default=Fraction(0))
+    scale = top if top > 0 else Fraction(1)
+    body: list[str] = []
+    for i, (caption, got, entitled, shown) in enumerate(rows):
+        y = 10 + i * row
+        w = float(max(Fraction(0), got) / scale) * bar_w
+        t = 10 + float(max(Fraction(0), entitled) / scale) * bar_w
+        body.append(
+            f'<text x="10" y="{y + 10}" font-size="12">{escape(caption)}: {escape(shown)}</text>'
+            f'<rect x="10" y="{y + 16}" width="{bar_w}" height="16" fill="#f2f2f2" '
+            'stroke="#555"/>'
+            f'<rect class="bar" x="10" y="{y + 16}" width="{w:.1f}" height="16" fill="#8c6d00">'
+            f"<title>{escape(caption)}: {escape(shown)}</title></rect>"
+            f'<g class="entitlement"><line x1="{t:.1f}" y1="{y + 12}" x2="{t:.1f}" y2="{y + 36}" '
+            'stroke="#000" stroke-width="2"/>'
+            f'<path d="M{t - 5:.1f},{y + 42} L{t:.1f},{y + 36} L{t + 5:.1f},{y + 42} Z" '
+            'fill="#000"/></g>'
+        )
+    return _svg(width, height, label, body, "land")

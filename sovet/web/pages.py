@@ -36,6 +36,7 @@ from sovet.web.pages_common import (
     with_error,
 )
 from sovet.web.pages_elections import router as elections_router
+from sovet.web.pages_land import router as land_router
 from sovet.web.pages_ledger import router as ledger_router
 from sovet.web.pages_membership import router as membership_router
 from sovet.web.pages_motions import router as motions_router
@@ -346,6 +347,7 @@ router.include_router(ledger_router)
 router.include_router(planning_router)
 router.include_router(planning_forms_router)
 router.include_router(budgets_router)
+router.include_router(land_router)
 
 
 # ---- invitations ------------------------------------------------------------------------------

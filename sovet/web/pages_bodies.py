@@ -139,6 +139,12 @@ def unit_view(
             "is_convenor": ctx.actor in u.convenors,
             "invitation": invitation,
             "voters": sorted((s.members[m] for m in u.members), key=lambda m: m.name),
+            # the unit's own divisions of its land or housing, newest first
+            "land_divisions": sorted(
+                (d for d in s.land.values() if d.unit == unit_id),
+                key=lambda d: (d.at, d.id),
+                reverse=True,
+            ),
             **_bodies_lists(s, unit_id),
         }
         status = with_error(values, ctx.lang, error)

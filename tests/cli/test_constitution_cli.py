@@ -126,6 +126,7 @@ def test_show_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("Minimal federation, version 1\nsha256 ")
     assert "  quorum                1/1\n" in out
     assert "reserved matters:\n  (none)\n" in out
+    assert "land:\n  norm  per_eater\n  cut   blocks\n" in out  # no [land] table: defaults
 
 
 def test_show_invalid_exits_2_with_every_problem(capsys: pytest.CaptureFixture[str]) -> None:

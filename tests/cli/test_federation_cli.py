@@ -58,6 +58,9 @@ def test_demo_report_shows_every_concept(demo_db: str, capsys: pytest.CaptureFix
     assert plan.status.value == "ratifying"
     assert len([k for k in s.declarations if k.startswith("1917-Q4|")]) >= 9
     assert data["ledger"]["size"] == db.size()
+    assert [(d["id"], d["unit"], d["norm"], d["envy"]) for d in data["land"]] == [
+        ("land-ligovo-1917", "ligovo", "per_eater", "0")
+    ]
 
 
 def test_status_human_report(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -20,6 +20,7 @@ from sovet.constitution import (
     BodyRules,
     BreachAction,
     Constitution,
+    LandRules,
     Problem,
     RatificationRules,
     RecallRules,
@@ -481,3 +482,54 @@ def test_deleting_any_line_of_the_sample_is_reported_where_it_matters(data: st.D
         assert any(p.path == "defaults" and "missing" in p.message for p in problems)
     for problem in problems:
         assert 1 <= problem.line <= text.count("\n") + 1
+
+
+# --- [land] ---------------------------------------------------------------------------
+
+
+def test_land_rules_default_to_per_eater_in_blocks_when_the_table_is_absent() -> None:
+    start = DEFAULT_CONSTITUTION.index("\n# How a base unit (a village")
+    without = DEFAULT_CONSTITUTION[:start] + "\n"
+    assert "[land]" not in without and check_constitution(without) == []
+    assert parse_constitution(without).land == LandRules("per_eater", "blocks")
+    assert default_constitution().land == LandRules(norm="per_eater", cut="blocks")
+
+
+def test_land_rules_are_read_and_shown_as_data() -> None:
+    text = DEFAULT_CONSTITUTION.replace('norm = "per_eater"', 'norm = "per_worker"').replace(
+        'cut = "blocks"', 'cut = "whole"'
+    )
+    c = parse_constitution(text)
+    assert c.land == LandRules(norm="per_worker", cut="whole")
+    assert constitution_to_dict(c)["land"] == {"norm": "per_worker", "cut": "whole"}
+    assert diff_constitutions(default_constitution(), c) == [
+        'land.cut: "blocks" -> "whole"',
+        'land.norm: "per_eater" -> "per_worker"',
+    ]
+
+
+def test_land_problems_name_the_key_path_and_line() -> None:
+    text = DEFAULT_CONSTITUTION.replace('norm = "per_eater"', 'norm = "per_eaters"').replace(
+        'cut = "blocks"', "cut = 3\nhectares = 10"
+    )
+    problems = [(p.line, p.path, p.message) for p in check_constitution(text)]
+    assert problems == [
+        (
+            line_of(text, 'norm = "per_eaters"'),
+            "land.norm",
+            'unknown land norm "per_eaters" (did you mean "per_eater"?); '
+            "one of: per_eater, per_worker",
+        ),
+        (
+            line_of(text, "cut = 3"),
+            "land.cut",
+            "expected way to cut parcels (a string), got an integer (3)",
+        ),
+        (
+            line_of(text, "hectares = 10"),
+            "land.hectares",
+            "unknown key; expected one of: norm, cut",
+        ),
+    ]
+    wrong = check_constitution("land = 1\n" + DEFAULT_CONSTITUTION.replace("[land]", "# gone"))
+    assert [(p.line, p.path) for p in wrong if p.path.startswith("land")] == [(1, "land")]

@@ -104,6 +104,10 @@ OPERATIONS = [
     "POST /budgets/{budget_id}/close",
     "GET /budgets/{budget_id}/instance.pb",
     "GET /budgets/{budget_id}/recount",
+    # land and housing divided by base units
+    "GET /land",
+    "GET /land/{division_id}",
+    "POST /land",
 ]
 """Every operation of the API, as the issue lists them (method and path under /api/v1)."""
 OPERATIONS += [  # production planning: tests/web/test_api_planning.py

@@ -187,6 +187,19 @@ BUDGET_ACTIONS = [
 ]
 """Participatory budgets: the convenor opens and closes, the unit's members vote."""
 
+
+def land_body(unit: str) -> dict[str, Any]:
+    return {
+        "unit": unit,
+        "title": "Allotments",
+        "parcels": [{"id": "field", "area": "10", "quality": "1"}],
+        "households": [
+            {"name": "A", "eaters": 3, "workers": 1},
+            {"name": "B", "eaters": 2, "workers": 2},
+        ],
+    }
+
+
 ACTIONS = [
     Action(
         "open election",
@@ -438,6 +451,19 @@ ACTIONS += [  # production planning (the fixture declares the period 1918-Q1)
         plan_period,
         lambda c: ("POST", f"/plans/{c['period']}/proposal", {"council": "soviet"}),
         SEATED,
+    ),
+    # ---- land and housing: only the unit's own convenor divides its land ----
+    Action(
+        "divide a unit's land",
+        nothing,
+        lambda c: ("POST", "/land", land_body("u1")),
+        CONVENOR,
+    ),
+    Action(  # v's convenor c1 has no role here: the soviet's convenor and delegates are refused
+        "divide a village's land from a council above it",
+        nothing,
+        lambda c: ("POST", "/land", land_body("v")),
+        frozenset(),
     ),
 ]
 
