@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -54,8 +55,9 @@ def signed_in(client: TestClient, login: str) -> TestClient:
 
 
 @pytest.fixture
-def demo_app(petrograd: str) -> TestClient:
-    return TestClient(create_app(Settings(database_url=petrograd)))
+def demo_app(petrograd: str) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=petrograd))) as client:  # closes its db
+        yield client
 
 
 def test_demo_accounts_are_the_four_readme_names(
@@ -68,8 +70,8 @@ def test_demo_accounts_are_the_four_readme_names(
     run(capsys, "accounts", "demo", "--db", petrograd)
     again = json.loads(run(capsys, "accounts", "list", "--json", "--db", petrograd))
     assert again == listed
-    db = open_database(petrograd)
-    account = store_accounts.account_by_login(db, "member")
+    with open_database(petrograd) as db:
+        account = store_accounts.account_by_login(db, "member")
     assert account is not None and account.password_hash.startswith("$argon2id$")
 
 
