@@ -22,6 +22,8 @@ from sovet.storage import accounts as store_accounts
 from sovet.storage import open_database
 from sovet.web import create_app
 
+from ..conftest import BACKENDS, fresh_database_url
+
 API = "/api/v1"
 PASSWORD = "sovet-demo"  # the password README gives
 
@@ -34,9 +36,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return out
 
 
-@pytest.fixture(scope="module")
-def petrograd(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'sovet.db'}"
+@pytest.fixture(scope="module", params=BACKENDS)
+def petrograd(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = fresh_database_url(request.param, tmp_path_factory.mktemp("demo"))
     for args in (
         ["demo", "--scenario", "petrograd-1917", "--db", url],
         ["accounts", "demo", "--db", url],
