@@ -15,7 +15,7 @@ import datetime as dt
 import json
 import secrets
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,7 +42,24 @@ def utc_now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _refuse_nul(
+    _conn: Connection, _cursor: Any, _sql: str, parameters: Any, _ctx: Any, many: bool
+) -> None:
+    """No text goes into the database with a NUL character in it, on either backend
+    (PostgreSQL cannot store one; SQLite would keep what PostgreSQL refuses)."""
+    for row in parameters if many else [parameters]:
+        for value in row.values() if isinstance(row, Mapping) else row or ():
+            if isinstance(value, str) and "\x00" in value:
+                raise InputError(f"{value[:40]!r}: text cannot hold the NUL character (\\x00)")
+
+
 def _engine_for(url: str) -> Engine:
+    engine = _dialect_engine(url)
+    sa_event.listen(engine, "before_cursor_execute", _refuse_nul)
+    return engine
+
+
+def _dialect_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[1] if "///" in url else ""
         if path.startswith("file:"):  # a URI filename, e.g. file:x.db?mode=ro&uri=true

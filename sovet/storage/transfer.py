@@ -50,16 +50,39 @@ def export_federation(
     with db.engine.connect() as conn:
         for table in _tables(db):
             order = list(table.primary_key.columns) or list(table.columns)
-            result = conn.execution_options(stream_results=True, yield_per=5000).execute(
+            # a server-side cursor on PostgreSQL: closed here even when writing fails
+            # half-way (a full disk, a closed pipe), not left to the garbage collector
+            with conn.execution_options(stream_results=True, yield_per=5000).execute(
                 sa.select(table).order_by(*order)
-            )
-            for row in result:
-                record = {k: _plain(v) for k, v in row._mapping.items()}
-                out.write(json.dumps({"table": table.name, "row": record}, sort_keys=True) + "\n")
-                rows += 1
-                if progress is not None and rows % 10_000 == 0:
-                    progress(rows)
+            ) as result:
+                for row in result:
+                    record = {k: _plain(v) for k, v in row._mapping.items()}
+                    line = json.dumps({"table": table.name, "row": record}, sort_keys=True)
+                    out.write(line + "\n")
+                    rows += 1
+                    if progress is not None and rows % 10_000 == 0:
+                        progress(rows)
     return rows
+
+
+def _follow_sequences(conn: sa.Connection, tables: list[sa.Table]) -> None:
+    """Move each PostgreSQL sequence past the ids just copied in with their rows (say, of
+    login attempts), so that the next row the server adds gets a new id, not the first
+    one again. SQLite needs nothing: its next id follows the largest one stored."""
+    if conn.dialect.name != "postgresql":
+        return
+    for table in tables:
+        for column in table.primary_key.columns:
+            if not isinstance(column.type, sa.Integer):
+                continue
+            sequence = conn.execute(
+                sa.select(sa.func.pg_get_serial_sequence(table.name, column.name))
+            ).scalar_one()
+            if sequence is None:
+                continue
+            largest = conn.execute(sa.select(sa.func.max(column))).scalar_one()
+            # is_called false: the next value is exactly this one
+            conn.execute(sa.select(sa.func.setval(sequence, (largest or 0) + 1, False)))
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -112,6 +135,7 @@ def _load(path: Path, target: Database, url: str) -> Database:
             for name, batch in batches.items():
                 if batch:
                     conn.execute(sa.insert(tables[name]), batch)
+            _follow_sequences(conn, list(tables.values()))
     rebuild_projection(target)
     if target.size() != header.get("size"):
         raise FileFormatError(

@@ -8,6 +8,8 @@ browsable at ``/api/v1/docs``); the server-rendered pages come from
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -64,9 +66,19 @@ def create_app(
 
     ``fast_hashing`` makes argon2id cheap, for tests only. The cookie-signing key is
     ``settings.secret_key`` or, when unset, one made once and kept in the database.
+    A database the app opens itself it closes when the server shuts down; one passed in
+    stays the caller's to close.
     """
     db = database if database is not None else open_database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if database is None:  # opened here, so closed here when the server stops
+            db.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Sovet",
         summary="Self-government for a federation of councils",
         version="1",

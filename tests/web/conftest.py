@@ -1,6 +1,7 @@
 """Shared fixtures for the web tests: an app on a small federation, and clients per role.
 
-The federation (built once per test session, copied for each test):
+The federation (built once per test session, copied for each test; every test that uses
+it runs on SQLite and, when SOVET_TEST_POSTGRES_URL is set, on PostgreSQL too):
 
 * units ``u1`` (a1..a5, convenor a1), ``u2`` (b1..b4, convenor b1), ``v`` (c1..c3,
   convenor c1); the council ``soviet`` (convenor a1) with delegates a1, a2 (u1),
@@ -44,6 +45,8 @@ from sovet.storage import Database, open_database
 from sovet.storage import accounts as store_accounts
 from sovet.web import create_app
 from sovet.web.auth import make_hasher
+
+from ..conftest import BACKENDS, PostgresCopy, fresh_database_url
 
 OP = "operator"
 # one delegate per two members; ordinary council motions by open roll call
@@ -214,22 +217,44 @@ def web_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="session")
+def web_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresCopy]:
+    """The small federation, built once in a PostgreSQL schema, and a working schema that
+    each test gets refilled from it."""
+    where = tmp_path_factory.mktemp("web-postgres")
+    url = fresh_database_url("postgres", where)
+    db = open_database(url)
+    db.clock = _clock()
+    build_federation(db)
+    db.close()
+    copies = PostgresCopy(url, where)
+    yield copies
+    copies.close()
+
+
 SHM = Path("/dev/shm")
 
 
-@pytest.fixture
-def web_db(web_template: Path, tmp_path: Path) -> Iterator[Database]:
-    """A fresh copy of the small federation for one test (in memory-backed files when the
-    system has them: every commit syncs, and the matrix makes hundreds)."""
+@pytest.fixture(params=BACKENDS)
+def web_db(
+    request: pytest.FixtureRequest, web_template: Path, tmp_path: Path
+) -> Iterator[Database]:
+    """A fresh copy of the small federation for one test, on SQLite and, when
+    SOVET_TEST_POSTGRES_URL is set, on PostgreSQL. SQLite copies live in memory-backed
+    files when the system has them: every commit syncs, and the matrix makes hundreds."""
+    if request.param == "postgres":
+        copies: PostgresCopy = request.getfixturevalue("web_postgres")
+        with open_database(copies.fresh(), migrate=False) as db:
+            yield db
+        return
     with tempfile.TemporaryDirectory(dir=SHM if SHM.is_dir() else tmp_path) as where:
         target = Path(where) / "sovet.db"
         with sqlite3.connect(web_template) as src, sqlite3.connect(target) as dst:
             src.backup(dst)
         src.close()
         dst.close()
-        db = open_database(f"sqlite:///{target}", migrate=False)
-        yield db
-        db.engine.dispose()
+        with open_database(f"sqlite:///{target}", migrate=False) as db:
+            yield db
 
 
 @pytest.fixture

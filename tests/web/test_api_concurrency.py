@@ -44,10 +44,9 @@ def test_concurrent_ballots_are_each_kept_once(client_for: Clients, web_db: Data
     assert all(codes == [201, 409, 409] for codes in results.values()), results
     assert web_db.size() == size + 5
     assert len(web_db.sealed_ballots(e["id"])) == 5
-    replayed = open_database(web_db.url, migrate=False)
-    assert replayed.state.elections[e["id"]].voters == frozenset(VOTERS)
+    with open_database(web_db.url, migrate=False) as replayed:
+        assert replayed.state.elections[e["id"]].voters == frozenset(VOTERS)
     assert web_db.state.elections[e["id"]].voters == frozenset(VOTERS)
-    replayed.engine.dispose()
 
 
 def test_concurrent_reads_while_writing_never_fail(client_for: Clients) -> None:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,8 @@ from sovet.settings import Settings
 from sovet.storage import accounts as store_accounts
 from sovet.storage import open_database
 from sovet.web import create_app
+
+from ..conftest import BACKENDS, fresh_database_url
 
 API = "/api/v1"
 PASSWORD = "sovet-demo"  # the password README gives
@@ -33,9 +36,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     return out
 
 
-@pytest.fixture(scope="module")
-def petrograd(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'sovet.db'}"
+@pytest.fixture(scope="module", params=BACKENDS)
+def petrograd(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = fresh_database_url(request.param, tmp_path_factory.mktemp("demo"))
     for args in (
         ["demo", "--scenario", "petrograd-1917", "--db", url],
         ["accounts", "demo", "--db", url],
@@ -54,8 +57,9 @@ def signed_in(client: TestClient, login: str) -> TestClient:
 
 
 @pytest.fixture
-def demo_app(petrograd: str) -> TestClient:
-    return TestClient(create_app(Settings(database_url=petrograd)))
+def demo_app(petrograd: str) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=petrograd))) as client:  # closes its db
+        yield client
 
 
 def test_demo_accounts_are_the_four_readme_names(
@@ -68,8 +72,8 @@ def test_demo_accounts_are_the_four_readme_names(
     run(capsys, "accounts", "demo", "--db", petrograd)
     again = json.loads(run(capsys, "accounts", "list", "--json", "--db", petrograd))
     assert again == listed
-    db = open_database(petrograd)
-    account = store_accounts.account_by_login(db, "member")
+    with open_database(petrograd) as db:
+        account = store_accounts.account_by_login(db, "member")
     assert account is not None and account.password_hash.startswith("$argon2id$")
 
 
