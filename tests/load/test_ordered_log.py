@@ -65,10 +65,10 @@ def _ledger(url: str) -> tuple[list[int], list[bytes]]:
         db.close()
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("backend", BACKENDS)
-def test_concurrent_writers_append_one_ordered_log(backend: str, tmp_path: Path) -> None:
-    url = fresh_database_url(backend, tmp_path)
+def _writers_append_at_once(url: str, tmp_path: Path) -> int:
+    """Found a federation at ``url``, let the writers append at once, check the log they
+    leave (no gap, no fork, no duplicate, each acknowledged action exactly once, heads
+    and signatures verify); returns how often consecutive entries change writer."""
     db = open_database(url)
     actions.found_federation(db, name="Concurrency", constitution=DEFAULT_CONSTITUTION)
     public_key = db.public_key()
@@ -107,10 +107,6 @@ def test_concurrent_writers_append_one_ordered_log(backend: str, tmp_path: Path)
         if decode_entry(raw).type == "member.registered"
     ]
     assert Counter(registered) == Counter(acknowledged)  # each exactly once
-    # the writers really ran at the same time: their entries interleave
-    owners = [m.split("-")[0] for m in registered]
-    switches = sum(1 for a, b in pairwise(owners) if a != b)
-    assert switches > PROCESSES - 1, "the writers ran one after another; nothing was tested"
 
     db = open_database(url, migrate=False)
     try:
@@ -122,6 +118,24 @@ def test_concurrent_writers_append_one_ordered_log(backend: str, tmp_path: Path)
         assert sizes[-1] == len(raws)
     finally:
         db.close()
+    owners = [m.split("-")[0] for m in registered]
+    return sum(1 for a, b in pairwise(owners) if a != b)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_concurrent_writers_append_one_ordered_log(backend: str, tmp_path: Path) -> None:
+    # The writers must really have run at the same time (their entries interleave) for
+    # the run to test anything; on a busy machine the scheduler may still run them one
+    # after another, so up to three runs are made, each checked in full.
+    switches = 0
+    for attempt in range(3):
+        where = tmp_path / f"run{attempt}"
+        where.mkdir()
+        switches = _writers_append_at_once(fresh_database_url(backend, where), where)
+        if switches > PROCESSES - 1:
+            break
+    assert switches > PROCESSES - 1, "the writers ran one after another in every run"
 
 
 def _one_voter_federation(url: str) -> tuple[str, str, bytes]:
