@@ -23,17 +23,26 @@ Accounts (password ``pw-<login>``), one per role of the authorization matrix:
 ``client_for(login)`` gives a TestClient signed in by the login endpoint (session
 cookie, with the session's CSRF token preset as ``X-CSRF-Token``);
 ``client_for(None)`` is anonymous; ``token_for(login)`` gives an API token.
+
+For the browser journeys (``test_browser_*.py``, helpers in ``browser.py``): ``server`` is
+uvicorn serving the federation on a free loopback port, ``chromium`` Debian's Chromium
+driven by Playwright.
 """
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -47,6 +56,7 @@ from sovet.web import create_app
 from sovet.web.auth import make_hasher
 
 from ..conftest import BACKENDS, PostgresCopy, fresh_database_url
+from .browser import CHROMIUM, Server, free_port
 
 OP = "operator"
 # one delegate per two members; ordinary council motions by open roll call
@@ -306,3 +316,64 @@ def token_for(app: FastAPI) -> Callable[[str], str]:
         return token
 
     return make
+
+
+# ---- the browser journeys ----------------------------------------------------------------
+
+
+@pytest.fixture
+def server(web_db: Database) -> Iterator[Server]:
+    """uvicorn serving a copy of the small federation on a free loopback port.
+
+    The server has its own connection to the database file; the test writes through
+    ``web_db`` as another process would, and the server catches up from the log.
+    """
+    port = free_port()
+    served = open_database(web_db.url, migrate=False)
+    app = create_app(
+        Settings(database_url=web_db.url, secret_key="browser-test-secret"),
+        database=served,
+        fast_hashing=True,
+    )
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        lifespan="off",
+        timeout_graceful_shutdown=1,
+    )
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, name="uvicorn", daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not uv.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    server_ = Server(base, web_db)
+    try:
+        yield server_
+    finally:
+        for context in server_.contexts:  # a failed test leaves its pages open
+            with contextlib.suppress(Exception):  # already closed
+                context.close()
+        uv.should_exit = True
+        thread.join(timeout=10)
+        served.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (make test does)"
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+    try:
+        yield browser
+    finally:
+        browser.close()
+        pw.stop()
