@@ -168,3 +168,22 @@ def test_product_without_technique_rejected() -> None:
         Technology(
             ("a", "b"), ("t",), np.array([0]), sp.csc_matrix((2, 1)), np.ones(1), np.full(1, np.inf)
         )
+
+
+def test_larger_choice_matches_dense_reference_and_no_technique_is_cheaper() -> None:
+    # 150 products and 120 alternatives: beyond brute force, so check optimality
+    # directly: the chosen techniques' dense values price no technique cheaper.
+    tech = random_technology(3, 150, 120)
+    d = np.random.default_rng(4).uniform(0.0, 10.0, 150)
+    p = least_labour_plan(tech, d)
+    a = tech.inputs[:, p.choice].toarray()
+    v = np.linalg.solve(np.eye(150) - a.T, tech.labour[p.choice])
+    x = np.linalg.solve(np.eye(150) - a, d)
+    assert np.max(np.abs(p.values - v)) < 1e-9 * v.max()
+    assert np.max(np.abs(p.output - x)) < 1e-9 * x.max()
+    costs = tech.labour + tech.inputs.T @ v
+    assert np.all(costs >= v[tech.produces] * (1 - 1e-8))
+    assert len(set(p.choice.tolist())) == 150 and np.array_equal(
+        tech.produces[p.choice], np.arange(150)
+    )
+    assert p.rounds >= 2  # the first guess was improved on: the switching path ran
