@@ -66,14 +66,15 @@ def hub_heavy_columns(rng: np.random.Generator, n: int, k: int) -> Any:
     rows.sort(axis=1)
     keep = rows < n
     keep[:, 1:] &= rows[:, 1:] != rows[:, :-1]
-    per_column = keep.sum(axis=1)
+    values = rng.random((k, MOST))
+    values *= keep
+    sums = values.sum(axis=1)
+    values *= (RADIUS * rng.uniform(0.5, 1.0, k) / sums)[:, None]
+    data = values[keep]
     indices = rows[keep]
-    del rows
-    data = rng.random(indices.size)
+    del rows, values
     indptr = np.zeros(k + 1, dtype=np.int64)
-    np.cumsum(per_column, out=indptr[1:])
-    sums = np.add.reduceat(data, indptr[:-1])
-    data *= np.repeat(RADIUS * rng.uniform(0.5, 1.0, k) / sums, per_column)
+    np.cumsum(keep.sum(axis=1), out=indptr[1:])
     m = sp.csc_matrix((n, k), dtype=np.float64)
     m.data, m.indices, m.indptr = data, indices, indptr.astype(np.int32)
     m.has_sorted_indices = True
@@ -97,7 +98,7 @@ def economy(n: int, alternatives: float = 0.0, seed: int = SEED) -> Technology:
 
 
 def _names(prefix: str, count: int) -> tuple[str, ...]:
-    return tuple(f"{prefix}{i}" for i in range(count))
+    return tuple(map(f"{prefix}{{}}".format, range(count)))
 
 
 def demand(n: int, seed: int = SEED) -> np.ndarray:
