@@ -134,9 +134,15 @@ def scipy_bicgstab_values(tech: Technology, _: np.ndarray) -> str:
     """SciPy's own BiCGSTAB on the sparse matrix ``I − Aᵀ`` (rtol 1e-11, from zero)."""
     n = tech.n_products
     m = (sp.identity(n, format="csr") - tech.inputs.T).tocsr()
-    v, info = spla.bicgstab(m, tech.labour, rtol=1e-11, atol=0.0, maxiter=5_000)
+    steps = [0]
+
+    def count(_: Any) -> None:
+        steps[0] += 1
+
+    v, info = spla.bicgstab(m, tech.labour, rtol=1e-11, atol=0.0, maxiter=5_000, callback=count)
     res = np.max(np.abs(m @ v - tech.labour))
-    return f"residual {res:.1e}" if info == 0 else f"info {info}, residual {res:.1e}"
+    note = f"residual {res:.1e}, {steps[0]} it"
+    return note if info == 0 else f"info {info}, {note}"
 
 
 def plain_value_iteration(tech: Technology, d: np.ndarray) -> str:
@@ -324,6 +330,7 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=600.0, help="seconds for our solvers")
     parser.add_argument("--peer-limit", type=float, default=120.0, help="seconds for a peer")
     parser.add_argument("--task", action="append", choices=TASKS, help="only these tasks")
+    parser.add_argument("--min-n", type=float, default=0, help="smallest size")
     parser.add_argument("--max-n", type=float, default=float("inf"), help="largest size")
     opts = parser.parse_args()
     repeat = 1 if opts.quick else opts.repeat
@@ -341,13 +348,17 @@ def main() -> None:
     )
     print(f"{'task':<20} {'n':>10} {'method':<34} {'time':>11} {'peak':>10}")
     run = table.run
-    for n in [n for n in sizes["values"] if n <= opts.max_n] if "values" in tasks else []:
+
+    def chosen(task: str) -> list[int]:
+        return [n for n in sizes[task] if opts.min_n <= n <= opts.max_n] if task in tasks else []
+
+    for n in chosen("values"):
         tech, d = economy(n), demand(n)
         run("labour values", n, "ours: BiCGSTAB", our_values, (tech, d))
         run("labour values", n, "peer: scipy bicgstab on I − Aᵀ", scipy_bicgstab_values, (tech, d))
         run("labour values", n, "peer: scipy spsolve (sparse LU)", spsolve_values, (tech, d))
         del tech
-    for n in [n for n in sizes["choice"] if n <= opts.max_n] if "choice" in tasks else []:
+    for n in chosen("choice"):
         tech, d = economy(n, alternatives=0.3), demand(n)
         run("technique choice", n, "ours: policy iteration + Krylov", our_choice, (tech, d))
         run(
@@ -358,7 +369,7 @@ def main() -> None:
             (tech, d),
         )
         del tech
-    for n in [n for n in sizes["lp"] if n <= opts.max_n] if "lp" in tasks else []:
+    for n in chosen("lp"):
         tech, d = economy(n, alternatives=0.3), demand(n)
         tech = with_capacities(tech, d)
         run("capacity plan (LP)", n, "ours: PDLP rescaled + repair", our_pdlp, (tech, d))
