@@ -338,7 +338,7 @@ def main() -> None:
     repeat = 1 if opts.quick else opts.repeat
     tasks = opts.task or list(TASKS)
     sizes = {
-        "values": [1_000, 10_000] if opts.quick else [10**4, 10**5, 10**6, 10**7],
+        "values": [1_000, 3_000] if opts.quick else [10**4, 10**5, 10**6, 10**7],
         "choice": [10_000] if opts.quick else [10**5, 10**6],
         "lp": [300, 1_000] if opts.quick else [10**3, 10**4, 10**5, 10**6],
     }
