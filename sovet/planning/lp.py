@@ -41,7 +41,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from sovet.errors import PlanningError
-from sovet.planning.plan import least_labour_plan
+from sovet.planning.plan import choose_techniques, least_labour_plan
 from sovet.planning.technology import BoolArray, FloatArray, IntArray, Technology
 from sovet.planning.values import solve_leontief
 
@@ -100,8 +100,14 @@ def optimality_gap(
     >>> optimality_gap(t, np.array([1.0]), 2.0, np.array([2.0]))
     0.0
     """
+    return _gap(tech, _net_matrix(tech), demand, labour, prices)
+
+
+def _gap(
+    tech: Technology, net: Any, demand: FloatArray, labour: float, prices: FloatArray
+) -> float:
     y = np.maximum(prices, 0.0)
-    gain = _net_matrix(tech).T @ y
+    gain = net.T @ y
     finite = np.isfinite(tech.capacity)
     over = ~finite & (gain > tech.labour)
     alpha = 1.0
@@ -112,6 +118,27 @@ def optimality_gap(
         tech.capacity[finite] @ np.maximum(reduced[finite], 0.0)
     )
     return max(0.0, (labour - bound) / max(abs(labour), 1e-300))
+
+
+def _best_prices(
+    tech: Technology, net: Any, d: FloatArray, x: FloatArray, prices: FloatArray, base: FloatArray
+) -> FloatArray:
+    """The prices on the segment from PDLP's duals to the uncapacitated values that bound best.
+
+    Rule: every ``y ≥ 0`` gives a lower bound (:func:`optimality_gap`); the
+    uncapacitated labour values alone bound by the uncapacitated least labour
+    (a relaxation), PDLP's duals are only as good as its tolerance, and the
+    bound is concave along the segment between them, so eleven points of it
+    are tried and the best kept.
+    """
+    labour = float(tech.labour @ x)
+    best, best_gap = prices, _gap(tech, net, d, labour, prices)
+    for t in np.linspace(0.1, 1.0, 10):
+        y = (1.0 - t) * prices + t * base
+        gap = _gap(tech, net, d, labour, y)
+        if gap < best_gap:
+            best, best_gap = y, gap
+    return np.asarray(best, dtype=np.float64)
 
 
 def _bounds(tech: Technology) -> FloatArray:
@@ -158,17 +185,22 @@ def _simplex(tech: Technology, d: FloatArray) -> LpPlan:
     return _finish(tech, d, "simplex", x, unmet, prices, shadow, int(first.nit) + int(second.nit))
 
 
-def _expected_levels(tech: Technology, d: FloatArray, expected: FloatArray | None) -> FloatArray:
+def _expected_levels(
+    tech: Technology, d: FloatArray, expected: FloatArray | None
+) -> tuple[FloatArray, FloatArray]:
+    """Each technique's expected level, and the uncapacitated labour values."""
     if expected is not None:
         e = np.asarray(expected, dtype=np.float64).copy()
+        values = choose_techniques(tech)[1]
     else:
         base = least_labour_plan(tech, d)
         e = base.output[tech.produces]
+        values = base.values
     e = np.minimum(e, tech.capacity)
     positive = e[e > 0]
     fill = float(np.median(positive)) if positive.size else 1.0
     floor = 1e-9 * (float(positive.max()) if positive.size else 1.0)
-    return np.asarray(np.where(e > floor, e, fill), dtype=np.float64)
+    return np.asarray(np.where(e > floor, e, fill), dtype=np.float64), values
 
 
 def _pdlp(
@@ -177,7 +209,7 @@ def _pdlp(
     import highspy
 
     n, k = tech.n_products, tech.n_techniques
-    e = _expected_levels(tech, d, expected)
+    e, base_values = _expected_levels(tech, d, expected)
     gross = np.bincount(tech.produces, weights=e, minlength=n)
     r = np.maximum(np.maximum(gross, d), 1e-12)
     net = _net_matrix(tech)
@@ -230,6 +262,8 @@ def _pdlp(
     unmet = np.bincount(tech.produces, weights=overrun, minlength=n).astype(np.float64)
     if bool(overrun.any()):  # the LP had no feasible plan: its duals mean nothing
         prices = np.zeros(n)
+    else:
+        prices = _best_prices(tech, net, d, x, prices, base_values)
     shadow = np.where(
         np.isfinite(tech.capacity), np.maximum(net.T @ prices - tech.labour, 0.0), 0.0
     )

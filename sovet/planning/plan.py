@@ -27,10 +27,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 
 from sovet.errors import PlanningError
 from sovet.planning.technology import FloatArray, IntArray, Technology
-from sovet.planning.values import Method, labour_values, solve_leontief
+from sovet.planning.values import Method, compact_indices, solve_leontief
 
 __all__ = ["Plan", "choose_techniques", "least_labour_plan", "technique_costs"]
 
@@ -67,6 +69,56 @@ def technique_costs(tech: Technology, values: FloatArray) -> FloatArray:
     return np.asarray(tech.labour + tech.inputs.T @ values, dtype=np.float64)
 
 
+class _Chosen:
+    """The square table of the chosen techniques, as products with the whole table.
+
+    ``Aᵀ_c v = (Bᵀ v)[choice]`` and ``A_c x = B x̃`` (``x̃`` = ``x`` placed at the
+    chosen techniques), with ``B`` all techniques' inputs: no copy of the
+    chosen columns is made, however often the choice changes. The last full
+    product ``Bᵀ v`` is kept: the technique costs at the solved values, and
+    the first residual of the next round (started from those values), come
+    without another product.
+    """
+
+    def __init__(self, tech: Technology) -> None:
+        b = compact_indices(sp.csc_matrix(tech.inputs, dtype=np.float64))
+        self.inputs = b  # CSC: B x is a pass over the columns
+        self.transposed = b.T  # CSR view of Bᵀ, no copy
+        self.k = tech.n_techniques
+        self.choice: IntArray = np.zeros(0, dtype=np.int64)
+        self.last_in: FloatArray | None = None
+        self.last_out: FloatArray | None = None
+
+    def values_operator(self) -> spla.LinearOperator:
+        n = self.choice.size
+
+        def matvec(v: FloatArray) -> FloatArray:
+            return self._product(v)[self.choice]
+
+        return spla.LinearOperator((n, n), matvec=matvec, dtype=np.float64)
+
+    def output_operator(self) -> spla.LinearOperator:
+        n = self.choice.size
+        spread = np.zeros(self.k)
+
+        def matvec(x: FloatArray) -> FloatArray:
+            spread[self.choice] = x
+            return np.asarray(self.inputs @ spread, dtype=np.float64)
+
+        return spla.LinearOperator((n, n), matvec=matvec, dtype=np.float64)
+
+    def _product(self, v: FloatArray) -> FloatArray:
+        """``Bᵀ v``, reusing the last product when it was taken at the same ``v``."""
+        if self.last_in is None or self.last_out is None or not np.array_equal(self.last_in, v):
+            self.last_in = v.copy()
+            self.last_out = np.asarray(self.transposed @ v, dtype=np.float64)
+        return self.last_out
+
+    def costs(self, labour: FloatArray, v: FloatArray) -> FloatArray:
+        """``l + Bᵀ v``: every technique's labour cost at values ``v``."""
+        return labour + self._product(v)
+
+
 def _groups(tech: Technology) -> tuple[IntArray, IntArray, IntArray]:
     order = np.argsort(tech.produces, kind="stable").astype(np.int64)
     counts = np.bincount(tech.produces, minlength=tech.n_products)
@@ -84,39 +136,33 @@ def _cheapest(costs: FloatArray, order: IntArray, starts: IntArray, counts: IntA
     return np.asarray(order[positions[first]], dtype=np.int64)
 
 
-def choose_techniques(
-    tech: Technology,
-    *,
-    method: Method = "bicgstab",
-    tol: float = 1e-11,
-    max_rounds: int = 100,
+def _choose(
+    tech: Technology, chosen: _Chosen, method: Method, tol: float, max_rounds: int
 ) -> tuple[IntArray, FloatArray, int, int]:
-    """Choose one technique per product by policy iteration on labour values.
-
-    Rule: non-substitution theorem; start from the cheapest techniques after four
-    Bellman sweeps ``v ← min_k (l_k + a_kᵀ v)`` from ``v = 0``, switch a
-    product only when another technique is cheaper by more than a relative
-    ``1e-9``. Rounds that still switch use values to a relative ``1e-6``
-    (warm-started from the round before); the choice is only accepted once no
-    technique is cheaper at values solved to ``tol``. Returns
-    ``(choice, values, rounds, iterations)``.
-    """
     order, starts, counts = _groups(tech)
     # A first guess: a few Bellman sweeps v ← min_k (l_k + a_kᵀ v) from v = 0.
     guess = np.zeros(tech.n_products)
-    for _ in range(4):
-        guess = np.minimum.reduceat(technique_costs(tech, guess)[order], starts)
-    choice = _cheapest(technique_costs(tech, guess), order, starts, counts)
+    costs = tech.labour.copy()
+    for _ in range(3):
+        guess = np.minimum.reduceat(costs[order], starts)
+        costs = chosen.costs(tech.labour, guess)
+    choice = _cheapest(costs, order, starts, counts)
     iterations = 0
-    values: FloatArray | None = None
+    values: FloatArray = guess
     loose = max(tol, 1e-6)  # rounds that still switch need only rough values
     current_tol = loose
     for rounds in range(1, max_rounds + 1):
-        a, lab = tech.restrict(choice)
-        sol = labour_values(a, lab, method=method, tol=current_tol, start=values)
-        values = sol.values
+        chosen.choice = choice
+        sol = solve_leontief(
+            chosen.values_operator(),
+            tech.labour[choice],
+            method=method,
+            tol=current_tol,
+            start=values,
+        )
+        values = sol.x
         iterations += sol.iterations
-        costs = technique_costs(tech, values)
+        costs = chosen.costs(tech.labour, values)
         best = _cheapest(costs, order, starts, counts)
         current = costs[choice]
         better = costs[best] < current - 1e-9 * np.abs(current)
@@ -127,6 +173,27 @@ def choose_techniques(
             continue
         choice = np.where(better, best, choice)
     raise PlanningError(f"technique choice did not settle in {max_rounds} rounds")
+
+
+def choose_techniques(
+    tech: Technology,
+    *,
+    method: Method = "bicgstab",
+    tol: float = 1e-11,
+    max_rounds: int = 100,
+) -> tuple[IntArray, FloatArray, int, int]:
+    """Choose one technique per product by policy iteration on labour values.
+
+    Rule: non-substitution theorem; start from the cheapest techniques after three
+    Bellman sweeps ``v ← min_k (l_k + a_kᵀ v)`` from ``v = 0``, switch a
+    product only when another technique is cheaper by more than a relative
+    ``1e-9``. Rounds that still switch use values to a relative ``1e-6``
+    (warm-started from the round before); the choice is only accepted once no
+    technique is cheaper at values solved to ``tol``. The chosen table is never
+    copied out: products with it are products with the whole table. Returns
+    ``(choice, values, rounds, iterations)``.
+    """
+    return _choose(tech, _Chosen(tech), method, tol, max_rounds)
 
 
 def least_labour_plan(
@@ -146,12 +213,15 @@ def least_labour_plan(
         raise PlanningError(f"demand must have {tech.n_products} entries, got {d.shape}")
     if d.size and float(d.min()) < 0:
         raise PlanningError(f"demand for {tech.products[int(np.argmin(d))]!r} is negative")
-    choice, values, rounds, iterations = choose_techniques(tech, method=method, tol=tol)
-    a, lab = tech.restrict(choice)
-    sol = solve_leontief(a, d, method=method, tol=tol, check_productive=False)
+    chosen = _Chosen(tech)
+    choice, values, rounds, iterations = _choose(tech, chosen, method, tol, 100)
+    chosen.choice = choice
+    out = chosen.output_operator()
+    sol = solve_leontief(out, d, method=method, tol=tol, check_productive=False)
     output = np.maximum(sol.x, 0.0)
     activity = np.zeros(tech.n_techniques)
     activity[choice] = output
+    lab = tech.labour[choice]
     total = float(lab @ output)
     dual = float(values @ d)
     if abs(total - dual) > 1e-6 * max(abs(total), 1.0):

@@ -29,6 +29,7 @@ from typing import Any, Literal
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from scipy.linalg.blas import daxpy as axpy
 
 from sovet.errors import PlanningError
 from sovet.planning.technology import FloatArray
@@ -37,6 +38,7 @@ __all__ = [
     "LeontiefSolution",
     "Method",
     "Values",
+    "compact_indices",
     "labour_values",
     "solve_leontief",
     "spectral_radius_estimate",
@@ -105,16 +107,26 @@ def _not_productive(m: Any, why: str) -> PlanningError:
     )
 
 
-def _neumann(m: Any, b: FloatArray, tol: float, max_iterations: int) -> tuple[FloatArray, int]:
-    x = b.copy()
-    scale = max(float(np.max(np.abs(b))), 1e-300)
+def _norm(x: FloatArray) -> float:
+    """Largest absolute entry, in two passes without a temporary array."""
+    return max(float(x.max()), -float(x.min())) if x.size else 0.0
+
+
+def _neumann(
+    m: Any, b: FloatArray, tol: float, max_iterations: int, x0: FloatArray | None = None
+) -> tuple[FloatArray, int]:
+    """``x ← b + M x`` until the step (= the residual of the last iterate) is below ``tol``."""
+    x = b.copy() if x0 is None else np.array(x0, dtype=np.float64)
+    scale = max(_norm(b), 1e-300)
     previous = np.inf
     growing = 0
     for k in range(1, max_iterations + 1):
-        nxt = b + m @ x
-        step = float(np.max(np.abs(nxt - x)))
+        nxt = m @ x
+        nxt += b
+        x -= nxt  # x now holds minus the step
+        step = _norm(x)
         x = nxt
-        if step <= tol * max(scale, float(np.max(np.abs(x)))):
+        if step <= tol * max(scale, _norm(x)):
             return x, k
         growing = growing + 1 if step >= previous else 0
         if growing >= 25 or not np.isfinite(step):
@@ -123,26 +135,115 @@ def _neumann(m: Any, b: FloatArray, tol: float, max_iterations: int) -> tuple[Fl
     raise _not_productive(m, f"no convergence in {max_iterations} iterations")
 
 
+def _axpy(x: FloatArray, y: FloatArray, a: float) -> None:
+    """``y += a x`` in place, without a temporary array."""
+    if x.flags.c_contiguous and y.flags.c_contiguous and x.size > 1:
+        axpy(x, y, a=a)
+    else:
+        y += a * x
+
+
+class _Breakdown(Exception):
+    """A Krylov recurrence divided by zero: says nothing about the economy."""
+
+
+def _bicgstab_steps(
+    m: Any, b: FloatArray, x: FloatArray, tol: float, max_iterations: int
+) -> tuple[FloatArray, int]:
+    """BiCGSTAB on ``(I − M) x = b`` from ``x`` (updated in place), two products per step.
+
+    Stops when the recurrence's residual is below ``tol · max(|b|, |x|)`` in the
+    max-norm, also half-way through a step (saving one product with ``M``).
+    """
+    r = m @ x
+    r += b
+    r -= x  # r = b − (I − M) x
+    r_hat = r.copy()
+    p = r.copy()
+    v = np.zeros_like(b)
+    rho = alpha = omega = 1.0
+    scale = _norm(b)
+    for k in range(1, max_iterations + 1):
+        rho_new = float(r_hat @ r)
+        if rho_new == 0.0:
+            raise _Breakdown
+        if k > 1:
+            beta = (rho_new / rho) * (alpha / omega)
+            _axpy(v, p, -omega)
+            p *= beta
+            p += r
+        rho = rho_new
+        v = m @ p
+        np.subtract(p, v, out=v)  # v = (I − M) p
+        denominator = float(r_hat @ v)
+        if denominator == 0.0:
+            raise _Breakdown
+        alpha = rho / denominator
+        _axpy(v, r, -alpha)  # r is now s
+        _axpy(p, x, alpha)
+        if _norm(r) <= tol * max(scale, _norm(x)):
+            return x, k
+        t = m @ r
+        np.subtract(r, t, out=t)  # t = (I − M) s
+        tt = float(t @ t)
+        if tt == 0.0:
+            raise _Breakdown
+        omega = float(t @ r) / tt
+        if not np.isfinite(omega) or omega == 0.0:
+            raise _Breakdown
+        _axpy(r, x, omega)
+        _axpy(t, r, -omega)
+        if _norm(r) <= tol * max(scale, _norm(x)):
+            return x, k
+    return x, -1
+
+
 def _bicgstab(
     m: Any, b: FloatArray, tol: float, max_iterations: int, x0: FloatArray | None
-) -> tuple[FloatArray, int]:
-    n = b.shape[0]
-    op = spla.LinearOperator((n, n), matvec=lambda x: x - m @ x, dtype=np.float64)
-    count = [0]
+) -> tuple[FloatArray, int, float]:
+    """BiCGSTAB with restarts; returns ``(x, steps, true residual)``.
 
-    def tick(_: Any) -> None:
-        count[0] += 1
+    Starts from ``x0`` or ``b`` (one term of the Neumann series: positive, and
+    its residual ``M b`` costs one product). The recurrence's residual drifts
+    from the true one in floating point: the true residual is measured after
+    convergence and, if more than ten times the target, the iteration restarts
+    from there (at most twice). A breakdown finishes by Neumann iteration.
+    """
+    x = b.copy() if x0 is None else np.array(x0, dtype=np.float64)
+    total = 0
+    residual = np.inf
+    for _ in range(3):
+        try:
+            x, steps = _bicgstab_steps(m, b, x, tol, max_iterations - total)
+        except _Breakdown:
+            steps = 0
+        if steps < 0:
+            raise _not_productive(m, f"BiCGSTAB did not converge in {max_iterations} iterations")
+        if steps == 0 or not np.all(np.isfinite(x)):
+            x, more = _neumann(m, b, tol, max_iterations)
+            return x, total + more, _residual(m, x, b)
+        total += steps
+        residual = _residual(m, x, b)
+        if residual <= 10 * tol * max(_norm(b), _norm(x)):
+            break
+    return x, total, residual
 
-    if x0 is None:
-        x0 = b + m @ b  # two terms of the Neumann series: a good, positive start
-    x, info = spla.bicgstab(op, b, x0=x0, rtol=tol, atol=0.0, maxiter=max_iterations, callback=tick)
-    if info < 0 or (info == 0 and not np.all(np.isfinite(x))):
-        # A Krylov breakdown says nothing about the economy: finish by Neumann.
-        x, more = _neumann(m, b, tol, max_iterations)
-        return x, count[0] + more
-    if info != 0:
-        raise _not_productive(m, f"BiCGSTAB did not converge in {info} iterations")
-    return np.asarray(x, dtype=np.float64), count[0]
+
+def compact_indices(m: Any) -> Any:
+    """The same matrix with 32-bit indices when they fit (less memory to stream per product)."""
+    if not sp.issparse(m) or m.format not in ("csr", "csc"):
+        return m
+    small = np.iinfo(np.int32).max
+    if m.indices.dtype == np.int32 and m.indptr.dtype == np.int32:
+        return m
+    if m.nnz >= small or max(m.shape) >= small:
+        return m
+    cls = sp.csr_matrix if m.format == "csr" else sp.csc_matrix
+    out = cls(m.shape, dtype=np.float64)
+    out.data = m.data
+    out.indices = m.indices.astype(np.int32)
+    out.indptr = m.indptr.astype(np.int32)
+    return out
 
 
 def solve_leontief(
@@ -157,17 +258,22 @@ def solve_leontief(
 ) -> LeontiefSolution:
     """Solve ``x = M x + b`` for a non-negative sparse ``M`` by iteration.
 
-    Rule: Krylov (BiCGSTAB) or Neumann iteration to relative tolerance ``tol``;
-    ``start`` warm-starts the Krylov method (e.g. the values of the last
-    round). The true residual is recomputed; a solution with a negative entry (or a zero
+    Rule: Krylov (BiCGSTAB) or Neumann iteration until the residual's largest
+    entry is below ``tol`` times the largest entry of ``x`` (or ``b``);
+    ``start`` warm-starts either (e.g. the values of the last round). ``M`` may
+    be a sparse matrix or a :class:`~scipy.sparse.linalg.LinearOperator`. The
+    true residual is recomputed; a solution with a negative entry (or a zero
     entry where ``b`` is positive) proves the economy is not productive.
 
     >>> import scipy.sparse as sp
     >>> solve_leontief(sp.csr_matrix([[0.5]]), [1.0]).x.tolist()
     [2.0]
     """
-    if not (sp.issparse(m) and m.format in ("csr", "csc") and m.dtype == np.float64):
+    if isinstance(m, spla.LinearOperator):
+        pass  # a product given as a function, e.g. a selection of a larger table
+    elif not (sp.issparse(m) and m.format in ("csr", "csc") and m.dtype == np.float64):
         m = sp.csr_matrix(m, dtype=np.float64)
+    m = compact_indices(m)
     rhs = np.asarray(b, dtype=np.float64)
     if m.shape != (rhs.shape[0], rhs.shape[0]):
         raise PlanningError(f"table is {m.shape}, vector has {rhs.shape[0]} entries")
@@ -176,12 +282,12 @@ def solve_leontief(
     if not np.any(rhs):
         return LeontiefSolution(np.zeros_like(rhs), 0.0, 0, method)
     if method == "neumann":
-        x, iterations = _neumann(m, rhs, tol, max_iterations)
+        x, iterations = _neumann(m, rhs, tol, max_iterations, start)
+        residual = _residual(m, x, rhs)
     elif method == "bicgstab":
-        x, iterations = _bicgstab(m, rhs, tol, max_iterations, start)
+        x, iterations, residual = _bicgstab(m, rhs, tol, max_iterations, start)
     else:
         raise PlanningError(f"unknown method {method!r}: use 'bicgstab' or 'neumann'")
-    residual = _residual(m, x, rhs)
     scale = float(np.max(np.abs(x)))
     if check_productive:
         if residual > max(1e-6, 1e3 * tol) * max(scale, 1.0):

@@ -168,3 +168,43 @@ def test_product_without_technique_rejected() -> None:
         Technology(
             ("a", "b"), ("t",), np.array([0]), sp.csc_matrix((2, 1)), np.ones(1), np.full(1, np.inf)
         )
+
+
+def test_larger_choice_matches_dense_reference_and_no_technique_is_cheaper() -> None:
+    # 150 products and 120 alternatives: beyond brute force, so check optimality
+    # directly: the chosen techniques' dense values price no technique cheaper.
+    tech = random_technology(3, 150, 120)
+    d = np.random.default_rng(4).uniform(0.0, 10.0, 150)
+    p = least_labour_plan(tech, d)
+    a = tech.inputs[:, p.choice].toarray()
+    v = np.linalg.solve(np.eye(150) - a.T, tech.labour[p.choice])
+    x = np.linalg.solve(np.eye(150) - a, d)
+    assert np.max(np.abs(p.values - v)) < 1e-9 * v.max()
+    assert np.max(np.abs(p.output - x)) < 1e-9 * x.max()
+    costs = tech.labour + tech.inputs.T @ v
+    assert np.all(costs >= v[tech.produces] * (1 - 1e-8))
+    assert len(set(p.choice.tolist())) == 150 and np.array_equal(
+        tech.produces[p.choice], np.arange(150)
+    )
+    assert p.rounds >= 2  # the first guess was improved on: the switching path ran
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 8), extra=st.integers(1, 8))
+def test_pdlp_gap_is_a_true_bound_and_no_worse_than_the_relaxation(
+    seed: int, n: int, extra: int
+) -> None:
+    tech = random_technology(seed, n, extra, capacity=True)
+    cap = tech.capacity.copy()
+    cap[:n] = np.inf  # feasible: every product has an unlimited technique
+    tech = Technology(tech.products, tech.techniques, tech.produces, tech.inputs, tech.labour, cap)
+    d = np.random.default_rng(seed + 1).uniform(0.5, 5.0, n)
+    ref = reference_lp(tech, d)
+    r = capacity_plan(tech, d, method="pdlp", tol=1e-3)  # loose: duals far from exact
+    assert r.status == "optimal"
+    # The certified gap bounds the true distance to the exact optimum ...
+    true_gap = (r.labour - ref.fun) / r.labour  # type: ignore[attr-defined]
+    assert true_gap <= r.gap + 1e-9
+    # ... and is never worse than the uncapacitated plan's labour as a bound.
+    relaxed = least_labour_plan(tech, d).labour
+    assert r.gap <= (r.labour - relaxed) / r.labour + 1e-9

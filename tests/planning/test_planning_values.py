@@ -13,7 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sovet.errors import PlanningError
-from sovet.planning.values import labour_values, solve_leontief, spectral_radius_estimate
+from sovet.planning.values import (
+    compact_indices,
+    labour_values,
+    solve_leontief,
+    spectral_radius_estimate,
+)
 
 
 def _bea_module():  # type: ignore[no-untyped-def]
@@ -127,3 +132,37 @@ def test_bea_2021_gross_output_for_final_demand(shared_data: Path) -> None:
     # Duality: labour embodied in final demand = wages paid over the gross output.
     values = labour_values(sp.csc_matrix(bea.a), bea.labour).values
     assert float(values @ bea.final_demand) == pytest.approx(float(bea.labour @ x), rel=1e-10)
+
+
+def _random_table(n: int, seed: int) -> tuple[sp.csc_matrix, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    a = sp.random(n, n, density=0.04, random_state=rng, format="csc")
+    a = (a @ sp.diags(0.7 / np.maximum(np.asarray(a.sum(axis=0)).ravel(), 1e-9))).tocsc()
+    return a, rng.uniform(0.1, 3.0, n)
+
+
+@pytest.mark.parametrize("method", ["bicgstab", "neumann"])
+def test_linear_operator_and_warm_start_match_dense(method: str) -> None:
+    a, lab = _random_table(250, 11)
+    at = a.T.tocsr()
+    op = sp.linalg.LinearOperator(at.shape, matvec=lambda v: at @ v, dtype=np.float64)
+    dense = np.linalg.solve(np.eye(250) - a.toarray().T, lab)
+    cold = solve_leontief(op, lab, method=method)  # type: ignore[arg-type]
+    assert np.max(np.abs(cold.x - dense)) < 1e-9 * dense.max()
+    assert cold.residual < 1e-10 * dense.max()
+    # From a start already near the answer, fewer iterations reach the same answer.
+    warm = solve_leontief(op, lab, method=method, start=dense * (1 + 1e-7))  # type: ignore[arg-type]
+    assert np.max(np.abs(warm.x - dense)) < 1e-9 * dense.max()
+    assert warm.iterations < cold.iterations
+
+
+def test_64_bit_indices_are_compacted_without_changing_the_answer() -> None:
+    a, lab = _random_table(200, 5)
+    wide = sp.csc_matrix(
+        (a.data, a.indices.astype(np.int64), a.indptr.astype(np.int64)), shape=a.shape
+    )
+    narrow = compact_indices(wide)
+    assert narrow.indices.dtype == np.int32 and narrow.indptr.dtype == np.int32
+    assert np.shares_memory(narrow.data, wide.data)  # the coefficients are not copied
+    dense = np.linalg.solve(np.eye(200) - a.toarray().T, lab)
+    assert labour_values(wide, lab).values == pytest.approx(dense, rel=1e-10)
