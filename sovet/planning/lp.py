@@ -12,13 +12,15 @@
   least labour at that shortfall; it reports each unmet need, the capacities
   that bind and their shadow prices (how much the shortfall falls per extra
   unit of capacity).
-* ``pdlp`` — HiGHS's first-order primal–dual method for large economies, on the
-  LP *rescaled* so each technique's activity is measured in units of its
-  expected level (the uncapacitated least-labour plan, capped at capacity) and
-  each product's balance in units of its expected output. A repair pass then
-  adds, through the Leontief inverse of the techniques in use, exactly what is
-  needed so every need is met; any capacity overrun left is reported as a
-  shortage of that capacity.
+* ``pdlp`` — a first-order primal–dual method (PDLP, from OR-Tools) for large
+  economies, on the LP *rescaled* so each technique's activity is measured in
+  units of its expected level (the uncapacitated least-labour plan, capped at
+  capacity) and each product's balance in units of its expected output. A
+  repair pass then adds, through the Leontief inverse of the techniques in use,
+  exactly what is needed so every need is met; any capacity overrun left is
+  reported as a shortage of that capacity. ``highs-pdlp`` runs the same
+  rescaled LP, repair and certificate through HiGHS's PDLP instead (many
+  times slower on the benchmark economies; kept for comparison).
 
 Both results are checked: the primal feasibility residual is measured, and the
 demand prices ``y`` give a lower bound ``d·y − Σ c_k max(0, (Nᵀy − l)_k)`` on
@@ -47,7 +49,7 @@ from sovet.planning.values import solve_leontief
 
 __all__ = ["SIMPLEX_LIMIT", "LpMethod", "LpPlan", "capacity_plan", "optimality_gap"]
 
-LpMethod = Literal["auto", "simplex", "pdlp"]
+LpMethod = Literal["auto", "simplex", "pdlp", "highs-pdlp"]
 SIMPLEX_LIMIT = 2_000
 """Economies with more techniques than this go to PDLP under ``method="auto"``."""
 
@@ -203,18 +205,68 @@ def _expected_levels(
     return np.asarray(np.where(e > floor, e, fill), dtype=np.float64), values
 
 
-def _pdlp(
-    tech: Technology, d: FloatArray, expected: FloatArray | None, tol: float, limit: int
-) -> LpPlan:
+def _scaled(
+    tech: Technology, d: FloatArray, expected: FloatArray | None
+) -> tuple[FloatArray, FloatArray, Any, FloatArray]:
+    """Expected levels ``e``, row scales ``r``, the rescaled matrix and the labour values."""
+    e, base_values = _expected_levels(tech, d, expected)
+    gross = np.bincount(tech.produces, weights=e, minlength=tech.n_products)
+    r = np.maximum(np.maximum(gross, d), 1e-12)
+    scaled = (sp.diags(1.0 / r) @ _net_matrix(tech) @ sp.diags(e)).tocsc()
+    scaled.sort_indices()
+    return e, np.asarray(r, dtype=np.float64), scaled, base_values
+
+
+def _solve_pdlp(
+    tech: Technology, d: FloatArray, e: FloatArray, r: FloatArray, a: Any, tol: float, limit: int
+) -> tuple[FloatArray | None, FloatArray | None, int]:
+    """First-order solve of the rescaled LP: its activities, its duals (if usable), iterations."""
+    from ortools.pdlp import solve_log_pb2, solvers_pb2
+    from ortools.pdlp.python import pdlp
+
+    n, k = tech.n_products, tech.n_techniques
+    qp = pdlp.QuadraticProgram()
+    qp.objective_vector = tech.labour * e
+    qp.constraint_matrix = a
+    qp.constraint_lower_bounds = d / r
+    qp.constraint_upper_bounds = np.full(n, np.inf)
+    qp.variable_lower_bounds = np.zeros(k)
+    qp.variable_upper_bounds = np.where(np.isfinite(tech.capacity), tech.capacity / e, np.inf)
+    params = solvers_pb2.PrimalDualHybridGradientParams()
+    criteria = params.termination_criteria.simple_optimality_criteria
+    criteria.eps_optimal_relative = tol
+    criteria.eps_optimal_absolute = tol
+    params.termination_criteria.iteration_limit = limit
+    params.num_threads = 2
+    result = pdlp.primal_dual_hybrid_gradient(qp, params)
+    reason = result.solve_log.termination_reason
+    iterations = int(result.solve_log.iteration_count)
+    reasons = solve_log_pb2.TerminationReason
+    # An infeasible LP leaves no plan worth repairing (the repair starts from
+    # nothing and reports the overrun); a numerical failure likewise.
+    failed = reason in (
+        reasons.Value("TERMINATION_REASON_PRIMAL_INFEASIBLE"),
+        reasons.Value("TERMINATION_REASON_PRIMAL_OR_DUAL_INFEASIBLE"),
+        reasons.Value("TERMINATION_REASON_INVALID_PROBLEM"),
+        reasons.Value("TERMINATION_REASON_NUMERICAL_ERROR"),
+    )
+    if failed:
+        return None, None, iterations
+    # Stopped at the iteration limit or short of ``tol``: the iterate is still
+    # used; the repair pass makes it feasible and the gap measures how good it is.
+    x = np.asarray(result.primal_solution, dtype=np.float64)
+    y = np.asarray(result.dual_solution, dtype=np.float64)
+    duals = y if y.shape == (n,) else None
+    return (x if x.shape == (k,) else None), duals, iterations
+
+
+def _solve_highs_pdlp(
+    tech: Technology, d: FloatArray, e: FloatArray, r: FloatArray, a: Any, tol: float, limit: int
+) -> tuple[FloatArray | None, FloatArray | None, int]:
+    """The same rescaled LP through HiGHS's PDLP (kept for comparison)."""
     import highspy
 
     n, k = tech.n_products, tech.n_techniques
-    e, base_values = _expected_levels(tech, d, expected)
-    gross = np.bincount(tech.produces, weights=e, minlength=n)
-    r = np.maximum(np.maximum(gross, d), 1e-12)
-    net = _net_matrix(tech)
-    scaled = (sp.diags(1.0 / r) @ net @ sp.diags(e)).tocsc()
-    scaled.sort_indices()
     lp = highspy.HighsLp()
     lp.num_col_ = k
     lp.num_row_ = n
@@ -224,9 +276,9 @@ def _pdlp(
     lp.row_lower_ = d / r
     lp.row_upper_ = np.full(n, highspy.kHighsInf)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = scaled.indptr.astype(np.int32)
-    lp.a_matrix_.index_ = scaled.indices.astype(np.int32)
-    lp.a_matrix_.value_ = scaled.data
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data
     lp.a_matrix_.num_col_ = k
     lp.a_matrix_.num_row_ = n
     h: Any = highspy.Highs()  # type: ignore[no-untyped-call]
@@ -238,36 +290,71 @@ def _pdlp(
     h.passModel(lp)
     h.run()
     solution = h.getSolution()
-    info = h.getInfo()
-    iterations = int(info.pdlp_iteration_count)
-    # PDLP may stop with status "unknown" when its solution, good to ``tol``,
-    # misses HiGHS's own 1e-7 checks: the iterate is still used, the repair pass
-    # makes it feasible and the duality gap below measures how good it is.
-    status = h.getModelStatus()
-    usable = status not in (
+    iterations = int(h.getInfo().pdlp_iteration_count)
+    # Status "unknown" (good to ``tol``, short of HiGHS's own 1e-7 checks) still counts.
+    usable = h.getModelStatus() not in (
         highspy.HighsModelStatus.kInfeasible,
         highspy.HighsModelStatus.kUnboundedOrInfeasible,
     )
-    if len(solution.col_value) == k:
-        x = np.maximum(np.asarray(solution.col_value) * e, 0.0)
-    else:
-        x = np.zeros(k)
-    if usable and solution.dual_valid and len(solution.row_dual) == n:
-        prices = np.maximum(np.asarray(solution.row_dual), 0.0) / r
-    else:  # no trustworthy duals from an infeasible or unfinished run
-        prices = np.zeros(n)
+    x = np.asarray(solution.col_value) if len(solution.col_value) == k else None
+    ok = usable and solution.dual_valid and len(solution.row_dual) == n
+    return x, (np.asarray(solution.row_dual) if ok else None), iterations
+
+
+def _tighten(tech: Technology, prices: FloatArray, rounds: int = 100) -> FloatArray:
+    """Lower approximate prices until no unlimited technique makes a profit.
+
+    Rule: ``y_i ← min(y_i, min_k (l_k + A_kᵀ y))`` over the unlimited
+    techniques ``k`` making ``i``. The map is monotone (``A ≥ 0``), so the
+    prices fall to the largest ones below the start that price no unlimited
+    technique above its cost, and stay ``≥ 0`` (``l > 0``). A first-order
+    method's small dual infeasibilities are so mended one product at a time,
+    not by scaling every price down as :func:`optimality_gap` must.
+    """
+    free = np.flatnonzero(~np.isfinite(tech.capacity))
+    if free.size == 0:
+        return prices
+    inputs_t = tech.inputs[:, free].T.tocsr()
+    labour, makes = tech.labour[free], tech.produces[free]
+    y = np.maximum(prices, 0.0)
+    for _ in range(rounds):
+        cheapest = np.full(tech.n_products, np.inf)
+        np.minimum.at(cheapest, makes, labour + inputs_t @ y)
+        lower = np.minimum(y, cheapest)
+        if np.array_equal(lower, y):
+            break
+        y = lower
+    return y
+
+
+def _pdlp(
+    tech: Technology,
+    d: FloatArray,
+    expected: FloatArray | None,
+    tol: float,
+    limit: int,
+    solver: str = "pdlp",
+) -> LpPlan:
+    n, k = tech.n_products, tech.n_techniques
+    e, r, scaled, base_values = _scaled(tech, d, expected)
+    solve = _solve_pdlp if solver == "pdlp" else _solve_highs_pdlp
+    xs, ys, iterations = solve(tech, d, e, r, scaled, tol, limit)
+    x = np.maximum(xs * e, 0.0) if xs is not None else np.zeros(k)
+    # No trustworthy duals from an infeasible or unfinished run.
+    prices = np.maximum(ys, 0.0) / r if ys is not None else np.zeros(n)
     x = _repair(tech, d, np.minimum(x, tech.capacity))
     overrun = np.maximum(x - tech.capacity, 0.0)
     overrun = np.where(overrun > 1e-6 * np.maximum(tech.capacity, 1.0), overrun, 0.0)
     unmet = np.bincount(tech.produces, weights=overrun, minlength=n).astype(np.float64)
+    net = _net_matrix(tech)
     if bool(overrun.any()):  # the LP had no feasible plan: its duals mean nothing
         prices = np.zeros(n)
     else:
-        prices = _best_prices(tech, net, d, x, prices, base_values)
+        prices = _best_prices(tech, net, d, x, _tighten(tech, prices), base_values)
     shadow = np.where(
         np.isfinite(tech.capacity), np.maximum(net.T @ prices - tech.labour, 0.0), 0.0
     )
-    return _finish(tech, d, "pdlp", x, unmet, prices, shadow, iterations, relative_tol=1e-3)
+    return _finish(tech, d, solver, x, unmet, prices, shadow, iterations, relative_tol=1e-3)
 
 
 def _repair(tech: Technology, d: FloatArray, x: FloatArray, passes: int = 6) -> FloatArray:
@@ -320,7 +407,7 @@ def _finish(
     finite = np.isfinite(tech.capacity)
     cap = np.where(finite, tech.capacity, 0.0)
     over = np.where(finite, x - cap, 0.0)
-    if method == "pdlp":
+    if method != "simplex":
         over = np.zeros_like(over)  # overruns are reported as shortages instead
         unmet_floor = np.zeros_like(d)
     else:
@@ -363,7 +450,8 @@ def capacity_plan(
     """The least-labour plan that respects every capacity, or the shortages if none does.
 
     Rule: the LP above; ``auto`` uses simplex up to :data:`SIMPLEX_LIMIT`
-    techniques and rescaled PDLP with a repair pass beyond. ``expected`` gives
+    techniques and rescaled PDLP with a repair pass beyond (``highs-pdlp``
+    picks HiGHS's PDLP for the same steps). ``expected`` gives
     each technique's expected level for the rescaling (previous plan or
     declared capacity); by default the uncapacitated least-labour plan. PDLP
     stops at relative tolerance ``tol`` or after ``iteration_limit`` iterations;
@@ -378,6 +466,6 @@ def capacity_plan(
         method = "simplex" if tech.n_techniques <= SIMPLEX_LIMIT else "pdlp"
     if method == "simplex":
         return _simplex(tech, d)
-    if method == "pdlp":
-        return _pdlp(tech, d, expected, tol, iteration_limit)
-    raise PlanningError(f"unknown LP method {method!r}: use auto, simplex or pdlp")
+    if method in ("pdlp", "highs-pdlp"):
+        return _pdlp(tech, d, expected, tol, iteration_limit, method)
+    raise PlanningError(f"unknown LP method {method!r}: use auto, simplex, pdlp or highs-pdlp")
