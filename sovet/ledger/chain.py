@@ -70,7 +70,8 @@ def _rows(blob: bytes, at: Positions, width: int) -> Words:
     for i in np.flatnonzero(at < 0).tolist():
         padded = bytes(-int(at[i])) + blob[: width + int(at[i])]
         rows[i] = np.frombuffer(padded, dtype="<u8")
-    return rows
+    words: Words = rows  # typed here: some numpy releases type the view as Any
+    return words
 
 
 def line_ends(blob: bytes) -> Positions:
