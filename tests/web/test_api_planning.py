@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from sovet import actions
-from sovet.model import MotionKind
 from sovet.storage import Database
+from tests.core.test_flow import unit_decides
 
 from .conftest import PLAN_PERIOD
 
@@ -226,19 +225,8 @@ def test_a_plan_naming_an_input_nobody_makes_is_refused(client_for: Clients) -> 
 
 
 def _assembly_ratifies(db: Database, motion: str, unit: str, convenor: str) -> None:
-    m = actions.propose_motion(
-        db,
-        actor=convenor,
-        body=unit,
-        title=f"Ratify {motion}",
-        text="",
-        kind=MotionKind.RATIFICATION,
-        payload={"motion": motion},
-    )
-    actions.open_voting(db, actor=convenor, motion=m.id)
-    for member in sorted(db.state.units[unit].members):
-        actions.vote(db, actor=member, motion=m.id, choice="yes")
-    actions.close_motion(db, actor=convenor, motion=m.id)
+    """The unit's assembly votes, every member yes, to ratify ``motion``."""
+    unit_decides(db, motion, unit, convenor, sorted(db.state.units[unit].members), "yes")
 
 
 def test_the_proposed_plan_is_a_motion_the_base_ratifies(
