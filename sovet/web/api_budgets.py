@@ -182,10 +182,14 @@ def recount(request: Request, budget_id: str) -> dict[str, Any]:
     """Count the published instance again, by the budget's rule and recorded seed, and
     say whether the result matches the one in the log."""
     b = _counted(request, budget_id)
+    return {"budget": b.id, "rule": b.rule, **recount_summary(b)}
+
+
+def recount_summary(b: Budget) -> dict[str, Any]:
+    """The published instance of a counted budget counted again by its rule and recorded
+    seed, beside the result in the log, and whether the two match (API and page)."""
     result = recount_budget(b)
     return {
-        "budget": b.id,
-        "rule": b.rule,
         "seed": result.seed,
         "ballots": parse_pabulib(b.instance).num_voters,
         "selected": list(result.selected_ids),

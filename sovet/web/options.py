@@ -9,7 +9,7 @@ from typing import Any
 from sovet.federation import State
 from sovet.model import Motion, MotionStatus, RatificationStatus
 
-__all__ = ["motion_options", "ratification_options"]
+__all__ = ["convenes", "motion_options", "ratification_options"]
 
 
 def _units_of(s: State, actor: str | None) -> list[str]:
@@ -22,7 +22,7 @@ def _units_of(s: State, actor: str | None) -> list[str]:
 def motion_options(s: State, actor: str | None, m: Motion) -> dict[str, Any]:
     """What the signed-in member may do with a motion beyond voting: amend it, decide its
     amendments or forward it (convenors), or bind their unit's delegates on it."""
-    convenes = actor is not None and actor in _convenors(s, m.body)
+    is_convenor = convenes(s, actor, m.body)
     council = m.body in s.councils
     instruct = [
         (u, s.body_name(u)) for u in _units_of(s, actor) if council and m.body in s.councils_of(u)
@@ -36,20 +36,20 @@ def motion_options(s: State, actor: str | None, m: Motion) -> dict[str, Any]:
         "can_amend": m.status is MotionStatus.OPEN
         and actor is not None
         and actor in s.voters_of(m.body),
-        "decide_amendments": convenes and m.status is MotionStatus.OPEN,
+        "decide_amendments": is_convenor and m.status is MotionStatus.OPEN,
         "forward_to": list(dict.fromkeys(forward_to))
-        if convenes and m.status in (MotionStatus.OPEN, MotionStatus.PASSED)
+        if is_convenor and m.status in (MotionStatus.OPEN, MotionStatus.PASSED)
         else [],
         "instruct_units": instruct if m.status in (MotionStatus.OPEN, MotionStatus.VOTING) else [],
     }
 
 
-def _convenors(s: State, body: str) -> frozenset[str]:
-    if body in s.units:
-        return frozenset(s.units[body].convenors)
-    if body in s.councils:
-        return frozenset(s.councils[body].convenors)
-    return frozenset()
+def convenes(s: State, actor: str | None, body: str) -> bool:
+    """Whether ``actor`` is a convenor of the unit or council ``body``."""
+    if actor is None:
+        return False
+    holder = s.units.get(body) or s.councils.get(body)
+    return holder is not None and actor in holder.convenors
 
 
 def ratification_options(s: State, actor: str | None, motion: str, now: str) -> dict[str, Any]:

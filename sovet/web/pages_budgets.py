@@ -13,16 +13,15 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from sovet import actions
-from sovet.actions.budgets import recount_budget
 from sovet.counting.budgets import BUDGET_RULES
 from sovet.counting.pabulib import parse_pabulib
 from sovet.errors import InputError, NotOpen, SovetError
-from sovet.federation import State
 from sovet.model import Budget, ElectionStatus
-from sovet.web.api_budgets import approvals_of
+from sovet.web.api_budgets import approvals_of, recount_summary
 from sovet.web.charts import turnout_bar
 from sovet.web.charts_budgets import ProjectBar, budget_bars
 from sovet.web.i18n import N_
+from sovet.web.options import convenes
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
@@ -150,13 +149,6 @@ def points_from_form(b: Budget, form: dict[str, Any]) -> dict[str, int]:
     return given
 
 
-def _convenes(s: State, actor: str | None, body: str) -> bool:
-    if actor is None:
-        return False
-    holder = s.units.get(body) or s.councils.get(body)
-    return holder is not None and actor in holder.convenors
-
-
 @router.get("/budgets", response_class=HTMLResponse)
 def budgets(request: Request, body: str | None = None) -> HTMLResponse:
     """Open and counted budgets, of the whole federation or of one body (``?body=``)."""
@@ -176,7 +168,7 @@ def budgets(request: Request, body: str | None = None) -> HTMLResponse:
             "body": body,
             "body_name": s.body_name(body) if body else "",
             "body_href": body_href(s, body) if body else None,
-            "convenes": body is not None and _convenes(s, ctx.actor, body),
+            "convenes": body is not None and convenes(s, ctx.actor, body),
             "open": [r for r in rows if r[0].status is ElectionStatus.OPEN],
             "closed": [r for r in rows if r[0].status is not ElectionStatus.OPEN],
         }
@@ -278,7 +270,7 @@ def budget_view(
             "can_vote": b.status is ElectionStatus.OPEN and is_voter and ctx.actor not in b.voters,
             "has_voted": ctx.actor in b.voters,
             "is_voter": is_voter,
-            "convenes": _convenes(s, ctx.actor, b.body),
+            "convenes": convenes(s, ctx.actor, b.body),
             "turnout": turnout_bar(
                 voted,
                 electorate,
@@ -378,19 +370,16 @@ def recount(request: Request, budget_id: str) -> HTMLResponse:
         b: Budget = s.get("budgets", budget_id)
         if b.status is not ElectionStatus.COUNTED:
             raise NotOpen(f"budget {budget_id} is not counted yet; its ballots are sealed")
-        result = recount_budget(b)
+        recount = recount_summary(b)
         names = {p.id: p.name for p in b.projects}
         values = {
             "title": ctx._("Recount"),
             "b": b,
             "body": s.body_name(b.body),
             "rule_words": ctx._(RULE_WORDS.get(b.rule, b.rule)),
-            "ballots": parse_pabulib(b.instance).num_voters,
-            "selected": [names.get(p, p) for p in result.selected_ids],
-            "recorded": [names.get(p, p) for p in b.selected],
-            "cost": result.cost,
-            "matches": list(result.selected_ids) == list(b.selected) and result.cost == b.cost,
-            "seed": result.seed,
+            **{k: recount[k] for k in ("ballots", "cost", "matches", "seed")},
+            "selected": [names.get(p, p) for p in recount["selected"]],
+            "recorded": [names.get(p, p) for p in recount["recorded"]],
         }
         return render(request, "budget_recount.html", values, state=s)
 

@@ -14,7 +14,15 @@ from sovet import actions
 from sovet.errors import Forbidden, InputError, SovetError
 from sovet.web.pages_account import ids_in
 from sovet.web.pages_bodies import council_view, unit_view
-from sovet.web.pages_common import PageContext, PageRoute, act, actor_of, form_of, redirect
+from sovet.web.pages_common import (
+    PageContext,
+    PageRoute,
+    act,
+    actor_of,
+    body_href,
+    form_of,
+    redirect,
+)
 from sovet.web.store import store_of
 
 __all__ = ["router"]
@@ -71,7 +79,7 @@ async def convenors(request: Request, body: str) -> Response:
     except SovetError as exc:
         return await run_in_threadpool(_body_page, request, body, error=exc)
     with store_of(request).read() as s:
-        return redirect(f"/units/{body}" if body in s.units else f"/councils/{body}")
+        return redirect(body_href(s, body))
 
 
 @router.post("/councils/{council_id}/apportion")

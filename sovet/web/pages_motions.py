@@ -27,7 +27,7 @@ from sovet.model import (
 )
 from sovet.rules import body_rules, open_session_of
 from sovet.web.charts import progress_bars, turnout_bar
-from sovet.web.options import motion_options, ratification_options
+from sovet.web.options import convenes, motion_options, ratification_options
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
@@ -43,14 +43,6 @@ from sovet.web.store import store_of
 __all__ = ["motion_view", "ratification_progress", "ratification_view", "router"]
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
-
-
-def _convenes(s: State, actor: str | None, body: str) -> bool:
-    if actor is None:
-        return False
-    if body in s.units:
-        return actor in s.units[body].convenors
-    return body in s.councils and actor in s.councils[body].convenors
 
 
 def _roll_call(s: State, m: Motion) -> list[dict[str, Any]]:
@@ -134,7 +126,7 @@ def motion_view(
             and ctx.actor in voters
             and ctx.actor not in m.voters,
             "has_voted": ctx.actor in m.voters,
-            "convenes": _convenes(s, ctx.actor, m.body),
+            "convenes": convenes(s, ctx.actor, m.body),
             "choices": list(Choice),
             "ratification": s.ratifications.get(m.id),
             "petition": next((p for p in s.petitions.values() if p.vote_motion == m.id), None),
@@ -248,7 +240,7 @@ def session_view(
             "is_delegate": ctx.actor in seated,
             "is_present": ctx.actor in x.present,
             "on_list": ctx.actor in x.speakers and ctx.actor not in x.spoken,
-            "convenes": _convenes(s, ctx.actor, x.council),
+            "convenes": convenes(s, ctx.actor, x.council),
             "live": x.status is SessionStatus.OPEN,
         }
         status = with_error(values, ctx.lang, error)
