@@ -4,7 +4,7 @@
     subject to x_out − A x ≥ d            (every need met: net output ≥ demand)
                0 ≤ x ≤ c                  (no technique beyond its capacity)
 
-``x`` is the activity of every technique. Two solvers:
+``x`` is the activity of every technique. Three solvers:
 
 * ``simplex`` — HiGHS dual simplex (through SciPy), exact basic solutions and
   duals, for small economies. When the needs cannot all be met it solves two
@@ -12,6 +12,13 @@
   least labour at that shortfall; it reports each unmet need, the capacities
   that bind and their shadow prices (how much the shortfall falls per extra
   unit of capacity).
+* ``merit`` — for large economies: rounds of the merit order
+  (:mod:`sovet.planning.merit`), in which each product's techniques cheaper
+  than its price run at capacity and one marginal technique makes the rest,
+  the plan and prices solved by Krylov iteration. Every round is repaired to
+  meet every need and certified; the rounds stop once the certified gap is at
+  most ``gap`` (default :data:`GAP`), and if they cannot get there PDLP
+  continues from the last round.
 * ``pdlp`` — a first-order primal–dual method (PDLP, from OR-Tools) for large
   economies, on the LP *rescaled* so each technique's activity is measured in
   units of its expected level (the uncapacitated least-labour plan, capped at
@@ -22,7 +29,7 @@
   rescaled LP, repair and certificate through HiGHS's PDLP instead (many
   times slower on the benchmark economies; kept for comparison).
 
-Both results are checked: the primal feasibility residual is measured, and the
+Every result is checked: the primal feasibility residual is measured, and the
 demand prices ``y`` give a lower bound ``d·y − Σ c_k max(0, (Nᵀy − l)_k)`` on
 the least labour (LP duality), so the relative optimality ``gap`` is reported.
 
@@ -43,15 +50,25 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from sovet.errors import PlanningError
-from sovet.planning.plan import choose_techniques, least_labour_plan
-from sovet.planning.technology import BoolArray, FloatArray, IntArray, Technology
-from sovet.planning.values import solve_leontief
+from sovet.planning.certificate import (
+    best_prices,
+    lower_bound,
+    net_matrix,
+    optimality_gap,
+    repair,
+    tighten,
+)
+from sovet.planning.merit import merit_order
+from sovet.planning.plan import Plan, least_labour_plan
+from sovet.planning.technology import BoolArray, FloatArray, Technology
 
-__all__ = ["SIMPLEX_LIMIT", "LpMethod", "LpPlan", "capacity_plan", "optimality_gap"]
+__all__ = ["GAP", "SIMPLEX_LIMIT", "LpMethod", "LpPlan", "capacity_plan", "optimality_gap"]
 
-LpMethod = Literal["auto", "simplex", "pdlp", "highs-pdlp"]
+LpMethod = Literal["auto", "simplex", "merit", "pdlp", "highs-pdlp"]
 SIMPLEX_LIMIT = 2_000
-"""Economies with more techniques than this go to PDLP under ``method="auto"``."""
+"""Economies with more techniques than this go to the merit order under ``method="auto"``."""
+GAP = 5e-4
+"""Default target for the certified relative gap of the merit order (0.05% of the labour)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -78,69 +95,9 @@ class LpPlan:
     gap: float
     """Relative gap between the labour and the dual lower bound (inf if none)."""
     iterations: int
-
-
-def _net_matrix(tech: Technology) -> Any:
-    k = tech.n_techniques
-    out = sp.csc_matrix((np.ones(k), (tech.produces, np.arange(k))), shape=(tech.n_products, k))
-    return (out - tech.inputs).tocsc()
-
-
-def optimality_gap(
-    tech: Technology, demand: FloatArray, labour: float, prices: FloatArray
-) -> float:
-    """Relative gap between ``labour`` and the LP dual bound from ``prices``.
-
-    Rule: weak duality. Prices ``y ≥ 0`` are first scaled by the largest
-    ``α ≤ 1`` that leaves every unlimited technique unprofitable
-    (``α (Nᵀy)_k ≤ l_k``); then with ``μ = max(0, αNᵀy − l)`` on capacitated
-    techniques, ``α d·y − c·μ`` is a lower bound on the least labour. Approximate
-    prices (from a first-order method) thus still give a valid bound.
-
-    >>> from sovet.planning.technology import square
-    >>> t = square(("a",), [[0.5]], [1.0])
-    >>> optimality_gap(t, np.array([1.0]), 2.0, np.array([2.0]))
-    0.0
-    """
-    return _gap(tech, _net_matrix(tech), demand, labour, prices)
-
-
-def _gap(
-    tech: Technology, net: Any, demand: FloatArray, labour: float, prices: FloatArray
-) -> float:
-    y = np.maximum(prices, 0.0)
-    gain = net.T @ y
-    finite = np.isfinite(tech.capacity)
-    over = ~finite & (gain > tech.labour)
-    alpha = 1.0
-    if bool(over.any()):
-        alpha = float(np.min(tech.labour[over] / gain[over]))
-    reduced = alpha * gain - tech.labour
-    bound = alpha * float(demand @ y) - float(
-        tech.capacity[finite] @ np.maximum(reduced[finite], 0.0)
-    )
-    return max(0.0, (labour - bound) / max(abs(labour), 1e-300))
-
-
-def _best_prices(
-    tech: Technology, net: Any, d: FloatArray, x: FloatArray, prices: FloatArray, base: FloatArray
-) -> FloatArray:
-    """The prices on the segment from PDLP's duals to the uncapacitated values that bound best.
-
-    Rule: every ``y ≥ 0`` gives a lower bound (:func:`optimality_gap`); the
-    uncapacitated labour values alone bound by the uncapacitated least labour
-    (a relaxation), PDLP's duals are only as good as its tolerance, and the
-    bound is concave along the segment between them, so eleven points of it
-    are tried and the best kept.
-    """
-    labour = float(tech.labour @ x)
-    best, best_gap = prices, _gap(tech, net, d, labour, prices)
-    for t in np.linspace(0.1, 1.0, 10):
-        y = (1.0 - t) * prices + t * base
-        gap = _gap(tech, net, d, labour, y)
-        if gap < best_gap:
-            best, best_gap = y, gap
-    return np.asarray(best, dtype=np.float64)
+    """Simplex or PDLP iterations."""
+    rounds: int = 0
+    """Merit-order rounds (0 for the other methods)."""
 
 
 def _bounds(tech: Technology) -> FloatArray:
@@ -153,7 +110,7 @@ def _status_ok(res: Any) -> bool:
 
 def _simplex(tech: Technology, d: FloatArray) -> LpPlan:
     n, k = tech.n_products, tech.n_techniques
-    net = _net_matrix(tech)
+    net = net_matrix(tech)
     res = linprog(tech.labour, A_ub=-net, b_ub=-d, bounds=_bounds(tech), method="highs-ds")
     if res.status == 0:
         x = np.asarray(res.x)
@@ -187,38 +144,38 @@ def _simplex(tech: Technology, d: FloatArray) -> LpPlan:
     return _finish(tech, d, "simplex", x, unmet, prices, shadow, int(first.nit) + int(second.nit))
 
 
-def _expected_levels(
-    tech: Technology, d: FloatArray, expected: FloatArray | None
-) -> tuple[FloatArray, FloatArray]:
-    """Each technique's expected level, and the uncapacitated labour values."""
-    if expected is not None:
-        e = np.asarray(expected, dtype=np.float64).copy()
-        values = choose_techniques(tech)[1]
-    else:
-        base = least_labour_plan(tech, d)
-        e = base.output[tech.produces]
-        values = base.values
+def _levels(tech: Technology, expected: FloatArray | None, base: Plan) -> FloatArray:
+    """Each technique's expected level: ``expected``, else the uncapacitated plan, capped."""
+    e = base.activity if expected is None else np.asarray(expected, dtype=np.float64)
     e = np.minimum(e, tech.capacity)
     positive = e[e > 0]
     fill = float(np.median(positive)) if positive.size else 1.0
     floor = 1e-9 * (float(positive.max()) if positive.size else 1.0)
-    return np.asarray(np.where(e > floor, e, fill), dtype=np.float64), values
+    return np.asarray(np.where(e > floor, e, fill), dtype=np.float64)
 
 
-def _scaled(
-    tech: Technology, d: FloatArray, expected: FloatArray | None
-) -> tuple[FloatArray, FloatArray, Any, FloatArray]:
-    """Expected levels ``e``, row scales ``r``, the rescaled matrix and the labour values."""
-    e, base_values = _expected_levels(tech, d, expected)
+def _scaled(tech: Technology, d: FloatArray, e: FloatArray) -> tuple[FloatArray, Any]:
+    """Row scales ``r`` and the matrix rescaled by ``r`` (rows) and ``e`` (columns)."""
     gross = np.bincount(tech.produces, weights=e, minlength=tech.n_products)
     r = np.maximum(np.maximum(gross, d), 1e-12)
-    scaled = (sp.diags(1.0 / r) @ _net_matrix(tech) @ sp.diags(e)).tocsc()
+    scaled = (sp.diags(1.0 / r) @ net_matrix(tech) @ sp.diags(e)).tocsc()
     scaled.sort_indices()
-    return e, np.asarray(r, dtype=np.float64), scaled, base_values
+    return np.asarray(r, dtype=np.float64), scaled
+
+
+Start = tuple[FloatArray, FloatArray]
+"""A plan and prices (unscaled) to warm-start PDLP from."""
 
 
 def _solve_pdlp(
-    tech: Technology, d: FloatArray, e: FloatArray, r: FloatArray, a: Any, tol: float, limit: int
+    tech: Technology,
+    d: FloatArray,
+    e: FloatArray,
+    r: FloatArray,
+    a: Any,
+    tol: float,
+    limit: int,
+    start: Start | None = None,
 ) -> tuple[FloatArray | None, FloatArray | None, int]:
     """First-order solve of the rescaled LP: its activities, its duals (if usable), iterations."""
     from ortools.pdlp import solve_log_pb2, solvers_pb2
@@ -238,7 +195,12 @@ def _solve_pdlp(
     criteria.eps_optimal_absolute = tol
     params.termination_criteria.iteration_limit = limit
     params.num_threads = 2
-    result = pdlp.primal_dual_hybrid_gradient(qp, params)
+    initial = None
+    if start is not None:
+        initial = pdlp.PrimalAndDualSolution()
+        initial.primal_solution = np.minimum(start[0], tech.capacity) / e
+        initial.dual_solution = start[1] * r
+    result = pdlp.primal_dual_hybrid_gradient(qp, params, initial)
     reason = result.solve_log.termination_reason
     iterations = int(result.solve_log.iteration_count)
     reasons = solve_log_pb2.TerminationReason
@@ -301,32 +263,6 @@ def _solve_highs_pdlp(
     return x, (np.asarray(solution.row_dual) if ok else None), iterations
 
 
-def _tighten(tech: Technology, prices: FloatArray, rounds: int = 100) -> FloatArray:
-    """Lower approximate prices until no unlimited technique makes a profit.
-
-    Rule: ``y_i ← min(y_i, min_k (l_k + A_kᵀ y))`` over the unlimited
-    techniques ``k`` making ``i``. The map is monotone (``A ≥ 0``), so the
-    prices fall to the largest ones below the start that price no unlimited
-    technique above its cost, and stay ``≥ 0`` (``l > 0``). A first-order
-    method's small dual infeasibilities are so mended one product at a time,
-    not by scaling every price down as :func:`optimality_gap` must.
-    """
-    free = np.flatnonzero(~np.isfinite(tech.capacity))
-    if free.size == 0:
-        return prices
-    inputs_t = tech.inputs[:, free].T.tocsr()
-    labour, makes = tech.labour[free], tech.produces[free]
-    y = np.maximum(prices, 0.0)
-    for _ in range(rounds):
-        cheapest = np.full(tech.n_products, np.inf)
-        np.minimum.at(cheapest, makes, labour + inputs_t @ y)
-        lower = np.minimum(y, cheapest)
-        if np.array_equal(lower, y):
-            break
-        y = lower
-    return y
-
-
 def _pdlp(
     tech: Technology,
     d: FloatArray,
@@ -336,57 +272,76 @@ def _pdlp(
     solver: str = "pdlp",
 ) -> LpPlan:
     n, k = tech.n_products, tech.n_techniques
-    e, r, scaled, base_values = _scaled(tech, d, expected)
+    base = least_labour_plan(tech, d)
+    e = _levels(tech, expected, base)
+    r, scaled = _scaled(tech, d, e)
     solve = _solve_pdlp if solver == "pdlp" else _solve_highs_pdlp
     xs, ys, iterations = solve(tech, d, e, r, scaled, tol, limit)
     x = np.maximum(xs * e, 0.0) if xs is not None else np.zeros(k)
     # No trustworthy duals from an infeasible or unfinished run.
     prices = np.maximum(ys, 0.0) / r if ys is not None else np.zeros(n)
-    x = _repair(tech, d, np.minimum(x, tech.capacity))
+    x = repair(tech, d, np.minimum(x, tech.capacity))
+    return _conclude(tech, d, solver, x, tighten(tech, prices), base.values, 0, iterations)
+
+
+def _merit(
+    tech: Technology,
+    d: FloatArray,
+    expected: FloatArray | None,
+    tol: float,
+    limit: int,
+    target: float,
+    rounds: int,
+) -> LpPlan:
+    """Merit-order rounds; PDLP from their best plan and prices while the gap exceeds ``target``."""
+    base = least_labour_plan(tech, d)
+    m = merit_order(tech, d, base, rounds=rounds, target=target)
+    if m.gap <= target or limit <= 0:
+        return _conclude(tech, d, "merit", m.activity, m.prices, base.values, m.rounds, 0)
+    e = _levels(tech, expected, base)
+    r, scaled = _scaled(tech, d, e)
+    start = m.start
+    xs, ys, iterations = _solve_pdlp(tech, d, e, r, scaled, tol, limit, start)
+    plan, prices = m.activity, m.prices
+    if xs is not None:
+        polished = repair(tech, d, np.clip(xs * e, 0.0, tech.capacity))
+        overrun = float(np.maximum(polished - tech.capacity, 0.0).sum())
+        if (overrun, float(tech.labour @ polished)) < (m.overrun, m.labour):
+            plan = polished
+    if ys is not None:
+        mended = tighten(tech, np.maximum(ys, 0.0) / r)
+        net = net_matrix(tech)
+        if lower_bound(tech, net, d, mended) > m.bound:
+            prices = mended
+    return _conclude(tech, d, "merit+pdlp", plan, prices, base.values, m.rounds, iterations)
+
+
+def _conclude(
+    tech: Technology,
+    d: FloatArray,
+    method: str,
+    x: FloatArray,
+    prices: FloatArray,
+    base_values: FloatArray,
+    rounds: int,
+    iterations: int,
+) -> LpPlan:
+    """A repaired plan and mended prices as an :class:`LpPlan`: overruns become shortages."""
+    n = tech.n_products
     overrun = np.maximum(x - tech.capacity, 0.0)
     overrun = np.where(overrun > 1e-6 * np.maximum(tech.capacity, 1.0), overrun, 0.0)
     unmet = np.bincount(tech.produces, weights=overrun, minlength=n).astype(np.float64)
-    net = _net_matrix(tech)
+    net = net_matrix(tech)
     if bool(overrun.any()):  # the LP had no feasible plan: its duals mean nothing
         prices = np.zeros(n)
     else:
-        prices = _best_prices(tech, net, d, x, _tighten(tech, prices), base_values)
+        prices = best_prices(tech, net, d, prices, base_values)[0]
     shadow = np.where(
         np.isfinite(tech.capacity), np.maximum(net.T @ prices - tech.labour, 0.0), 0.0
     )
-    return _finish(tech, d, solver, x, unmet, prices, shadow, iterations, relative_tol=1e-3)
-
-
-def _repair(tech: Technology, d: FloatArray, x: FloatArray, passes: int = 6) -> FloatArray:
-    """Add, through the Leontief inverse of the techniques in use, what meets every need.
-
-    Rule: ``Δ = (I − A_c)⁻¹ max(0, d − N x)`` is non-negative, so the needs are
-    met and no activity falls; ``A_c`` takes for each product its busiest
-    technique with capacity to spare (else its busiest). A technique pushed past
-    its capacity is cut back to it while its product has another with room,
-    and the pass repeats; the last pass keeps any overrun (a true shortage).
-    """
-    n = tech.n_products
-    x = x.copy()
-    for step in range(passes):
-        short = np.maximum(d - tech.net_output(x), 0.0)
-        if not bool(np.any(short > 0)):
-            break
-        room = tech.capacity - x > 1e-3 * np.maximum(x, 1e-12)
-        order = np.lexsort((-x, -room.astype(np.int64), tech.produces))
-        first = np.concatenate(([True], tech.produces[order][1:] != tech.produces[order][:-1]))
-        choice: IntArray = np.asarray(order[first], dtype=np.int64)
-        a, _ = tech.restrict(choice)
-        delta = solve_leontief(a, short, tol=1e-12, check_productive=False).x
-        x[choice] += np.maximum(delta, 0.0)
-        if step < passes - 1:
-            over = x > tech.capacity
-            spare = np.bincount(
-                tech.produces, weights=(tech.capacity - x > 0).astype(np.float64), minlength=n
-            )
-            cut = over & (spare[tech.produces] > 0)
-            x = np.where(cut, tech.capacity, x)
-    return x
+    return _finish(
+        tech, d, method, x, unmet, prices, shadow, iterations, relative_tol=1e-3, rounds=rounds
+    )
 
 
 def _finish(
@@ -399,6 +354,7 @@ def _finish(
     shadow: FloatArray,
     iterations: int,
     relative_tol: float = 1e-7,
+    rounds: int = 0,
 ) -> LpPlan:
     x = np.maximum(x, 0.0)
     net = tech.net_output(x)
@@ -435,6 +391,7 @@ def _finish(
         feasibility=feasibility,
         gap=gap,
         iterations=iterations,
+        rounds=rounds,
     )
 
 
@@ -444,28 +401,39 @@ def capacity_plan(
     *,
     method: LpMethod = "auto",
     expected: FloatArray | None = None,
+    gap: float = GAP,
+    rounds: int = 8,
     tol: float = 1e-6,
     iteration_limit: int = 200_000,
 ) -> LpPlan:
     """The least-labour plan that respects every capacity, or the shortages if none does.
 
     Rule: the LP above; ``auto`` uses simplex up to :data:`SIMPLEX_LIMIT`
-    techniques and rescaled PDLP with a repair pass beyond (``highs-pdlp``
-    picks HiGHS's PDLP for the same steps). ``expected`` gives
-    each technique's expected level for the rescaling (previous plan or
-    declared capacity); by default the uncapacitated least-labour plan. PDLP
-    stops at relative tolerance ``tol`` or after ``iteration_limit`` iterations;
-    the repair pass and the reported gap make either answer usable.
+    techniques and the merit order beyond. ``merit`` runs up to ``rounds``
+    merit-order rounds (:mod:`sovet.planning.merit`) and, while their certified
+    relative gap exceeds ``gap``, polishes with PDLP warm-started from their
+    best plan and prices. ``pdlp`` runs rescaled PDLP from scratch
+    (``highs-pdlp`` through HiGHS's PDLP). ``expected`` gives each technique's
+    expected level for the rescaling (previous plan or declared capacity); by
+    default the uncapacitated least-labour plan. PDLP stops at relative
+    tolerance ``tol`` or after ``iteration_limit`` iterations; the repair pass
+    and the reported gap make every answer usable.
     """
     d = np.asarray(demand, dtype=np.float64)
     if d.shape != (tech.n_products,):
         raise PlanningError(f"demand must have {tech.n_products} entries, got {d.shape}")
     if d.size and float(d.min()) < 0:
         raise PlanningError(f"demand for {tech.products[int(np.argmin(d))]!r} is negative")
+    if not gap >= 0:
+        raise PlanningError(f"the gap must be a number at least 0, got {gap!r}")
     if method == "auto":
-        method = "simplex" if tech.n_techniques <= SIMPLEX_LIMIT else "pdlp"
+        method = "simplex" if tech.n_techniques <= SIMPLEX_LIMIT else "merit"
     if method == "simplex":
         return _simplex(tech, d)
+    if method == "merit":
+        return _merit(tech, d, expected, tol, iteration_limit, gap, rounds)
     if method in ("pdlp", "highs-pdlp"):
         return _pdlp(tech, d, expected, tol, iteration_limit, method)
-    raise PlanningError(f"unknown LP method {method!r}: use auto, simplex, pdlp or highs-pdlp")
+    raise PlanningError(
+        f"unknown LP method {method!r}: use auto, simplex, merit, pdlp or highs-pdlp"
+    )

@@ -34,7 +34,7 @@ from sovet.errors import PlanningError
 from sovet.planning.technology import FloatArray, IntArray, Technology
 from sovet.planning.values import Method, compact_indices, solve_leontief
 
-__all__ = ["Plan", "choose_techniques", "least_labour_plan", "technique_costs"]
+__all__ = ["ChosenTable", "Plan", "choose_techniques", "least_labour_plan", "technique_costs"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -69,7 +69,7 @@ def technique_costs(tech: Technology, values: FloatArray) -> FloatArray:
     return np.asarray(tech.labour + tech.inputs.T @ values, dtype=np.float64)
 
 
-class _Chosen:
+class ChosenTable:
     """The square table of the chosen techniques, as products with the whole table.
 
     ``Aᵀ_c v = (Bᵀ v)[choice]`` and ``A_c x = B x̃`` (``x̃`` = ``x`` placed at the
@@ -137,7 +137,7 @@ def _cheapest(costs: FloatArray, order: IntArray, starts: IntArray, counts: IntA
 
 
 def _choose(
-    tech: Technology, chosen: _Chosen, method: Method, tol: float, max_rounds: int
+    tech: Technology, chosen: ChosenTable, method: Method, tol: float, max_rounds: int
 ) -> tuple[IntArray, FloatArray, int, int]:
     order, starts, counts = _groups(tech)
     # A first guess: a few Bellman sweeps v ← min_k (l_k + a_kᵀ v) from v = 0.
@@ -193,7 +193,7 @@ def choose_techniques(
     copied out: products with it are products with the whole table. Returns
     ``(choice, values, rounds, iterations)``.
     """
-    return _choose(tech, _Chosen(tech), method, tol, max_rounds)
+    return _choose(tech, ChosenTable(tech), method, tol, max_rounds)
 
 
 def least_labour_plan(
@@ -213,7 +213,7 @@ def least_labour_plan(
         raise PlanningError(f"demand must have {tech.n_products} entries, got {d.shape}")
     if d.size and float(d.min()) < 0:
         raise PlanningError(f"demand for {tech.products[int(np.argmin(d))]!r} is negative")
-    chosen = _Chosen(tech)
+    chosen = ChosenTable(tech)
     choice, values, rounds, iterations = _choose(tech, chosen, method, tol, 100)
     chosen.choice = choice
     out = chosen.output_operator()

@@ -17,7 +17,7 @@ upstream is named. Direct producers of ``p`` come first, then by shadow price.
 >>> e = Economy("x", ("grain",), (Workplace("Village", (Technique("field", "grain", 2.0,
 ...     capacity=100.0),)),), (Need("Soviet", "grain", 150.0),))
 >>> r = plan_report(e)
->>> r.status, [(s.product, s.needed, s.available) for s in r.shortages]
+>>> r.status, [(s.product, s.needed, round(s.available, 6)) for s in r.shortages]
 ('infeasible', [('grain', 150.0, 100.0)])
 >>> [(c.workplace, c.technique) for c in r.shortages[0].causes]
 [('Village', 'field')]

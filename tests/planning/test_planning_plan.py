@@ -252,3 +252,121 @@ def test_pdlp_certificate_mends_approximate_duals() -> None:
     assert true_gap <= r.gap + 1e-12
     assert r.gap < 0.1 * (r.labour - relaxed) / r.labour
     assert np.all(tech.net_output(r.activity) >= d - 1e-9 * d.max())
+
+
+def capped_first_techniques(seed: int, n: int, extra: int) -> tuple[Technology, np.ndarray]:
+    """A random economy whose cheapest techniques are capped below their unlimited use.
+
+    As in the benchmark: every product keeps one unlimited technique, and the
+    technique the uncapacitated plan uses is capped at 60–95% of its use there,
+    so capacities bind and the merit order has work to do.
+    """
+    tech = random_technology(seed, n, extra)
+    d = np.random.default_rng(seed + 1).uniform(0.5, 5.0, n)
+    base = least_labour_plan(tech, d)
+    cap = np.full(tech.n_techniques, np.inf)
+    rng = np.random.default_rng(seed + 2)
+    spare = np.bincount(tech.produces, minlength=n) > 1  # has an alternative to fall back on
+    cap[base.choice[spare]] = rng.uniform(0.6, 0.95, int(spare.sum())) * base.output[spare]
+    capped = Technology(
+        tech.products, tech.techniques, tech.produces, tech.inputs, tech.labour, cap
+    )
+    return capped, d
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 40), extra=st.integers(1, 40))
+def test_merit_order_is_certified_against_the_simplex_optimum(
+    seed: int, n: int, extra: int
+) -> None:
+    tech, d = capped_first_techniques(seed, n, extra)
+    exact = capacity_plan(tech, d, method="simplex")
+    assert exact.status == "optimal"  # every product has an unlimited technique
+    r = capacity_plan(tech, d, method="merit")
+    assert r.method in ("merit", "merit+pdlp") and r.status == "optimal"
+    assert np.all(tech.net_output(r.activity) >= d - 1e-9 * d.max())  # needs met
+    assert np.all(r.activity <= tech.capacity * (1 + 1e-9) + 1e-12)  # capacities kept
+    assert r.labour >= exact.labour * (1 - 1e-9)  # no plan beats the optimum
+    # The certificate is a true bound and meets the target.
+    assert (r.labour - exact.labour) / r.labour <= r.gap + 1e-9
+    assert r.gap <= 5e-4
+
+
+def test_merit_order_settles_at_the_optimum_when_nothing_is_degenerate() -> None:
+    # Grain by sickle (3 h) or plough (1 h + 0.5 tools, at most 5); tools by forge.
+    t = Technology(
+        ("grain", "tools"),
+        ("sickle", "plough", "forge"),
+        np.array([0, 0, 1]),
+        sp.csc_matrix([[0.1, 0.1, 0.0], [0.0, 0.5, 0.1]]),
+        np.array([3.0, 1.0, 2.0]),
+        np.array([np.inf, 5.0, np.inf]),
+    )
+    d = np.array([10.0, 0.0])
+    r = capacity_plan(t, d, method="merit", gap=0.0)
+    exact = capacity_plan(t, d, method="simplex")
+    assert r.method == "merit" and r.rounds >= 1
+    assert r.activity == pytest.approx(exact.activity, rel=1e-9)
+    assert r.gap < 1e-12
+    # The plough is saturated: its rent is what one more unit of it saves.
+    assert r.binding.tolist() == [False, True, False]
+    assert r.shadow_prices[1] == pytest.approx(exact.shadow_prices[1], rel=1e-9)
+
+
+def degenerate_pair() -> tuple[Technology, np.ndarray]:
+    """An economy on which merit-order rounds cycle: the optimum splits a product.
+
+    Iron comes from a mine (1 h, at most 5) or a far pit (3 h); cloth from a
+    loom using one iron (1 h) or by hand (2.5 h). With iron at the mine's
+    cost the loom is cheaper, so cloth wants 10 iron and the mine saturates;
+    with iron at the pit's cost hand-weaving is cheaper and no iron is wanted.
+    The optimum runs the mine at exactly 5 and weaves half the cloth on the
+    loom: 5 + 5 + 12.5 = 22.5 hours.
+    """
+    tech = Technology(
+        ("iron", "cloth"),
+        ("mine", "pit", "loom", "hand"),
+        np.array([0, 0, 1, 1]),
+        sp.csc_matrix([[0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 0.0]]),
+        np.array([1.0, 3.0, 1.0, 2.5]),
+        np.array([5.0, np.inf, np.inf, np.inf]),
+    )
+    return tech, np.array([0.0, 10.0])
+
+
+def test_merit_order_cycles_on_a_degenerate_economy_and_says_so() -> None:
+    from sovet.planning.merit import merit_order
+
+    tech, d = degenerate_pair()
+    m = merit_order(tech, d, least_labour_plan(tech, d), rounds=8)
+    assert not m.settled and m.rounds == 8
+    assert m.labour >= 22.5 and m.bound <= 22.5 + 1e-12  # still a true plan and a true bound
+    assert m.gap > 0.05  # but far apart: no single technique per product is optimal
+
+
+def test_pdlp_finishes_what_the_merit_order_cannot() -> None:
+    tech, d = degenerate_pair()
+    r = capacity_plan(tech, d, method="merit", gap=1e-6, tol=1e-9)
+    assert r.method == "merit+pdlp" and r.rounds == 8 and r.iterations > 0
+    assert r.labour == pytest.approx(22.5, rel=1e-6)
+    assert r.gap <= 1e-6
+    assert r.activity[0] == pytest.approx(5.0, rel=1e-6)  # the mine exactly at capacity
+    assert r.activity[2] == pytest.approx(5.0, rel=1e-5)  # half the cloth on the loom
+
+
+def test_merit_order_reports_a_shortage_as_overrun() -> None:
+    # Tools can only come from one forge, limited to 0.5: 10 grain need 0.5618.
+    t = square(("grain", "tools"), [[0.1, 0.2], [0.05, 0.0]], [1.0, 2.0], [np.inf, 0.5])
+    r = capacity_plan(t, np.array([10.0, 0.0]), method="merit")
+    assert r.status == "infeasible"
+    x = np.linalg.solve(np.eye(2) - np.array([[0.1, 0.2], [0.05, 0.0]]), [10.0, 0.0])
+    assert r.unmet == pytest.approx([0.0, x[1] - 0.5], rel=1e-6)
+    assert np.all(t.net_output(r.activity) >= np.array([10.0, 0.0]) - 1e-9)
+
+
+def test_gap_must_be_a_number_at_least_zero() -> None:
+    t = square(("a",), [[0.5]], [1.0])
+    with pytest.raises(PlanningError, match="gap"):
+        capacity_plan(t, np.array([1.0]), method="merit", gap=-1.0)
+    with pytest.raises(PlanningError, match="gap"):
+        capacity_plan(t, np.array([1.0]), method="merit", gap=float("nan"))
