@@ -25,7 +25,7 @@ from sovet.cli.common import echo_json
 from sovet.errors import FileFormatError
 from sovet.planning.demo import DEMOS
 from sovet.planning.io import parse_coefficients, parse_vector
-from sovet.planning.lp import LpMethod, capacity_plan
+from sovet.planning.lp import GAP, LpMethod, capacity_plan
 from sovet.planning.model import targets
 from sovet.planning.participatory import participatory_plan
 from sovet.planning.plan import least_labour_plan
@@ -138,14 +138,29 @@ def values(a_path: str, l_path: str, method: str, as_json: bool) -> None:
 @click.option("--capacity", "c_path", type=FILE, help="c.csv: product,capacity (optional).")
 @click.option(
     "--method",
-    type=click.Choice(["auto", "simplex", "pdlp"]),
+    type=click.Choice(["auto", "simplex", "merit", "pdlp"]),
     default="auto",
     show_default=True,
-    help="LP solver when capacities are given.",
+    help="LP solver when capacities are given: auto = simplex up to 2,000 products, "
+    "merit order beyond.",
+)
+@click.option(
+    "--gap",
+    type=click.FloatRange(min=0.0),
+    default=GAP,
+    show_default=True,
+    help="Merit order: stop once the plan's labour is proved within this fraction of the "
+    "least; PDLP continues if the rounds cannot get there.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def solve(
-    a_path: str, l_path: str, d_path: str, c_path: str | None, method: str, as_json: bool
+    a_path: str,
+    l_path: str,
+    d_path: str,
+    c_path: str | None,
+    method: str,
+    gap: float,
+    as_json: bool,
 ) -> None:
     """The plan that meets the demand with the least labour, within capacities.
 
@@ -181,7 +196,7 @@ def solve(
         note = f"no capacity limits: x = Ax + d solved, residual {free.residual:.3g}"
     else:
         with _stdout_to_stderr():
-            r = capacity_plan(tech, dem, method=cast(LpMethod, method))
+            r = capacity_plan(tech, dem, method=cast(LpMethod, method), gap=gap)
         finite = np.isfinite(tech.capacity)
         result = {
             "status": r.status,
@@ -195,10 +210,11 @@ def solve(
                 if f
             },
         }
-        gap = "n/a" if math.isnan(r.gap) else f"{r.gap:.2g}"
+        shown = "n/a" if math.isnan(r.gap) else f"{r.gap:.2g}"
+        rounds = f"{r.rounds} rounds, " if r.rounds else ""
         note = (
-            f"{r.method}: {r.iterations} iterations, feasibility residual "
-            f"{r.feasibility:.3g}, optimality gap {gap}"
+            f"{r.method}: {rounds}{r.iterations} iterations, feasibility residual "
+            f"{r.feasibility:.3g}, optimality gap {shown}"
         )
     if as_json:
         echo_json(

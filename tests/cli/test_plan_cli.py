@@ -96,7 +96,7 @@ def test_solve_without_capacity(capsys: pytest.CaptureFixture[str], files: dict[
     assert data["unmet"] == {} and data["binding"] == []
 
 
-@pytest.mark.parametrize("method", ["simplex", "pdlp"])
+@pytest.mark.parametrize("method", ["simplex", "merit", "pdlp"])
 def test_solve_infeasible_names_need_and_capacity(
     capsys: pytest.CaptureFixture[str], files: dict[str, str], method: str
 ) -> None:
@@ -126,6 +126,28 @@ def test_solve_infeasible_names_need_and_capacity(
         assert data["shadow_prices"]["tools"] > 0
     else:  # the capacity overrun that meeting every need would take
         assert data["unmet"] == {"tools": pytest.approx(0.5 / 0.89 - 0.5, rel=1e-6)}
+
+
+def test_solve_rejects_a_negative_gap(
+    capsys: pytest.CaptureFixture[str], files: dict[str, str]
+) -> None:
+    code, out, err = run(
+        capsys,
+        "plan",
+        "solve",
+        "--coefficients",
+        files["A"],
+        "--labour",
+        files["l"],
+        "--demand",
+        files["d"],
+        "--capacity",
+        files["c"],
+        "--gap",
+        "-0.1",
+    )
+    assert code == 2 and out == ""
+    assert "--gap" in err and "-0.1" in err
 
 
 def test_solve_table(capsys: pytest.CaptureFixture[str], files: dict[str, str]) -> None:
