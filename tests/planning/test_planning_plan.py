@@ -370,3 +370,26 @@ def test_gap_must_be_a_number_at_least_zero() -> None:
         capacity_plan(t, np.array([1.0]), method="merit", gap=-1.0)
     with pytest.raises(PlanningError, match="gap"):
         capacity_plan(t, np.array([1.0]), method="merit", gap=float("nan"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 10), extra=st.integers(0, 10))
+def test_merit_order_agrees_with_the_simplex_on_what_can_be_met(
+    seed: int, n: int, extra: int
+) -> None:
+    # Capacities anywhere, the first techniques included: some economies cannot
+    # meet their needs, and the merit order must say so exactly when the simplex does.
+    tech = random_technology(seed, n, extra, capacity=True)
+    d = np.random.default_rng(seed + 1).uniform(0.5, 5.0, n)
+    exact = capacity_plan(tech, d, method="simplex")
+    r = capacity_plan(tech, d, method="merit")
+    assert r.status == exact.status
+    assert np.all(
+        tech.net_output(r.activity) >= d - 1e-9 * d.max()
+    )  # needs met, by overrun if need be
+    if exact.status == "optimal":
+        # within capacity to PDLP's tolerance when it polished (as for PDLP alone)
+        assert np.all(r.activity <= tech.capacity * (1 + 1e-6) + 1e-9)
+        assert (r.labour - exact.labour) / r.labour <= r.gap + 1e-9
+    else:
+        assert r.unmet.sum() > 0 and r.binding.any()
