@@ -40,6 +40,12 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def solve_args(files: dict[str, str], *extra: str) -> tuple[str, ...]:
+    """``plan solve`` on the four example files, then ``extra``."""
+    paths = ("--coefficients", files["A"], "--labour", files["l"], "--demand", files["d"])
+    return ("plan", "solve", *paths, "--capacity", files["c"], *extra)
+
+
 @pytest.fixture
 def files(tmp_path: Path) -> dict[str, str]:
     out = {}
@@ -100,22 +106,7 @@ def test_solve_without_capacity(capsys: pytest.CaptureFixture[str], files: dict[
 def test_solve_infeasible_names_need_and_capacity(
     capsys: pytest.CaptureFixture[str], files: dict[str, str], method: str
 ) -> None:
-    code, out, err = run(
-        capsys,
-        "plan",
-        "solve",
-        "--coefficients",
-        files["A"],
-        "--labour",
-        files["l"],
-        "--demand",
-        files["d"],
-        "--capacity",
-        files["c"],
-        "--method",
-        method,
-        "--json",
-    )
+    code, out, err = run(capsys, *solve_args(files, "--method", method, "--json"))
     assert code == 0, err
     data = json.loads(out)
     assert data["status"] == "infeasible"
@@ -131,21 +122,7 @@ def test_solve_infeasible_names_need_and_capacity(
 def test_solve_rejects_a_negative_gap(
     capsys: pytest.CaptureFixture[str], files: dict[str, str]
 ) -> None:
-    code, out, err = run(
-        capsys,
-        "plan",
-        "solve",
-        "--coefficients",
-        files["A"],
-        "--labour",
-        files["l"],
-        "--demand",
-        files["d"],
-        "--capacity",
-        files["c"],
-        "--gap",
-        "-0.1",
-    )
+    code, out, err = run(capsys, *solve_args(files, "--gap", "-0.1"))
     assert code == 2 and out == ""
     assert "--gap" in err and "-0.1" in err
 
