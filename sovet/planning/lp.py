@@ -460,6 +460,8 @@ def capacity_plan(
         raise PlanningError(f"demand for {tech.products[int(np.argmin(d))]!r} is negative")
     if not gap >= 0:
         raise PlanningError(f"the gap must be a number at least 0, got {gap!r}")
+    if rounds < 1:
+        raise PlanningError(f"the merit order needs at least one round, got {rounds}")
     if method == "auto":
         method = "simplex" if tech.n_techniques <= SIMPLEX_LIMIT else "merit"
     if method == "simplex":

@@ -352,12 +352,14 @@ def test_pdlp_finishes_what_the_merit_order_cannot() -> None:
     assert r.activity[2] == pytest.approx(5.0, rel=1e-5)  # half the cloth on the loom
 
 
-def test_gap_must_be_a_number_at_least_zero() -> None:
+def test_gap_and_rounds_are_checked() -> None:
     t = square(("a",), [[0.5]], [1.0])
     with pytest.raises(PlanningError, match="gap"):
         capacity_plan(t, np.array([1.0]), method="merit", gap=-1.0)
     with pytest.raises(PlanningError, match="gap"):
         capacity_plan(t, np.array([1.0]), method="merit", gap=float("nan"))
+    with pytest.raises(PlanningError, match="at least one round"):
+        capacity_plan(t, np.array([1.0]), method="merit", rounds=0)
 
 
 @settings(max_examples=30, deadline=None)
