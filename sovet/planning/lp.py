@@ -299,9 +299,10 @@ def _merit(
 ) -> LpPlan:
     """Merit-order rounds; PDLP from their best plan and prices while the gap exceeds ``target``."""
     base = least_labour_plan(tech, d)
-    m = merit_order(tech, d, base, rounds=rounds, target=target)
+    net = net_matrix(tech)
+    m = merit_order(tech, d, base, rounds=rounds, target=target, net=net)
     if m.gap <= target or limit <= 0:
-        return _conclude(tech, d, "merit", m.activity, m.prices, base.values, m.rounds, 0)
+        return _conclude(tech, d, "merit", m.activity, m.prices, base.values, m.rounds, 0, net)
     plan, prices = m.activity, m.prices
     polished, duals, iterations = _polish(
         tech, d, _levels(tech, expected, base), tol, limit, m.start
@@ -310,9 +311,9 @@ def _merit(
         overrun = float(np.maximum(polished - tech.capacity, 0.0).sum())
         if (overrun, float(tech.labour @ polished)) < (m.overrun, m.labour):
             plan = polished
-    if duals is not None and lower_bound(tech, net_matrix(tech), d, duals) > m.bound:
+    if duals is not None and lower_bound(tech, net, d, duals) > m.bound:
         prices = duals
-    return _conclude(tech, d, "merit+pdlp", plan, prices, base.values, m.rounds, iterations)
+    return _conclude(tech, d, "merit+pdlp", plan, prices, base.values, m.rounds, iterations, net)
 
 
 def _polish(
@@ -359,13 +360,17 @@ def _conclude(
     base_values: FloatArray,
     rounds: int,
     iterations: int,
+    net: Any = None,
 ) -> LpPlan:
-    """A repaired plan and mended prices as an :class:`LpPlan`: overruns become shortages."""
+    """A repaired plan and mended prices as an :class:`LpPlan`: overruns become shortages.
+
+    ``net`` is the caller's :func:`net_matrix`, if it has built one already.
+    """
     n = tech.n_products
     overrun = np.maximum(x - tech.capacity, 0.0)
     overrun = np.where(overrun > 1e-6 * np.maximum(tech.capacity, 1.0), overrun, 0.0)
     unmet = np.bincount(tech.produces, weights=overrun, minlength=n).astype(np.float64)
-    net = net_matrix(tech)
+    net = net_matrix(tech) if net is None else net
     if bool(overrun.any()):  # the LP had no feasible plan: its duals mean nothing
         prices = np.zeros(n)
     else:
@@ -374,7 +379,17 @@ def _conclude(
         np.isfinite(tech.capacity), np.maximum(net.T @ prices - tech.labour, 0.0), 0.0
     )
     return _finish(
-        tech, d, method, x, unmet, prices, shadow, iterations, relative_tol=1e-3, rounds=rounds
+        tech,
+        d,
+        method,
+        x,
+        unmet,
+        prices,
+        shadow,
+        iterations,
+        relative_tol=1e-3,
+        rounds=rounds,
+        matrix=net,
     )
 
 
@@ -389,6 +404,7 @@ def _finish(
     iterations: int,
     relative_tol: float = 1e-7,
     rounds: int = 0,
+    matrix: Any = None,
 ) -> LpPlan:
     x = np.maximum(x, 0.0)
     net = tech.net_output(x)
@@ -411,7 +427,8 @@ def _finish(
     status: Literal["optimal", "infeasible"] = (
         "infeasible" if bool(np.any(unmet > unmet_floor)) else "optimal"
     )
-    gap = optimality_gap(tech, d, labour, prices) if status == "optimal" else float("nan")
+    optimal = status == "optimal"
+    gap = optimality_gap(tech, d, labour, prices, matrix) if optimal else float("nan")
     return LpPlan(
         status=status,
         method=method,
@@ -460,8 +477,6 @@ def capacity_plan(
         raise PlanningError(f"demand for {tech.products[int(np.argmin(d))]!r} is negative")
     if not gap >= 0:
         raise PlanningError(f"the gap must be a number at least 0, got {gap!r}")
-    if rounds < 1:
-        raise PlanningError(f"the merit order needs at least one round, got {rounds}")
     if method == "auto":
         method = "simplex" if tech.n_techniques <= SIMPLEX_LIMIT else "merit"
     if method == "simplex":

@@ -48,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from sovet.errors import PlanningError
 from sovet.planning.certificate import lower_bound, net_matrix, repair, tighten
 from sovet.planning.plan import ChosenTable, Plan
 from sovet.planning.technology import BoolArray, FloatArray, IntArray, Technology
@@ -141,15 +142,19 @@ def merit_order(
     rounds: int = 8,
     target: float = 0.0,
     tol: float = 1e-10,
+    net: Any = None,
 ) -> MeritOrder:
     """The capacity LP by merit-order rounds from the uncapacitated plan ``base``.
 
     Rule: the rounds of the module docstring; each round's plan and prices are
     certified and the best of each kept; stop when the certified gap is at most
     ``target``, when the rankings stop changing, or after ``rounds`` rounds.
+    ``net`` is the caller's :func:`~sovet.planning.certificate.net_matrix`, if built.
     """
+    if rounds < 1:
+        raise PlanningError(f"the merit order needs at least one round, got {rounds}")
     d = np.asarray(demand, dtype=np.float64)
-    net = net_matrix(tech)
+    net = net_matrix(tech) if net is None else net
     table = ChosenTable(tech)
     y = base.values.copy()
     x = base.activity
@@ -161,7 +166,6 @@ def merit_order(
     previous: tuple[IntArray, BoolArray] | None = None
     x_marginal: FloatArray | None = base.output
     settled = False
-    done = 0
     for done in range(1, rounds + 1):
         marginal, saturated = _rank(tech, table.costs(tech.labour, y), requirement)
         if previous is not None and np.array_equal(previous[0], marginal):
@@ -193,7 +197,5 @@ def merit_order(
             best[2], best[1], best[0], best_bound[1], best_bound[0], done, settled, (x, y)
         )
         if settled or result.gap <= target:
-            return result
-    return MeritOrder(
-        best[2], best[1], best[0], best_bound[1], best_bound[0], done, settled, (x, y)
-    )
+            break
+    return result
