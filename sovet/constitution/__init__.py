@@ -27,6 +27,7 @@ from sovet.constitution.check import check_bodies, check_constitution, parse_con
 from sovet.constitution.data import constitution_to_dict, diff_constitutions
 from sovet.constitution.default import DEFAULT_CONSTITUTION, default_constitution
 from sovet.constitution.model import (
+    ADMISSIONS,
     APPORTIONMENT_METHODS,
     BODY_KINDS,
     BODY_RULE_KEYS,
@@ -37,7 +38,10 @@ from sovet.constitution.model import (
     BodyRules,
     BreachAction,
     Constitution,
+    FactionRules,
     LandRules,
+    OfficeRules,
+    PetitionRules,
     Problem,
     RatificationRules,
     RecallRules,
@@ -46,6 +50,7 @@ from sovet.constitution.model import (
 from sovet.constitution.values import format_fraction, parse_share
 
 __all__ = [
+    "ADMISSIONS",
     "APPORTIONMENT_METHODS",
     "BODY_KINDS",
     "BODY_RULE_KEYS",
@@ -57,7 +62,10 @@ __all__ = [
     "BodyRules",
     "BreachAction",
     "Constitution",
+    "FactionRules",
     "LandRules",
+    "OfficeRules",
+    "PetitionRules",
     "Problem",
     "RatificationRules",
     "RecallRules",

@@ -15,17 +15,23 @@ from typing import Any
 
 from sovet.constitution.locate import KeyPath, Locator, dotted
 from sovet.constitution.model import (
+    ADMISSIONS,
     APPORTIONMENT_METHODS,
     BODY_KINDS,
     BODY_RULE_KEYS,
+    DEFAULT_OFFICES,
     ELECTION_METHODS,
     LAND_CUTS,
     LAND_NORMS,
+    OPTIONAL_BODY_RULE_KEYS,
     AmendmentRules,
     BodyRules,
     BreachAction,
     Constitution,
+    FactionRules,
     LandRules,
+    OfficeRules,
+    PetitionRules,
     Problem,
     RatificationRules,
     RecallRules,
@@ -170,6 +176,10 @@ _BODY_FIELDS: dict[str, Callable[[object], Any]] = {
     "majority": _share("majority"),
     "term_days": _count(1),
     "secret_ballot": _boolean,
+    "voting_days": _count(1),
+    "nomination_days": _count(0),
+    "nominators": _count(1),
+    "admission": _choice(ADMISSIONS, "way of admitting members"),
 }
 _FEDERATION_FIELDS: dict[str, Callable[[object], Any]] = {"name": _text, "version": _count(1)}
 _RECALL_FIELDS: dict[str, Callable[[object], Any]] = {
@@ -192,6 +202,19 @@ _LAND_FIELDS: dict[str, Callable[[object], Any]] = {
     "norm": _choice(LAND_NORMS, "land norm"),
     "cut": _choice(LAND_CUTS, "way to cut parcels"),
 }
+_OFFICE_FIELDS: dict[str, Callable[[object], Any]] = {
+    "seats": _count(1),
+    "method": _choice(ELECTION_METHODS, "election method"),
+    "term_days": _count(1),
+}
+_OFFICE = re.compile(r"[a-z][a-z0-9-]*")
+_PETITION_FIELDS: dict[str, Callable[[object], Any]] = {
+    "members": _share("threshold"),
+    "delegates": _share("threshold"),
+    "notice_days": _count(1),
+    "period_days": _count(1),
+}
+_FACTION_FIELDS: dict[str, Callable[[object], Any]] = {"founders": _count(1)}
 SECTIONS = (
     "federation",
     "defaults",
@@ -202,6 +225,9 @@ SECTIONS = (
     "amendment",
     "matters",
     "land",
+    "offices",
+    "petitions",
+    "factions",
 )
 
 
@@ -270,7 +296,7 @@ class _Checker:
             )
         defaults = self.section("defaults", "rules for every body")
         if defaults is not None:
-            required = tuple(k for k in BODY_RULE_KEYS if k != "max_seats")
+            required = tuple(k for k in BODY_RULE_KEYS if k not in OPTIONAL_BODY_RULE_KEYS)
             result["defaults"] = self.fields(
                 ("defaults",), defaults, _BODY_FIELDS, required=required
             )
@@ -295,8 +321,38 @@ class _Checker:
             land = self.table(("land",), self.document["land"], "how base units divide land")
             if land is not None:
                 result["land"] = self.fields(("land",), land, _LAND_FIELDS)
+        for name, spec, what in (
+            ("petitions", _PETITION_FIELDS, "how members force action"),
+            ("factions", _FACTION_FIELDS, "how members found factions"),
+        ):
+            result[name] = {}
+            if name in self.document:  # optional: the defaults when absent
+                table = self.table((name,), self.document[name], what)
+                if table is not None:
+                    result[name] = self.fields((name,), table, spec)
+        result["offices"] = self.offices()
         self.cross_checks(result)
         return result
+
+    def offices(self) -> dict[str, dict[str, Any]]:
+        """``[offices.<name>]`` tables; ``convenor`` is required when the table is there."""
+        if "offices" not in self.document:
+            return {name: dataclasses.asdict(rules) for name, rules in DEFAULT_OFFICES.items()}
+        tables = self.table(("offices",), self.document["offices"], "one table per office")
+        out: dict[str, dict[str, Any]] = {}
+        if tables is None:
+            return out
+        for name, value in tables.items():
+            path: KeyPath = ("offices", name)
+            if not _OFFICE.fullmatch(name):
+                self.problem(path, f"{render(name)} is not an office name: use lowercase words")
+                continue
+            table = self.table(path, value, f"rules for the office {render(name)}")
+            if table is not None:
+                out[name] = self.fields(path, table, _OFFICE_FIELDS, required=tuple(_OFFICE_FIELDS))
+        if "convenor" not in tables:
+            self.problem(("offices",), "missing required office [offices.convenor]")
+        return out
 
     def overrides(self, name: str, what: str) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
@@ -479,6 +535,9 @@ def parse_constitution(text: str, *, source: str = "<constitution>") -> Constitu
         land=LandRules(**result["land"]),
         body_overrides=body_overrides,
         body_kinds=body_kinds,
+        offices={name: OfficeRules(**o) for name, o in result["offices"].items()},
+        petitions=PetitionRules(**result["petitions"]),
+        factions=FactionRules(**result["factions"]),
     )
 
 

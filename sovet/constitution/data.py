@@ -55,6 +55,9 @@ def constitution_to_dict(constitution: Constitution) -> dict[str, Any]:
         "amendment": _rules_dict(c.amendment),
         "reserved_matters": sorted(c.reserved_matters),
         "land": _rules_dict(c.land),
+        "offices": {name: _rules_dict(rules) for name, rules in sorted(c.offices.items())},
+        "petitions": _rules_dict(c.petitions),
+        "factions": _rules_dict(c.factions),
     }
 
 

@@ -55,6 +55,16 @@ term_days = 365
 # Members vote in their assemblies by secret ballot. Delegates in a council
 # always vote by open roll call, whatever this says.
 secret_ballot = true
+# Every vote (a motion, an election, a budget) closes by itself this many days
+# after it opens; it closes earlier only when every voter has voted.
+voting_days = 7
+# Elections take nominations for this many days before voting opens. Any
+# member may stand; nominating someone else takes this many members.
+nomination_days = 7
+nominators = 1
+# Who admits a new member to a unit: its elected "convenors", or its
+# "assembly" by vote. Any member may challenge an admission before the assembly.
+admission = "convenors"
 
 # Base units: workplace and village committees, neighbourhoods, union locals,
 # co-ops. Their general assembly is all their members.
@@ -122,6 +132,29 @@ reserved = [
     "federation.dissolve",  # dissolving the federation
     "war-and-peace",        # war, peace and armed defence
 ]
+
+# Offices every body fills by election from its own voters (a unit's members,
+# a council's seated delegates), by this method, for this many seats and days.
+# Office holders are recalled like delegates. [offices.convenor] is required;
+# add others (a secretary, tellers) as [offices.<name>] tables.
+[offices.convenor]
+seats = 2
+method = "scottish-stv"
+term_days = 365
+
+# Members force action by petition: signatures of this share of a unit's
+# members, or of a council's seated delegates, convene the assembly or session
+# within notice_days, open an election or a recall vote, or put a motion on
+# the next agenda. No convenor can sit on it.
+[petitions]
+members = "1/10"
+delegates = "1/3"
+notice_days = 7
+period_days = 30
+
+# Members found a faction themselves: this many founders sign its founding.
+[factions]
+founders = 3
 
 # How a base unit (a village or land committee, a housing co-op, a neighbourhood)
 # divides its own land or housing among its households; no council can do it for

@@ -15,17 +15,23 @@ from typing import Any
 from sovet.model import BodyKind
 
 __all__ = [
+    "ADMISSIONS",
     "APPORTIONMENT_METHODS",
     "BODY_KINDS",
     "BODY_RULE_KEYS",
+    "DEFAULT_OFFICES",
     "ELECTION_METHODS",
     "LAND_CUTS",
     "LAND_NORMS",
+    "OPTIONAL_BODY_RULE_KEYS",
     "AmendmentRules",
     "BodyRules",
     "BreachAction",
     "Constitution",
+    "FactionRules",
     "LandRules",
+    "OfficeRules",
+    "PetitionRules",
     "Problem",
     "RatificationRules",
     "RecallRules",
@@ -102,10 +108,59 @@ class BodyRules:
     majority: Fraction
     term_days: int
     secret_ballot: bool
+    voting_days: int = 7
+    nomination_days: int = 7
+    nominators: int = 1
+    admission: str = "convenors"
 
 
 BODY_RULE_KEYS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(BodyRules))
 """The keys of ``[defaults]``, ``[kinds.*]`` and ``[bodies.*]``, in declaration order."""
+
+OPTIONAL_BODY_RULE_KEYS: frozenset[str] = frozenset(
+    {"max_seats", "voting_days", "nomination_days", "nominators", "admission"}
+)
+"""Body keys a ``[defaults]`` table may leave out (older constitutions lack them)."""
+
+ADMISSIONS: tuple[str, ...] = ("convenors", "assembly")
+"""Who admits a member to a unit: its elected convenors, or its assembly by vote."""
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeRules:
+    """An office every body fills by election from its own voters (a unit's members, a
+    council's seated delegates): ``seats`` holders, counted by ``method``, for ``term_days``.
+    Holders are recalled like delegates, by petition and vote of the same voters."""
+
+    seats: int
+    method: str
+    term_days: int
+
+
+DEFAULT_OFFICES: Mapping[str, OfficeRules] = {
+    "convenor": OfficeRules(seats=2, method="scottish-stv", term_days=365)
+}
+"""The offices when a constitution has no ``[offices]`` table: two convenors a year."""
+
+
+@dataclass(frozen=True, slots=True)
+class PetitionRules:
+    """How members force action: a petition signed by ``members`` of a unit's members (or
+    ``delegates`` of a council's seated delegates) convenes the assembly or session within
+    ``notice_days``, opens an election or a recall vote, or puts a motion on the agenda.
+    A petition gathers signatures for ``period_days``."""
+
+    members: Fraction = Fraction(1, 10)
+    delegates: Fraction = Fraction(1, 3)
+    notice_days: int = 7
+    period_days: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class FactionRules:
+    """Members found a faction: ``founders`` of them sign its founding."""
+
+    founders: int = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +226,11 @@ class Constitution:
         default_factory=dict, hash=False, compare=False
     )
     body_kinds: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
+    offices: Mapping[str, OfficeRules] = field(
+        default_factory=lambda: dict(DEFAULT_OFFICES), hash=False, compare=False
+    )
+    petitions: PetitionRules = field(default_factory=PetitionRules)
+    factions: FactionRules = field(default_factory=FactionRules)
 
     def rules_for(self, body_id: str, kind: str) -> BodyRules:
         """The rules of body ``body_id`` of kind ``kind``: its own table, over its kind's,

@@ -20,7 +20,10 @@ from sovet.constitution import (
     BodyRules,
     BreachAction,
     Constitution,
+    FactionRules,
     LandRules,
+    OfficeRules,
+    PetitionRules,
     Problem,
     RatificationRules,
     RecallRules,
@@ -33,6 +36,7 @@ from sovet.constitution import (
     parse_constitution,
     parse_share,
 )
+from sovet.constitution.model import OPTIONAL_BODY_RULE_KEYS
 from sovet.errors import ConstitutionError, InputError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -421,12 +425,61 @@ def test_constitution_is_hashable_and_compares_by_value() -> None:
 def test_the_docs_explain_every_key() -> None:
     docs = (ROOT / "docs" / "constitution.md").read_text(encoding="utf-8")
     keys = {*BODY_RULE_KEYS, "name", "version", "kind", "reserved"}
-    for rules in (RecallRules, RatificationRules, AmendmentRules):
+    for rules in (
+        RecallRules,
+        RatificationRules,
+        AmendmentRules,
+        OfficeRules,
+        PetitionRules,
+        FactionRules,
+    ):
         keys |= {f.name for f in dataclasses.fields(rules)} - {"ratification"}
     missing = sorted(key for key in keys if f"| `{key}` |" not in docs)
     assert missing == []
-    for section in ("federation", "defaults", "recall", "ratification", "amendment", "matters"):
+    for section in (
+        "federation",
+        "defaults",
+        "recall",
+        "ratification",
+        "amendment",
+        "matters",
+        "offices.<name>",
+        "petitions",
+        "factions",
+    ):
         assert f"## `[{section}]`" in docs
+
+
+OLDER = (
+    DEFAULT_CONSTITUTION.split("# Offices every body")[0]
+    + (DEFAULT_CONSTITUTION.split("[factions]\nfounders = 3\n")[1])
+)
+
+
+def test_a_constitution_without_the_newer_keys_still_parses_with_their_defaults() -> None:
+    text = "\n".join(
+        line
+        for line in OLDER.splitlines()
+        if not line.startswith(("voting_days = 7", "nomination_days", "nominators", "admission"))
+    )
+    assert "[offices" not in text and "nominators" not in text
+    c = parse_constitution(text)
+    assert c.defaults.voting_days == 7 and c.defaults.admission == "convenors"
+    assert c.offices == {"convenor": OfficeRules(seats=2, method="scottish-stv", term_days=365)}
+    assert c.petitions == PetitionRules() and c.factions.founders == 3
+
+
+def test_offices_need_a_convenor_and_valid_rules() -> None:
+    text = DEFAULT_CONSTITUTION.replace(
+        '[offices.convenor]\nseats = 2\nmethod = "scottish-stv"',
+        '[offices.secretary]\nseats = 0\nmethod = "scottish-sv"',
+    )
+    problems = [p.path for p in check_constitution(text)]
+    assert problems == ["offices", "offices.secretary.seats", "offices.secretary.method"]
+    bad = DEFAULT_CONSTITUTION.replace('admission = "convenors"', 'admission = "operator"')
+    assert [p.path for p in check_constitution(bad)] == ["defaults.admission"]
+    petitions = DEFAULT_CONSTITUTION.replace('delegates = "1/3"', 'delegates = "4/3"')
+    assert [p.path for p in check_constitution(petitions)] == ["petitions.delegates"]
 
 
 @pytest.mark.parametrize("name", ["invalid-layout.toml", "invalid-values.toml"])
@@ -476,6 +529,7 @@ def test_deleting_any_line_of_the_sample_is_reported_where_it_matters(data: st.D
     if (
         required
         and removed.split("=")[0].strip() in BODY_RULE_KEYS
+        and removed.split("=")[0].strip() not in OPTIONAL_BODY_RULE_KEYS
         and index < lines.index("[kinds.unit]\n")
     ):
         # a key of [defaults] (max_seats is commented out in the sample): reported missing
