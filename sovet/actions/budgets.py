@@ -17,6 +17,7 @@ from sovet.counting.base import TieBreak
 from sovet.counting.budgets import BudgetResult, budget, resolve_rule
 from sovet.counting.pabulib import parse_pabulib
 from sovet.errors import AlreadyVoted, Forbidden, InputError, NotOpen
+from sovet.ledger.lots import budget_ballots, lot_for
 from sovet.model import Budget, ElectionStatus
 from sovet.storage import Database
 
@@ -176,10 +177,11 @@ def pabulib_text(b: Budget, ballots: Sequence[tuple[str, Sequence[str]]]) -> str
     return "\n".join(lines) + "\n"
 
 
-def close_budget(
-    db: Database, *, actor: str, budget_id: str, seed: int = 0, at: str | None = None
-) -> Budget:
-    """Close the vote, count it by the budget's rule and publish instance and result."""
+def close_budget(db: Database, *, actor: str, budget_id: str, at: str | None = None) -> Budget:
+    """Close the vote, count it by the budget's rule and publish instance and result.
+
+    The seed of any lot is derived from the log's head before this closing entry and the
+    published ballots (:mod:`sovet.ledger.lots`), never chosen; its inputs are recorded."""
     with db.writing() as w:
         b = w.state.get("budgets", budget_id)
         rules.check_convenor(w.state, actor, b.body)
@@ -187,6 +189,7 @@ def close_budget(
             raise NotOpen(f"budget {budget_id} is not open")
         sealed = [(r, k) for r, k in db.sealed_ballots_in(w.conn, budget_id) if k]
         text = pabulib_text(b, sealed)
+        seed, lot = lot_for(budget_id, *w.head(), budget_ballots(text))
         result = _count(b, text, seed)
         w.append(
             "budget.counted",
@@ -197,6 +200,8 @@ def close_budget(
                 "cost": result.cost,
                 "instance": text,
                 "result": result.to_json(),
+                "seed": seed,
+                "lot": lot,
             },
             at=at,
         )

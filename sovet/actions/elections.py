@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 
 from sovet import rules
 from sovet.actions.common import new_id
 from sovet.counting import Profile, Result, count
 from sovet.errors import InputError
+from sovet.ledger.lots import lot_for
 from sovet.model import Election, ElectionPurpose
 from sovet.storage import Database
 
@@ -88,19 +88,18 @@ def cast_ballot(
     return receipt
 
 
-def close_election(
-    db: Database, *, actor: str, election: str, seed: int | None = None, at: str | None = None
-) -> Election:
+def close_election(db: Database, *, actor: str, election: str, at: str | None = None) -> Election:
     """Close the vote, count it, publish the anonymised ballots, and seat the elected.
 
-    The seed of any lot is drawn here and recorded in the log with the result, so
-    anyone recounting the published ballots gets the same result.
+    The seed of any lot is nobody's choice: it is derived from the log's head just
+    before this closing entry and the published ballots (:mod:`sovet.ledger.lots`),
+    and recorded with its inputs, so anyone recounting gets the same result.
     """
     with db.writing() as w:
         e = w.state.get("elections", election)
         rules.check_close_election(w.state, actor, e)
         sealed = db.sealed_ballots_in(w.conn, election)
-        seed = secrets.randbelow(2**31) if seed is None else seed
+        seed, lot = lot_for(election, *w.head(), [list(k) for _, k in sealed])
         result = count_ballots(e, [ranking for _, ranking in sealed], seed)
         w.append(
             "election.counted",
@@ -112,6 +111,7 @@ def close_election(
                 "reserve": list(reserve_order(result)),
                 "result": result.to_json(),
                 "seed": seed,
+                "lot": lot,
             },
             at=at,
         )

@@ -150,10 +150,13 @@ def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None
                 "heads_file": heads_file,
                 "signatures_checked": report.signatures_checked,
                 "strict": report.strict,
+                "lots": report.lots,
             }
         )
         return
     click.echo(f"ok: {report.size} entries intact, root {report.root.hex()}")
+    if report.lots:
+        click.echo(f"{report.lots} lots recomputed from the log: every seed follows")
     if report.heads:
         signed = "signatures checked" if report.signatures_checked else "signatures NOT checked"
         if not report.signatures_checked:
@@ -171,7 +174,11 @@ def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None
     help="Signed tree heads (JSONL); default: FILE's .heads.jsonl when present.",
 )
 @click.option("--key", help="The log's Ed25519 public key (64 hex digits), to check signatures.")
-@click.option("--strict", is_flag=True, help="Also decode every entry as canonical JSON.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Also decode every entry as canonical JSON and recompute every lot's seed.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def verify_command(
     file: str | None,

@@ -325,7 +325,7 @@ def _elect_delegation(
         if rng.random() < 0.85:
             ranking = _ballot(rng, leaning.get(voter), candidates, leaning)
             actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
-    actions.close_election(db, actor=convenor, election=e.id, seed=rng.randrange(2**31))
+    actions.close_election(db, actor=convenor, election=e.id)
 
 
 def _committee_election(
@@ -354,7 +354,7 @@ def _committee_election(
                 ranking=_ballot(rng, leaning.get(voter), candidates, leaning),
             )
     if close:
-        actions.close_election(db, actor=convenor, election=e.id, seed=rng.randrange(2**31))
+        actions.close_election(db, actor=convenor, election=e.id)
 
 
 def _sit(db: Database, council: str) -> str:

@@ -10,6 +10,7 @@ asks the operating system for a new key and is never used to verify).
 * :mod:`~sovet.ledger.heads` -- Ed25519-signed tree heads;
 * :mod:`~sovet.ledger.chain` -- every entry's index and prev checked in whole-log vector passes;
 * :mod:`~sovet.ledger.verify` -- verify a whole log, naming the first bad entry;
+* :mod:`~sovet.ledger.lots` -- the seed of every lot, derived from the log and its ballots;
 * :mod:`~sovet.ledger.mirror` -- decide whether a mirror may append what a source publishes.
 """
 
@@ -27,6 +28,7 @@ from sovet.ledger.heads import (
     sign_head,
     verify_head,
 )
+from sovet.ledger.lots import check_lots, lot_seed
 from sovet.ledger.merkle import EMPTY_ROOT, MerkleBuilder, leaf_hash, node_hash, root
 from sovet.ledger.mirror import MirrorUpdate, check_extends, plan_mirror
 from sovet.ledger.proofs import (
@@ -54,6 +56,7 @@ __all__ = [
     "VerifyReport",
     "canonical_json",
     "check_extends",
+    "check_lots",
     "consistency_proof",
     "decode_entry",
     "decode_head",
@@ -65,6 +68,7 @@ __all__ = [
     "key_id_of",
     "leaf_hash",
     "leaf_hashes",
+    "lot_seed",
     "next_entry",
     "node_hash",
     "parse_canonical",

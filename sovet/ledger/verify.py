@@ -7,7 +7,9 @@ What :func:`verify_log` checks, for entries ``0..n-1``:
    where ``i`` is its position and ``prev`` the hex leaf hash of entry ``i-1``
    (64 zeros for entry 0);
 2. in ``strict`` mode, also that each entry is canonical JSON with a valid
-   envelope (:func:`sovet.ledger.events.decode_entry`);
+   envelope (:func:`sovet.ledger.events.decode_entry`), and that the seed of every
+   lot follows from the log before its closing entry and the ballots it publishes
+   (:func:`sovet.ledger.lots.check_lots`);
 3. every tree head is signed by ``public_key`` (when given), no head is smaller
    than an earlier one, two heads of one size have one root, and each head's
    root is the RFC 6962 root of the log's first ``size`` entries.
@@ -38,6 +40,7 @@ from sovet.errors import VerificationError
 from sovet.ledger.chain import line_ends, links_hold
 from sovet.ledger.events import GENESIS_PREV, HEAD_PREFIX, TAIL, decode_entry
 from sovet.ledger.heads import TreeHead, verify_head
+from sovet.ledger.lots import check_lots
 from sovet.ledger.merkle import levels, prefix_root, root
 
 __all__ = [
@@ -66,6 +69,7 @@ class VerifyReport:
     heads: int = 0
     signatures_checked: bool = False
     strict: bool = False
+    lots: int = 0  # lots whose seeds were recomputed (strict mode)
 
 
 def _hash_lines(blob: bytes, ends: Any) -> list[bytes]:
@@ -273,11 +277,12 @@ def verify_log_bytes(
     leaves = _hash_lines(blob, ends)
     chain_bad = None
     linked = links_hold(blob, n, leaves, ends)
+    lines = split_lines(blob) if strict or not linked else []
     if strict or not linked:
-        chain_bad = _first_bad(split_lines(blob), leaves, strict)
+        chain_bad = _first_bad(lines, leaves, strict)
         if chain_bad is None and not linked:  # whole-log and entry-by-entry checks differ
             chain_bad = VerificationError("the log's lines are not one entry per line")
-    return _finish(n, leaves, chain_bad, heads, public_key, strict)
+    return _finish(n, leaves, chain_bad, heads, public_key, strict, lines)
 
 
 def _verify(
@@ -294,7 +299,7 @@ def _verify(
         chain_bad = _first_bad(lines, leaves, strict)
         if chain_bad is None and not linked:  # whole-log and entry-by-entry checks differ
             chain_bad = VerificationError("the log's lines are not one entry per line")
-    return _finish(len(lines), leaves, chain_bad, heads, public_key, strict)
+    return _finish(len(lines), leaves, chain_bad, heads, public_key, strict, lines)
 
 
 def _finish(
@@ -304,8 +309,10 @@ def _finish(
     heads: Sequence[TreeHead],
     public_key: bytes | None,
     strict: bool,
+    lines: Sequence[bytes] = (),
 ) -> VerifyReport:
-    """Check the heads, raise the earliest problem, or report success."""
+    """Check the heads, raise the earliest problem, or report success (in strict mode,
+    after recomputing every lot's seed)."""
     if heads:
         problem, tree_root = _check_heads(heads, public_key, levels(leaves), chain_bad)
     else:
@@ -313,6 +320,7 @@ def _finish(
     if problem is not None:
         raise problem
     return VerifyReport(
+        lots=check_lots(lines, leaves) if strict else 0,
         size=n,
         root=tree_root,
         heads=len(heads),

@@ -427,6 +427,13 @@ class Writer:
         self.entries.append(entry)
         return entry
 
+    def head(self) -> tuple[int, bytes]:
+        """The log's size and Merkle root now, before the next entry: the head that
+        seals a vote's ballots when the vote closes (the seed of its lot)."""
+        merkle = self.db._merkle
+        assert merkle is not None
+        return self.state.size, merkle.root()
+
     def seal_ballot(self, election: str, ranking: Sequence[str]) -> str:
         """Put a secret ballot in the box under a fresh random receipt; returns the receipt."""
         receipt = secrets.token_hex(16)

@@ -3,7 +3,6 @@ close and count, the published pabulib instance, and a recount from it."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -146,11 +145,10 @@ def cast_ballot(request: Request, budget_id: str, body: BudgetBallotIn, actor: A
 @router.post("/budgets/{budget_id}/close", response_model=BudgetDetail)
 def close_budget(request: Request, budget_id: str, actor: Actor) -> dict[str, Any]:
     """A convenor closes the vote; it is counted by the budget's rule and the instance
-    published. The seed of any lot is drawn by the server and recorded in the log."""
+    published. The seed of any lot is derived from the log's head and the published
+    ballots (docs/ledger.md), never drawn by the server, and recorded in the log."""
     store = store_of(request)
-    b = store.act(
-        actions.close_budget, actor=actor, budget_id=budget_id, seed=secrets.randbelow(2**31)
-    )
+    b = store.act(actions.close_budget, actor=actor, budget_id=budget_id)
     with store.read() as s:
         return budget_detail(s, b)
 

@@ -87,7 +87,8 @@ def cast_ballot(request: Request, election_id: str, body: BallotIn, actor: Actor
 @router.post("/elections/{election_id}/close", response_model=ElectionDetail)
 def close_election(request: Request, election_id: str, actor: Actor) -> dict[str, Any]:
     """A convenor closes the vote; it is counted, the ballots published, the elected seated.
-    The seed of any lot is drawn by the server and recorded in the log."""
+    The seed of any lot is derived from the log's head and the published ballots
+    (docs/ledger.md), never drawn by the server, and recorded in the log."""
     e = store_of(request).act(actions.close_election, actor=actor, election=election_id)
     return views.election_detail(e)
 

@@ -5,7 +5,6 @@ instance, and the convenor's forms to open and close a budget."""
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -350,13 +349,7 @@ async def close(request: Request, budget_id: str) -> Response:
     """A convenor closes the vote: it is counted and the instance published."""
     try:
         await form_of(request)
-        await run_in_threadpool(
-            act,
-            request,
-            actions.close_budget,
-            budget_id=budget_id,
-            seed=secrets.randbelow(2**31),
-        )
+        await run_in_threadpool(act, request, actions.close_budget, budget_id=budget_id)
     except SovetError as exc:
         return await run_in_threadpool(budget_view, request, budget_id, error=exc)
     return redirect(f"/budgets/{budget_id}")

@@ -93,7 +93,7 @@ def elect(
     )
     for voter, ranking in ballots.items():
         actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
-    actions.close_election(db, actor=convenor, election=e.id, seed=1)
+    actions.close_election(db, actor=convenor, election=e.id)
     return e.id
 
 

@@ -101,7 +101,7 @@ def _elect(
     )
     for voter, ranking in ballots.items():
         actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
-    actions.close_election(db, actor=convenor, election=e.id, seed=1)
+    actions.close_election(db, actor=convenor, election=e.id)
 
 
 PLAN_PERIOD = "1918-Q1"
@@ -156,7 +156,7 @@ def _village_budget(db: Database) -> None:
     )
     for member, approved in VILLAGE_BALLOTS.items():
         actions.cast_budget_ballot(db, actor=member, budget_id=b.id, approved=approved)
-    actions.close_budget(db, actor="c1", budget_id=b.id, seed=3)
+    actions.close_budget(db, actor="c1", budget_id=b.id)
 
 
 def build_federation(db: Database) -> None:

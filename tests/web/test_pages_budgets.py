@@ -286,7 +286,7 @@ def test_a_points_ballot_on_the_page(app: FastAPI, web_db: Database) -> None:
     receipt = re.search(r'id="receipt" dir="ltr">([0-9a-f]{32})<', done.text)
     assert receipt and web_db.size() == size + 1
     actions.cast_budget_ballot(web_db, actor="a4", budget_id=bid, points={"books": 3})
-    actions.close_budget(web_db, actor="a1", budget_id=bid, seed=1)
+    actions.close_budget(web_db, actor="a1", budget_id=bid)
     result = TestClient(app).get(f"/budgets/{bid}", params={"receipt": receipt.group(1)})
     assert "Found: your ballot gave points to New stove (3), Bicycles (2)" in result.text
     assert "points: 3</title>" in result.text and '<th scope="col" class="num">Points</th>' in (
