@@ -20,10 +20,14 @@ __all__ = [
     "Candidate",
     "Choice",
     "Council",
+    "Demand",
+    "DemandKind",
+    "DemandStatus",
     "Election",
     "ElectionPurpose",
     "ElectionStatus",
     "Faction",
+    "FactionFounding",
     "Instruction",
     "LandDivision",
     "LandHousehold",
@@ -113,10 +117,30 @@ class Council:
 
 @dataclass(frozen=True, slots=True)
 class Faction:
+    """A party, list or tendency, founded by its members (``founders``, in the order they
+    signed; empty for a faction registered before members founded their own)."""
+
     id: str
     name: str
     short: str
     colour: str = "#777777"
+    founders: tuple[str, ...] = ()
+    founded_at: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FactionFounding:
+    """A proposal to found a faction, co-signed by members; when the constitution's
+    number of founders have signed, the faction exists and its founders belong to it."""
+
+    id: str  # the faction's id once founded
+    name: str
+    short: str
+    colour: str
+    proposed_by: str
+    proposed_at: str
+    founders: tuple[str, ...] = ()  # in the order they signed, the proposer first
+    founded: bool = False
 
 
 class ElectionPurpose(StrEnum):
@@ -316,6 +340,42 @@ class Ratification:
     status: RatificationStatus = RatificationStatus.PENDING
 
 
+class DemandKind(StrEnum):
+    """What members (or a council's delegates) force by petition."""
+
+    SESSION = "session"  # convene the body's assembly (unit) or session (council)
+    MOTION = "motion"  # put a motion on the next session's agenda
+    ELECTION = "election"  # open an election of the body: its committee or an office
+
+
+class DemandStatus(StrEnum):
+    OPEN = "open"  # gathering signatures
+    MET = "met"  # the threshold was met and the demand acted on
+    LAPSED = "lapsed"  # the period ended first
+
+
+@dataclass(frozen=True, slots=True)
+class Demand:
+    """A members' petition to their own body: at the constitution's share of its voters'
+    signatures (``petitions.members`` of a unit's members, ``petitions.delegates`` of a
+    council's seated delegates) within ``petitions.period_days``, it is acted on at once
+    by the log itself: no convenor stands between the signatures and the result."""
+
+    id: str
+    body: str
+    kind: DemandKind
+    opened_by: str
+    opened_at: str
+    deadline: str
+    title: str = ""  # the motion's title, or what the session is convened for
+    text: str = ""  # the motion's text, or the session's agenda (one item a line)
+    office: str | None = None  # an election's: "committee" or an office of the constitution
+    signatures: frozenset[str] = frozenset()
+    status: DemandStatus = DemandStatus.OPEN
+    met_at: str | None = None
+    outcome: str | None = None  # the session, motion or election it brought about
+
+
 class SessionStatus(StrEnum):
     OPEN = "open"
     CLOSED = "closed"
@@ -323,7 +383,9 @@ class SessionStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """A sitting of a council: agenda, attendance, speaker list, minutes."""
+    """A sitting of a council, or of a unit's assembly (``council`` is then the unit's id):
+    agenda, attendance, speaker list, minutes. ``convened_by`` names the members'
+    petition (a :class:`Demand`) that convened it, if one did."""
 
     id: str
     council: str
@@ -336,6 +398,7 @@ class Session:
     minutes: tuple[str, ...] = ()
     status: SessionStatus = SessionStatus.OPEN
     closed_at: str | None = None
+    convened_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,13 +24,18 @@ from sovet.errors import (
     NotOpen,
     QuorumNotMet,
 )
-from sovet.federation import State
+from sovet.federation import State, add_days
+from sovet.federation.demands import signatures_needed
 from sovet.model import (
     BodyKind,
     Choice,
+    Demand,
+    DemandKind,
+    DemandStatus,
     Election,
     ElectionPurpose,
     ElectionStatus,
+    FactionFounding,
     Mandate,
     MandateStatus,
     Motion,
@@ -51,20 +56,29 @@ __all__ = [
     "check_ballot",
     "check_close_election",
     "check_close_motion",
+    "check_close_session",
     "check_convenor",
+    "check_cosign_faction",
     "check_divide_land",
     "check_expire_ratification",
     "check_forward",
+    "check_found_faction",
     "check_join",
+    "check_lapse_demand",
     "check_leave",
+    "check_open_demand",
     "check_open_election",
     "check_open_petition",
+    "check_open_voting",
     "check_operator",
     "check_propose",
     "check_session_member",
+    "check_set_faction",
+    "check_sign_demand",
     "check_sign_petition",
     "check_vote",
     "delegate_seats",
+    "demand_progress",
     "open_session_of",
 ]
 
@@ -377,9 +391,19 @@ def check_quorum(state: State, council: str, session: Session) -> None:
         )
 
 
+def check_open_voting(state: State, actor: str, motion: Motion) -> None:
+    """Convenors open the vote on a motion; on a motion that members put by petition, any
+    of the body's own voters may (so that no convenor can sit on it)."""
+    if motion.payload.get("petition"):
+        _voter_of(state, actor, motion.body)
+    else:
+        check_convenor(state, actor, motion.body)
+
+
 def check_close_motion(state: State, actor: str, motion: Motion, voted: int) -> None:
-    """Convenors close a vote; an assembly vote needs its quorum of members to have voted."""
-    if motion.kind is MotionKind.RECALL:
+    """Convenors close a vote; an assembly vote needs its quorum of members to have voted.
+    A recall vote, or a vote on a motion put by petition, any voter of the body closes."""
+    if motion.kind is MotionKind.RECALL or motion.payload.get("petition"):
         _voter_of(state, actor, motion.body)
     else:
         check_convenor(state, actor, motion.body)
@@ -455,3 +479,152 @@ def check_expire_ratification(state: State, motion: str, at: str) -> None:
         raise NotOpen(f"ratification of {motion} is already {r.status}")
     if at < r.deadline:
         raise NotOpen(f"ratification of {motion} runs until {r.deadline}")
+
+
+# ---- members' petitions to their own body ----------------------------------------------
+
+_PETITIONERS = {BodyKind.UNIT: "members", BodyKind.COUNCIL: "seated delegates"}
+
+
+def _petitioner(state: State, actor: str, body: str) -> None:
+    """Only a body's own voters petition it: never the operator, nor a higher council."""
+    if actor in state.voters_of(body):
+        return
+    who = f"{state.body_name(body)}'s own {_PETITIONERS[state.kind_of(body)]}"
+    if actor == OPERATOR:
+        raise Forbidden(f"the operator hosts and does not petition; only {who} may")
+    if _is_higher_council_of(state, actor, body):
+        raise BaseProtected(f"{actor} acts for a higher council; only {who} may petition it")
+    raise Forbidden(f"only {who} may petition it")
+
+
+def check_open_demand(
+    state: State, actor: str, body: str, kind: DemandKind, title: str, office: str | None
+) -> None:
+    """A body's own voter petitions it to sit, to take up a motion, or to hold an election."""
+    body_kind = state.kind_of(body)
+    dissolved = (
+        state.units[body] if body_kind is BodyKind.UNIT else state.councils[body]
+    ).dissolved
+    if dissolved:
+        raise NotOpen(f"{state.body_name(body)} is dissolved")
+    _petitioner(state, actor, body)
+    if kind is DemandKind.MOTION and not title.strip():
+        raise InputError("title: a motion put by petition needs a title")
+    if kind is DemandKind.ELECTION:
+        offices = state.rules().offices
+        if office in (None, "committee"):
+            if body_kind is not BodyKind.UNIT:
+                known = ", ".join(sorted(offices))
+                raise InputError(f"office: a council elects no committee; name an office ({known})")
+        elif office not in offices:
+            known = ", ".join(["committee", *sorted(offices)])
+            raise InputError(f"office: {office!r} is not an office of the constitution ({known})")
+    for demand in state.demands.values():
+        if (
+            demand.body == body
+            and demand.kind is kind
+            and kind is not DemandKind.MOTION
+            and demand.status is DemandStatus.OPEN
+            and (demand.office or "committee") == (office or "committee")
+        ):
+            raise InputError(f"petition {demand.id} for this is already gathering signatures")
+
+
+def check_sign_demand(state: State, actor: str, demand: Demand, at: str) -> None:
+    if demand.status is not DemandStatus.OPEN:
+        raise NotOpen(f"petition {demand.id} is {demand.status}, not open for signatures")
+    if at >= demand.deadline:
+        raise NotOpen(f"petition {demand.id} lapsed at {demand.deadline}")
+    _petitioner(state, actor, demand.body)
+    if actor in demand.signatures:
+        raise AlreadyVoted(f"{actor} has already signed petition {demand.id}")
+
+
+def check_lapse_demand(state: State, demand: Demand, at: str) -> None:
+    if demand.status is not DemandStatus.OPEN:
+        raise NotOpen(f"petition {demand.id} is already {demand.status}")
+    if at < demand.deadline:
+        raise NotOpen(f"petition {demand.id} gathers signatures until {demand.deadline}")
+
+
+def demand_progress(state: State, demand: Demand) -> tuple[int, int]:
+    """(signatures of the body's current voters, signatures needed now)."""
+    voters = state.voters_of(demand.body)
+    return len(demand.signatures & voters), signatures_needed(state, demand.body)
+
+
+def check_close_session(state: State, actor: str, session: Session, at: str) -> None:
+    """Convenors close a sitting; one convened by petition sits for the notice period and
+    until every motion put by petition on its agenda is decided."""
+    check_convenor(state, actor, session.council)
+    if session.status is not SessionStatus.OPEN:
+        raise NotOpen(f"session {session.id} is already closed")
+    demand = state.demands.get(session.convened_by or "")
+    if demand is not None:
+        until = add_days(demand.met_at or session.opened_at, state.rules().petitions.notice_days)
+        if at < until:
+            raise Forbidden(
+                f"session {session.id} was convened by petition {demand.id}: it sits until "
+                f"{until} (petitions.notice_days); its convenors cannot close it earlier"
+            )
+    for motion in state.motions.values():
+        if (
+            motion.session == session.id
+            and motion.payload.get("petition")
+            and motion.status in (MotionStatus.OPEN, MotionStatus.VOTING)
+        ):
+            raise Forbidden(
+                f"motion {motion.id} was put on the agenda by petition and is not decided: "
+                "the session sits until it is"
+            )
+
+
+# ---- factions, founded by members ------------------------------------------------------
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def _faction_member(state: State, actor: str) -> None:
+    if actor == OPERATOR:
+        raise Forbidden(
+            "the operator plays no part in factions: members found, join and leave them"
+        )
+    member = state.member(actor)
+    if not member.active or not member.units:
+        raise Forbidden(f"{actor} is not a member of any unit")
+
+
+def check_found_faction(
+    state: State, actor: str, faction_id: str, name: str, short: str, colour: str = "#777777"
+) -> None:
+    """A member proposes a faction; it exists when the constitution's founders have signed."""
+    _faction_member(state, actor)
+    if len(colour) != 7 or colour[0] != "#" or not all(c in _HEX for c in colour[1:]):
+        raise InputError(f"colour: {colour!r} is not a colour such as #c0392b")
+    if not faction_id or not all(c.isascii() and (c.isalnum() or c == "-") for c in faction_id):
+        raise InputError("id: use lowercase letters, digits and hyphens")
+    if faction_id != faction_id.lower():
+        raise InputError("id: use lowercase letters, digits and hyphens")
+    if faction_id in state.factions or faction_id in state.foundings:
+        raise InputError(f"id: faction id {faction_id!r} is taken")
+    if not name.strip():
+        raise InputError("name: a faction needs a name")
+    if not short.strip() or len(short) > 20:
+        raise InputError("short: a short name of 1 to 20 characters")
+
+
+def check_cosign_faction(state: State, actor: str, founding: FactionFounding) -> None:
+    _faction_member(state, actor)
+    if founding.founded:
+        raise NotOpen(f"faction {founding.id} is already founded: join it instead")
+    if actor in founding.founders:
+        raise AlreadyVoted(f"{actor} has already signed the founding of {founding.id}")
+
+
+def check_set_faction(state: State, actor: str, faction: str | None) -> None:
+    """A member joins or leaves a faction themselves; nobody does it for them."""
+    _faction_member(state, actor)
+    if faction is not None and faction not in state.factions:
+        raise NotFound(f"no faction {faction!r}")

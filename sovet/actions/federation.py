@@ -10,18 +10,19 @@ from sovet.constitution import check_bodies, parse_constitution
 from sovet.counting.apportion import apportion
 from sovet.errors import ConstitutionError, InputError, NotFound
 from sovet.federation import State
-from sovet.model import Council, Faction, Member, Unit, UnitKind
+from sovet.model import Council, FactionFounding, Member, Unit, UnitKind
 from sovet.storage import Database
 
 __all__ = [
     "apportion_council",
     "convene_first",
+    "cosign_faction",
     "found_council",
+    "found_faction",
     "found_federation",
     "found_unit",
     "join_unit",
     "leave_unit",
-    "register_faction",
     "register_member",
     "register_members",
     "set_convenors",
@@ -112,27 +113,44 @@ def leave_unit(db: Database, *, actor: str, unit: str, member: str, at: str | No
         w.append("member.left", actor, {"member": member, "unit": unit}, at=at)
 
 
-def register_faction(
-    db: Database, *, actor: str, faction_id: str, name: str, short: str, colour: str = "#777777"
-) -> Faction:
+def found_faction(
+    db: Database,
+    *,
+    actor: str,
+    faction_id: str,
+    name: str,
+    short: str,
+    colour: str = "#777777",
+    at: str | None = None,
+) -> FactionFounding:
+    """A member proposes a faction and signs its founding first; it exists once the
+    constitution's number of founders (``factions.founders``) have signed."""
     with db.writing() as w:
-        rules.check_operator(w.state, actor)
-        if faction_id in w.state.factions:
-            raise InputError(f"faction id {faction_id!r} is taken")
+        rules.check_found_faction(w.state, actor, faction_id, name, short, colour)
         w.append(
-            "faction.registered",
+            "faction.proposed",
             actor,
-            {"id": faction_id, "name": name, "short": short, "colour": colour},
+            {"id": faction_id, "name": name.strip(), "short": short.strip(), "colour": colour},
+            at=at,
         )
-    return db.state.factions[faction_id]
+    return db.state.foundings[faction_id]
+
+
+def cosign_faction(
+    db: Database, *, actor: str, faction: str, at: str | None = None
+) -> FactionFounding:
+    """A member co-signs a faction's founding (and, once it is founded, belongs to it)."""
+    with db.writing() as w:
+        founding = w.state.get("foundings", faction)
+        rules.check_cosign_faction(w.state, actor, founding)
+        w.append("faction.cosigned", actor, {"faction": faction, "member": actor}, at=at)
+    return db.state.foundings[faction]
 
 
 def set_faction(db: Database, *, actor: str, faction: str | None, at: str | None = None) -> None:
-    """A member declares (or leaves) their own faction."""
+    """A member joins (or, with ``None``, leaves) a faction, themselves."""
     with db.writing() as w:
-        w.state.member(actor)
-        if faction is not None and faction not in w.state.factions:
-            raise NotFound(f"no faction {faction!r}")
+        rules.check_set_faction(w.state, actor, faction)
         w.append("member.faction", actor, {"member": actor, "faction": faction}, at=at)
 
 

@@ -107,7 +107,7 @@ def decide_amendment(
 def open_voting(db: Database, *, actor: str, motion: str, at: str | None = None) -> None:
     with db.writing() as w:
         m = w.state.get("motions", motion)
-        rules.check_convenor(w.state, actor, m.body)
+        rules.check_open_voting(w.state, actor, m)
         if m.status is not MotionStatus.OPEN:
             raise NotOpen(f"motion {motion} is {m.status}, not open")
         w.append("motion.voting", actor, {"motion": motion}, at=at)

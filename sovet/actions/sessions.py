@@ -1,4 +1,5 @@
-"""Sessions of a council: open, attendance, speaker list, minutes, close."""
+"""Sessions of a council or of a unit's assembly: open, attendance, speaker list, minutes,
+close. Members can also convene one by petition (:mod:`sovet.actions.petitions`)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ from collections.abc import Sequence
 
 from sovet import rules
 from sovet.actions.common import new_id
-from sovet.errors import InputError, NotOpen
-from sovet.model import Session, SessionStatus
+from sovet.errors import InputError
+from sovet.model import Session
 from sovet.storage import Database
 
 __all__ = ["add_minutes", "attend", "close_session", "give_floor", "open_session", "request_floor"]
@@ -22,10 +23,10 @@ def open_session(
     session_id: str | None = None,
     at: str | None = None,
 ) -> Session:
+    """A convenor opens a sitting of a council, or of a unit's assembly (``council`` is
+    then the unit's id); motions put by petition join its agenda."""
     with db.writing() as w:
         rules.check_convenor(w.state, actor, council)
-        if council not in w.state.councils:
-            raise InputError(f"{council} is not a council; a unit meets as an assembly")
         if rules.open_session_of(w.state, council) is not None:
             raise InputError(f"{council} is already in session")
         sid = session_id or new_id("s")
@@ -75,9 +76,8 @@ def add_minutes(
 
 
 def close_session(db: Database, *, actor: str, session: str, at: str | None = None) -> None:
+    """A convenor closes a sitting (one convened by petition not before its time)."""
     with db.writing() as w:
         s = w.state.get("sessions", session)
-        rules.check_convenor(w.state, actor, s.council)
-        if s.status is not SessionStatus.OPEN:
-            raise NotOpen(f"session {session} is already closed")
+        rules.check_close_session(w.state, actor, s, at or db.clock())
         w.append("session.closed", actor, {"session": session}, at=at)

@@ -111,10 +111,6 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
     for old, new in scenario.constitution_changes:
         constitution = constitution.replace(old, new)
     actions.found_federation(db, name=scenario.federation, constitution=constitution)
-    for f in scenario.factions:
-        actions.register_faction(
-            db, actor=OPERATOR, faction_id=f.id, name=f.name, short=f.short, colour=f.colour
-        )
     progress(f"{scenario.federation}: founding {len(scenario.units)} units")
     leaning: dict[str, str | None] = {}
     for unit in scenario.units:
@@ -128,8 +124,10 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
             db, actor=OPERATOR, unit_id=unit.id, name=unit.name, kind=unit.kind, place=unit.place
         )
         actions.register_members(db, actor=OPERATOR, rows=rows)
+    _found_factions(db, scenario, leaning)
     for mid, faction in leaning.items():
-        if faction is not None:
+        member = db.state.members[mid]
+        if faction in db.state.factions and member.faction != faction:
             actions.set_faction(db, actor=mid, faction=faction)
     for unit in scenario.units:
         # the first member convenes until the unit elects its committee
@@ -161,6 +159,21 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
     _committee_election(db, rng, scenario.units[-1].id, leaning, close=False)
     progress("  sessions, motions, a recall and a ratification")
     _acts(db, rng, scenario, leaning)
+
+
+def _found_factions(db: Database, scenario: Scenario, leaning: dict[str, str | None]) -> None:
+    """Members found each faction: the first who lean to it propose it, the next co-sign
+    until the constitution's number of founders have signed (they then belong to it)."""
+    founders = db.state.rules().factions.founders
+    for f in scenario.factions:
+        leaners = [m for m, faction in leaning.items() if faction == f.id][:founders]
+        if len(leaners) < founders:
+            continue  # too few members lean to it to found it
+        actions.found_faction(
+            db, actor=leaners[0], faction_id=f.id, name=f.name, short=f.short, colour=f.colour
+        )
+        for member in leaners[1:]:
+            actions.cosign_faction(db, actor=member, faction=f.id)
 
 
 def _declare_economy(db: Database, rng: random.Random, scenario: Scenario) -> None:

@@ -19,6 +19,7 @@ from sovet.federation.bodies import (
     member_registered,
     unit_founded,
 )
+from sovet.federation.demands import demand_lapsed, demand_opened, demand_signed
 from sovet.federation.economy import (
     budget_ballot,
     budget_counted,
@@ -27,6 +28,7 @@ from sovet.federation.economy import (
     land_divided,
 )
 from sovet.federation.elections import ballot_cast, election_counted, election_opened
+from sovet.federation.factions import faction_cosigned, faction_proposed
 from sovet.federation.motions import (
     amendment_decided,
     motion_amended,
@@ -89,6 +91,11 @@ HANDLERS: dict[str, Handler] = {
     ),
     "session.minuted": session_update(lambda x, d: replace(x, minutes=(*x.minutes, d["text"]))),
     "session.closed": session_closed,
+    "demand.opened": demand_opened,
+    "demand.signed": demand_signed,
+    "demand.lapsed": demand_lapsed,
+    "faction.proposed": faction_proposed,
+    "faction.cosigned": faction_cosigned,
 }
 
 

@@ -1,4 +1,5 @@
-"""Handlers for council sessions: opening, attendance, the speakers' list, minutes, closing."""
+"""Handlers for sessions of councils and assemblies: opening, attendance, the speakers'
+list, minutes, closing."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from sovet.federation.demands import attach_petitioned_motions
 from sovet.federation.state import Event, Handler, State
 from sovet.model import Session, SessionStatus
 
@@ -22,6 +24,7 @@ def session_opened(s: State, e: Event) -> None:
         agenda=tuple(d.get("agenda", ())),
     )
     s.put("sessions", session.id, session)
+    attach_petitioned_motions(s, session.id)
 
 
 def session_update(change: Callable[[Session, Mapping[str, Any]], Session]) -> Handler:

@@ -13,8 +13,10 @@ from sovet.model import (
     BodyKind,
     Budget,
     Council,
+    Demand,
     Election,
     Faction,
+    FactionFounding,
     Instruction,
     LandDivision,
     Mandate,
@@ -49,6 +51,8 @@ KINDS = (
     "seats",
     "federation",
     "land",
+    "demands",
+    "foundings",
 )
 
 
@@ -91,6 +95,10 @@ class State:
     plans: dict[str, dict[str, str]] = field(default_factory=dict)
     # land and housing divided by base units, by division id
     land: dict[str, LandDivision] = field(default_factory=dict)
+    # members' petitions to their own body (recall petitions are ``petitions``)
+    demands: dict[str, Demand] = field(default_factory=dict)
+    # proposals to found a faction, by the faction's id
+    foundings: dict[str, FactionFounding] = field(default_factory=dict)
     size: int = 0
     touched: set[tuple[str, str]] = field(default_factory=set)
 

@@ -20,6 +20,7 @@ from sovet.web import (
     api_land,
     api_ledger,
     api_motions,
+    api_petitions,
     api_planning,
     api_sessions,
 )
@@ -48,3 +49,4 @@ for _module in (api_federation, api_elections, api_motions, api_sessions, api_le
 router.include_router(api_planning.router)
 router.include_router(api_budgets.router)
 router.include_router(api_land.router)
+router.include_router(api_petitions.router)

@@ -16,7 +16,6 @@ from sovet.web.schemas import (
     CouncilIn,
     CouncilOut,
     FactionChoice,
-    FactionIn,
     FactionOut,
     FederationOut,
     HeadOut,
@@ -28,6 +27,7 @@ from sovet.web.schemas import (
     UnitIn,
     UnitOut,
 )
+from sovet.web.schemas_petitions import FactionDetail, FoundingIn, FoundingOut
 from sovet.web.store import store_of
 
 __all__ = ["router"]
@@ -205,18 +205,45 @@ def found_council(request: Request, body: CouncilIn, actor: Actor) -> dict[str, 
         return views.council_detail(s, s.councils[body.id])
 
 
-@router.post("/factions", response_model=FactionOut, status_code=201, tags=["federation"])
-def register_faction(request: Request, body: FactionIn, actor: Actor) -> dict[str, Any]:
-    """The operator registers a faction (a party, list or tendency) members may join."""
-    f = store_of(request).act(
-        actions.register_faction,
+@router.post("/factions", response_model=FoundingOut, status_code=201, tags=["federation"])
+def found_faction(request: Request, body: FoundingIn, actor: MemberActor) -> dict[str, Any]:
+    """A member proposes a faction and signs its founding first; it exists once the
+    constitution's number of founders (``factions.founders``) have signed. The operator
+    plays no part."""
+    store = store_of(request)
+    f = store.act(
+        actions.found_faction,
         actor=actor,
         faction_id=body.id,
         name=body.name,
         short=body.short,
         colour=body.colour,
     )
-    return {"id": f.id, "name": f.name, "short": f.short, "colour": f.colour, "members": 0}
+    with store.read() as s:
+        return views.founding_out(s, f)
+
+
+@router.get("/factions/{faction_id}", response_model=FactionDetail, tags=["federation"])
+def faction(request: Request, faction_id: str) -> dict[str, Any]:
+    """A faction with its founders and members."""
+    with store_of(request).read() as s:
+        return views.faction_detail(s, s.get("factions", faction_id))
+
+
+@router.get("/foundings", response_model=list[FoundingOut], tags=["federation"])
+def foundings(request: Request) -> list[dict[str, Any]]:
+    """Proposals to found a faction, with who has signed and how many must."""
+    with store_of(request).read() as s:
+        return [views.founding_out(s, f) for f in sorted(s.foundings.values(), key=lambda f: f.id)]
+
+
+@router.post("/foundings/{faction_id}/signatures", response_model=FoundingOut, tags=["federation"])
+def cosign_faction(request: Request, faction_id: str, actor: MemberActor) -> dict[str, Any]:
+    """A member co-signs a faction's founding (and belongs to it once it is founded)."""
+    store = store_of(request)
+    f = store.act(actions.cosign_faction, actor=actor, faction=faction_id)
+    with store.read() as s:
+        return views.founding_out(s, f)
 
 
 @router.post("/bodies/{body_id}/convenors", response_model=Ok, tags=["federation"])

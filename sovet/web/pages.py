@@ -40,6 +40,7 @@ from sovet.web.pages_land import router as land_router
 from sovet.web.pages_ledger import router as ledger_router
 from sovet.web.pages_membership import router as membership_router
 from sovet.web.pages_motions import router as motions_router
+from sovet.web.pages_petitions import router as petitions_router
 from sovet.web.pages_planning import router as planning_router
 from sovet.web.pages_planning_forms import router as planning_forms_router
 from sovet.web.pages_proposals import router as proposals_router
@@ -271,9 +272,10 @@ def constitution(request: Request) -> HTMLResponse:
         return render(request, "constitution.html", values, state=s)
 
 
-@router.get("/factions", response_class=HTMLResponse)
-def factions(request: Request) -> HTMLResponse:
-    """Factions with their members and their seats in councils."""
+def factions_view(
+    request: Request, *, error: SovetError | None = None, form: dict[str, Any] | None = None
+) -> HTMLResponse:
+    """Factions with their members and seats; proposals to found one; the founding form."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         seats: dict[str | None, int] = {}
@@ -283,15 +285,28 @@ def factions(request: Request) -> HTMLResponse:
         members: dict[str | None, int] = {}
         for mem in s.members.values():
             members[mem.faction] = members.get(mem.faction, 0) + 1
-        values = {
+        values: dict[str, Any] = {
             "title": ctx._("Factions"),
             "factions": [
                 (f, members.get(f.id, 0), seats.get(f.id, 0))
                 for f in sorted(s.factions.values(), key=lambda f: f.name)
             ],
             "nonparty": (members.get(None, 0), seats.get(None, 0)),
+            "proposals": sorted(
+                (f for f in s.foundings.values() if not f.founded), key=lambda f: f.name
+            ),
+            "founders": s.rules().factions.founders,
+            "can_found": ctx.actor in s.members,
+            "form": form or {},
         }
-        return render(request, "factions.html", values, state=s)
+        status = with_error(values, ctx.lang, error)
+        return render(request, "factions.html", values, status=status, state=s)
+
+
+@router.get("/factions", response_class=HTMLResponse)
+def factions(request: Request) -> HTMLResponse:
+    """Factions with their members and their seats in councils."""
+    return factions_view(request)
 
 
 @router.get("/apportionment", response_class=HTMLResponse)
@@ -348,6 +363,7 @@ router.include_router(planning_router)
 router.include_router(planning_forms_router)
 router.include_router(budgets_router)
 router.include_router(land_router)
+router.include_router(petitions_router)
 
 
 # ---- invitations ------------------------------------------------------------------------------

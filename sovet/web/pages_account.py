@@ -32,7 +32,6 @@ from sovet.web.pages_common import (
 from sovet.web.schemas import (
     AccountCreate,
     CouncilIn,
-    FactionIn,
     PasswordIn,
     TokenCreate,
     UnitIn,
@@ -283,22 +282,6 @@ def _found_council(request: Request, form: dict[str, Any]) -> str:
     return body.name
 
 
-def _register_faction(request: Request, form: dict[str, Any]) -> str:
-    body = parsed(
-        FactionIn,
-        {k: str(form.get(k, "")).strip() for k in ("id", "name", "short", "colour")},
-    )
-    act(
-        request,
-        actions.register_faction,
-        faction_id=body.id,
-        name=body.name,
-        short=body.short,
-        colour=body.colour,
-    )
-    return body.name
-
-
 def _first_convenors(request: Request, form: dict[str, Any]) -> str:
     body = str(form.get("body", "")).strip()
     convenors = ids_in(form.get("convenors", ""))
@@ -317,7 +300,6 @@ _OPERATOR_FORMS = {
     "password": _reset_password,
     "units": _found_unit,
     "councils": _found_council,
-    "factions": _register_faction,
     "convenors": _first_convenors,
 }
 

@@ -86,6 +86,13 @@ WORDS: dict[str, str] = {
     "ended": N_("ended"),
     "proposed": N_("proposed"),
     "accepted": N_("accepted"),
+    "met": N_("met"),
+    "lapsed": N_("lapsed"),
+    # what a members' petition demands
+    "session": N_("convene a session"),
+    "motion": N_("put a motion on the agenda"),
+    "election": N_("hold an election"),
+    "convenor": N_("convenor"),
     # choices
     "yes": N_("yes"),
     "no": N_("no"),

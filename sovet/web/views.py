@@ -9,12 +9,17 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from sovet import rules
 from sovet.federation import State
+from sovet.federation.demands import demand_share
 from sovet.ledger import TreeHead
 from sovet.model import (
     Council,
+    Demand,
     Election,
     ElectionStatus,
+    Faction,
+    FactionFounding,
     Mandate,
     Member,
     Motion,
@@ -319,4 +324,54 @@ def session_out(s: State, x: Session) -> dict[str, Any]:
         "closed_at": x.closed_at,
         "quorum_present": seats > 0 and present * quorum.denominator >= quorum.numerator * seats,
         "seats": seats,
+    }
+
+
+def demand_out(s: State, d: Demand) -> dict[str, Any]:
+    """A members' petition to its own body, with its progress."""
+    signed, needed = rules.demand_progress(s, d)
+    share = demand_share(s, d.body)
+    return {
+        "id": d.id,
+        "body": d.body,
+        "kind": d.kind,
+        "title": d.title,
+        "text": d.text,
+        "office": d.office,
+        "opened_by": d.opened_by,
+        "opened_at": d.opened_at,
+        "deadline": d.deadline,
+        "signatures": signed,
+        "needed": needed,
+        "signers": sorted(d.signatures),
+        "share": f"{share.numerator}/{share.denominator}",
+        "status": d.status,
+        "met_at": d.met_at,
+        "outcome": d.outcome,
+    }
+
+
+def founding_out(s: State, f: FactionFounding) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "name": f.name,
+        "short": f.short,
+        "colour": f.colour,
+        "proposed_by": f.proposed_by,
+        "proposed_at": f.proposed_at,
+        "founders": list(f.founders),
+        "needed": s.rules().factions.founders,
+        "founded": f.founded,
+    }
+
+
+def faction_detail(s: State, f: Faction) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "name": f.name,
+        "short": f.short,
+        "colour": f.colour,
+        "founders": list(f.founders),
+        "founded_at": f.founded_at,
+        "members": sorted(m.id for m in s.members.values() if m.faction == f.id),
     }

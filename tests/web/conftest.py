@@ -162,8 +162,6 @@ def _village_budget(db: Database) -> None:
 def build_federation(db: Database) -> None:
     """The small federation of this module's docstring, with its accounts."""
     actions.found_federation(db, name="Test federation", constitution=TEST_CONSTITUTION)
-    actions.register_faction(db, actor=OP, faction_id="bol", name="Bolsheviks", short="B")
-    actions.register_faction(db, actor=OP, faction_id="men", name="Mensheviks", short="M")
     for uid, name, kind, convenor in (
         ("u1", "Putilov Works", "workplace", "a1"),
         ("u2", "Obukhov Works", "workplace", "b1"),
@@ -172,8 +170,16 @@ def build_federation(db: Database) -> None:
         actions.found_unit(db, actor=OP, unit_id=uid, name=name, kind=kind, convenors=[convenor])
     rows = [(m, f"Member {m.upper()}", [{"a": "u1", "b": "u2", "c": "v"}[m[0]]]) for m in MEMBERS]
     actions.register_members(db, actor=OP, rows=rows)
-    for member, faction in (("a1", "bol"), ("a2", "bol"), ("b1", "men"), ("b2", "bol")):
-        actions.set_faction(db, actor=member, faction=faction)
+    # members found the factions (three founders each, by the constitution): a1, a2 and b2
+    # found the Bolsheviks; b1 the Mensheviks with b3 and b4, who then leave it
+    actions.found_faction(db, actor="a1", faction_id="bol", name="Bolsheviks", short="B")
+    for member in ("a2", "b2"):
+        actions.cosign_faction(db, actor=member, faction="bol")
+    actions.found_faction(db, actor="b1", faction_id="men", name="Mensheviks", short="M")
+    for member in ("b3", "b4"):
+        actions.cosign_faction(db, actor=member, faction="men")
+    for member in ("b3", "b4"):
+        actions.set_faction(db, actor=member, faction=None)
     actions.found_council(
         db,
         actor=OP,
