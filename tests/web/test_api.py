@@ -41,6 +41,13 @@ OPERATIONS = [
     "POST /me/faction",
     "GET /factions",
     "POST /factions",
+    "GET /factions/{faction_id}",
+    "GET /foundings",
+    "POST /foundings/{faction_id}/signatures",
+    "GET /bodies/{body_id}/petitions",
+    "POST /bodies/{body_id}/petitions",
+    "GET /bodies/{body_id}/petitions/{demand_id}",
+    "POST /bodies/{body_id}/petitions/{demand_id}/signatures",
     "POST /bodies/{body_id}/convenors",
     "GET /mandates",
     "GET /elections",
@@ -257,11 +264,22 @@ def test_operator_founds_units_councils_factions_and_first_convenors(
         json={"id": "x", "name": "X", "level": "territorial", "constituents": ["nowhere"]},
     )
     assert missing.status_code == 404
-    ok(op.post(f"{API}/factions", json={"id": "sr", "name": "Left SRs", "short": "LSR"}), 201)
-    assert "sr" in [f["id"] for f in ok(op.get(f"{API}/factions"))]
-    assert (
-        op.post(f"{API}/factions", json={"id": "sr", "name": "X", "short": "X"}).status_code == 422
+    # factions are founded by members: the operator is refused, members found one
+    refused = op.post(f"{API}/factions", json={"id": "sr", "name": "Left SRs", "short": "LSR"})
+    assert refused.status_code == 403
+    founding = ok(
+        client_for("a3").post(
+            f"{API}/factions", json={"id": "sr", "name": "Left SRs", "short": "LSR"}
+        ),
+        201,
     )
+    assert (founding["founders"], founding["needed"], founding["founded"]) == (["a3"], 3, False)
+    for member in ("a4", "c2"):
+        ok(client_for(member).post(f"{API}/foundings/sr/signatures"))
+    assert "sr" in [f["id"] for f in ok(op.get(f"{API}/factions"))]
+    assert ok(op.get(f"{API}/factions/sr"))["founders"] == ["a3", "a4", "c2"]
+    again = client_for("a5").post(f"{API}/factions", json={"id": "sr", "name": "X", "short": "X"})
+    assert again.status_code == 422
     bad = op.post(f"{API}/units", json={"id": "Bad Id!", "name": "X", "kind": "coop"})
     assert bad.status_code == 422 and bad.json()["error"]["message"].startswith("id:")
 

@@ -74,6 +74,17 @@ def u1_election_with_ballots(db: Database) -> Ctx:
     return ctx
 
 
+def sr_proposed(db: Database) -> Ctx:
+    actions.found_faction(db, actor="a4", faction_id="sr", name="Left SRs", short="LSR")
+    return {"faction": "sr"}
+
+
+def soviet_petition(db: Database) -> Ctx:
+    """c1 petitions the soviet for a motion: one of the two signatures it needs."""
+    d = actions.open_demand(db, actor="c1", body="soviet", kind="motion", title="Peace")
+    return {"demand": d.id}
+
+
 def u1_motion(db: Database) -> Ctx:
     m = actions.propose_motion(db, actor="a4", body="u1", title="Bread", text="More bread")
     return {"motion": m.id}
@@ -376,10 +387,28 @@ ACTIONS = [
         frozenset({"operator"}),
     ),
     Action(
-        "register a faction",
+        "found a faction",
         nothing,
         lambda c: ("POST", "/factions", {"id": "sr", "name": "Left SRs", "short": "LSR"}),
-        frozenset({"operator"}),
+        ANY_MEMBER,
+    ),
+    Action(
+        "co-sign a faction's founding",
+        sr_proposed,
+        lambda c: ("POST", f"/foundings/{c['faction']}/signatures", None),
+        ANY_MEMBER,
+    ),
+    Action(
+        "petition u1 to sit",
+        nothing,
+        lambda c: ("POST", "/bodies/u1/petitions", {"kind": "session", "title": "Wages"}),
+        MEMBERS_OF_U1,
+    ),
+    Action(
+        "sign a petition to the soviet",
+        soviet_petition,
+        lambda c: ("POST", f"/bodies/soviet/petitions/{c['demand']}/signatures", None),
+        SEATED,
     ),
     Action(
         "hand on the convenorship",
@@ -518,6 +547,8 @@ def _placeholders() -> Ctx:
             "mandate",
             "period",
             "budget",
+            "faction",
+            "demand",
         )
     }
 
@@ -529,6 +560,8 @@ _NAMES = {
     "{session}": "{session_id}",
     "{petition}": "{petition_id}",
     "{budget}": "{budget_id}",
+    "{faction}": "{faction_id}",
+    "{demand}": "{demand_id}",
 }
 
 
@@ -539,6 +572,7 @@ def _template(path: str) -> str:
         path.replace("/units/u1/", "/units/{unit_id}/")
         .replace("/councils/soviet/", "/councils/{council_id}/")
         .replace("/bodies/u1/", "/bodies/{body_id}/")
+        .replace("/bodies/soviet/", "/bodies/{body_id}/")
     )
 
 
