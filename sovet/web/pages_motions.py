@@ -198,7 +198,8 @@ def session_view(
     ctx = PageContext(request)
     with store_of(request).read() as s:
         x: Session = s.get("sessions", session_id)
-        seated = s.seated(x.council)
+        # a council's seated delegates, or a unit assembly's members
+        seated = s.voters_of(x.council)
         # the seats the quorum rule counts: the apportioned ones, else those seated
         seats = sum(s.seats[x.council].values()) if x.council in s.seats else len(seated)
         quorum = body_rules(s, x.council).quorum

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from sovet import actions, rules
+from sovet.constitution import format_fraction
 from sovet.errors import SovetError
 from sovet.federation.demands import demand_share
 from sovet.model import DemandKind, DemandStatus
@@ -62,7 +63,7 @@ def petitions_view(
             "form": form or {},
             "period": s.rules().petitions.period_days,
             "notice_days": s.rules().petitions.notice_days,
-            "share": demand_share(s, body),
+            "share": format_fraction(demand_share(s, body)),
         }
         status = with_error(values, ctx.lang, error)
         return render(request, "petitions.html", values, status=status, state=s)
