@@ -18,6 +18,7 @@ from sovet.cli.federation import (
 )
 from sovet.cli.land import land
 from sovet.cli.ledger import ledger
+from sovet.cli.petition import petition
 from sovet.cli.plan import plan
 from sovet.cli.serve import accounts, serve
 
@@ -27,6 +28,7 @@ ALL: list[click.Command] = [
     constitution,
     plan,
     land,
+    petition,
     count_command,
     init,
     demo,
