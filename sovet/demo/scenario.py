@@ -536,3 +536,25 @@ def _acts(
         )
         _assembly(db, rng, first_unit, decide.id, 0.9)
     actions.propose_motion(db, actor=top_proposer, body=top, title=titles["open"], text="")
+    # 5. Members force their own assembly to sit, by petition: no convenor calls it.
+    _petition_assembly(db, unit_b, titles["petition"] if "petition" in titles else None)
+
+
+def _petition_assembly(db: Database, unit: str, title: str | None) -> None:
+    """A tenth of a unit's members sign a petition; at the threshold the log convenes the
+    assembly (a session convened by the petition), with its agenda."""
+    members = sorted(db.state.units[unit].members)
+    if not members:
+        return
+    d = actions.open_demand(
+        db,
+        actor=members[-1],
+        body=unit,
+        kind="session",
+        title=title or "General assembly called by the members",
+        text="Report of the committee\nWages and hours",
+    )
+    for member in members[:-1]:
+        if db.state.demands[d.id].status.value != "open":
+            break
+        actions.sign_demand(db, actor=member, demand=d.id)
