@@ -8,10 +8,12 @@ moved (``refused``); each positive test checks what the members' action brought 
 from __future__ import annotations
 
 import inspect
+import json
 
 import pytest
 
 from sovet import actions, rules
+from sovet.cli import main
 from sovet.constitution import DEFAULT_CONSTITUTION
 from sovet.errors import (
     AlreadyVoted,
@@ -29,7 +31,7 @@ from sovet.ledger.merkle import leaf_hash, levels, prefix_root
 from sovet.model import Demand, DemandStatus, ElectionPurpose, Faction, SessionStatus
 from sovet.storage import Database
 
-from .conftest import OP
+from .conftest import OP, elect
 from .test_base_principle import in_session, refused
 
 # ---- lots nobody can choose ------------------------------------------------------------
@@ -52,20 +54,18 @@ def test_no_closing_action_takes_a_seed(action: object) -> None:
 
 
 def _tied_election(db: Database) -> str:
-    e = actions.open_election(
+    """A committee seat of u1 by plurality, one vote each: a lot decides."""
+    return elect(
         db,
-        actor="a1",
-        constituency="u1",
-        target="u1",
+        "u1",
+        "u1",
+        ["a2", "a3"],
+        {"a1": ["a2"], "a2": ["a3"]},
+        convenor="a1",
         purpose=ElectionPurpose.COMMITTEE,
-        candidates=["a2", "a3"],
-        seats=1,
         method="plurality",
+        seats=1,
     )
-    actions.cast_ballot(db, actor="a1", election=e.id, ranking=["a2"])
-    actions.cast_ballot(db, actor="a2", election=e.id, ranking=["a3"])
-    actions.close_election(db, actor="a1", election=e.id)
-    return e.id
 
 
 def test_an_election_lot_follows_from_the_head_that_seals_its_ballots(small: Database) -> None:
@@ -347,3 +347,53 @@ def test_an_old_registered_faction_still_folds() -> None:
         ]
     )
     assert state.factions["sr"] == Faction("sr", "SRs", "SR", "#27ae60")
+
+
+# ---- the command line --------------------------------------------------------------------
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def test_delegates_petition_the_soviet_from_the_command_line(
+    seated: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = seated.url
+    code, out, _ = run(
+        ["petition", "open", "--db", url, "--actor", "c1", "--body", "soviet", "--kind",
+         "motion", "--title", "Land to the peasants", "--json"],
+        capsys,
+    )  # fmt: skip
+    assert code == 0
+    opened = json.loads(out)
+    assert (opened["signatures"], opened["needed"], opened["status"]) == (1, 2, "open")
+    code, _, err = run(["petition", "sign", "--db", url, "--actor", "a3", opened["id"]], capsys)
+    assert code != 0 and "own seated delegates" in err
+    code, out, _ = run(
+        ["petition", "sign", "--db", url, "--actor", "b1", opened["id"], "--json"], capsys
+    )
+    signed = json.loads(out)
+    assert code == 0 and signed["status"] == "met" and signed["outcome"] == f"{opened['id']}:motion"
+    code, out, _ = run(["petition", "list", "--db", url, "--body", "soviet"], capsys)
+    assert code == 0 and opened["id"] in out and "2/2" in out
+    seated.forget()
+    assert seated.state.motions[signed["outcome"]].title == "Land to the peasants"
+    code, out, _ = run(
+        ["petition", "open", "--db", url, "--actor", "c1", "--body", "soviet", "--kind",
+         "session"],
+        capsys,
+    )  # fmt: skip
+    code, out, _ = run(["petition", "lapse", "--db", url, "--at", "2099-01-01T00:00:00Z"], capsys)
+    assert code == 0 and out.startswith("1 petition")
+
+
+def test_ledger_verify_strict_recomputes_every_lot(
+    small: Database, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _tied_election(small)
+    code, out, _ = run(["ledger", "verify", "--db", small.url, "--strict", "--json"], capsys)
+    assert code == 0 and json.loads(out)["lots"] == 1
