@@ -394,7 +394,7 @@ def check_quorum(state: State, council: str, session: Session) -> None:
 def check_open_voting(state: State, actor: str, motion: Motion) -> None:
     """Convenors open the vote on a motion; on a motion that members put by petition, any
     of the body's own voters may (so that no convenor can sit on it)."""
-    if motion.payload.get("petition"):
+    if motion.payload.get("demand"):
         _voter_of(state, actor, motion.body)
     else:
         check_convenor(state, actor, motion.body)
@@ -403,7 +403,7 @@ def check_open_voting(state: State, actor: str, motion: Motion) -> None:
 def check_close_motion(state: State, actor: str, motion: Motion, voted: int) -> None:
     """Convenors close a vote; an assembly vote needs its quorum of members to have voted.
     A recall vote, or a vote on a motion put by petition, any voter of the body closes."""
-    if motion.kind is MotionKind.RECALL or motion.payload.get("petition"):
+    if motion.kind is MotionKind.RECALL or motion.payload.get("demand"):
         _voter_of(state, actor, motion.body)
     else:
         check_convenor(state, actor, motion.body)
@@ -571,7 +571,7 @@ def check_close_session(state: State, actor: str, session: Session, at: str) -> 
     for motion in state.motions.values():
         if (
             motion.session == session.id
-            and motion.payload.get("petition")
+            and motion.payload.get("demand")
             and motion.status in (MotionStatus.OPEN, MotionStatus.VOTING)
         ):
             raise Forbidden(

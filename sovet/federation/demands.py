@@ -158,7 +158,7 @@ def _put_motion(s: State, demand: Demand, e: Event) -> str:
         proposed_by=demand.opened_by,
         proposed_at=e.at,
         secret=secret,
-        payload={"petition": demand.id},
+        payload={"demand": demand.id},
     )
     s.put("motions", motion.id, motion)
     session = _open_session(s, body)
@@ -178,7 +178,7 @@ def attach_petitioned_motions(s: State, session_id: str) -> None:
             if m.body == session.council
             and m.session is None
             and m.status is MotionStatus.OPEN
-            and m.payload.get("petition")
+            and m.payload.get("demand")
         ),
         key=lambda m: (m.proposed_at, m.id),
     )
