@@ -27,7 +27,14 @@ from sovet.ledger.heads import (
     sign_head,
     verify_head,
 )
-from sovet.ledger.merkle import EMPTY_ROOT, MerkleBuilder, leaf_hash, node_hash, root
+from sovet.ledger.merkle import (
+    EMPTY_ROOT,
+    MerkleBuilder,
+    MerkleLevels,
+    leaf_hash,
+    node_hash,
+    root,
+)
 from sovet.ledger.mirror import MirrorUpdate, check_extends, plan_mirror
 from sovet.ledger.proofs import (
     consistency_proof,
@@ -49,6 +56,7 @@ __all__ = [
     "GENESIS_PREV",
     "Entry",
     "MerkleBuilder",
+    "MerkleLevels",
     "MirrorUpdate",
     "TreeHead",
     "VerifyReport",
