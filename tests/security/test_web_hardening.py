@@ -637,6 +637,7 @@ def test_anonymous_heavy_requests_are_rate_limited(
     assert int(refused.headers["retry-after"]) >= 1
     page = anonymous.get("/ledger/1")  # the page that computes a proof shares the bucket
     assert page.status_code == 429 and "text/html" in page.headers["content-type"]
+    assert "Too many requests from your address" in page.text and page.headers["retry-after"]
     assert anonymous.get("/ledger").status_code == 200  # reading is not limited
     # another address, and a signed-in member, are not held back by it
     other = TestClient(app, client=("192.0.2.7", 4000))
