@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fastapi import HTTPException, Request
 
 from sovet.web.auth import ASGIApp, Message, Receive, Scope, Send, current_account
-from sovet.web.errors import TooManyAttempts, error_response
+from sovet.web.errors import NotSignedIn, TooManyAttempts, error_response
 
 __all__ = [
     "UPLOADS",
@@ -204,8 +204,13 @@ def heavy(request: Request) -> None:
     """Dependency of the routes that compute: an anonymous client gets ``heavy_burst``
     of them at once and ``heavy_per_minute`` after that (429 with Retry-After)."""
     limiter = getattr(request.app.state, "heavy", None)
-    if not isinstance(limiter, HeavyLimiter) or current_account(request) is not None:
+    if not isinstance(limiter, HeavyLimiter):
         return
+    try:
+        if current_account(request) is not None:
+            return
+    except NotSignedIn:  # a revoked token on a public page: served, as anonymous
+        pass
     client = request.client.host if request.client else "unknown"
     wait = limiter.take(client)
     if wait:

@@ -642,6 +642,9 @@ def test_anonymous_heavy_requests_are_rate_limited(
     # another address, and a signed-in member, are not held back by it
     other = TestClient(app, client=("192.0.2.7", 4000))
     assert other.get("/api/v1/ledger/proof/inclusion", params={"index": 1}).status_code == 200
+    bogus = TestClient(app, client=("192.0.2.8", 4000), headers={"Authorization": "Bearer no"})
+    answers = [bogus.get("/api/v1/ledger/proof/inclusion", params={"index": 1}) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]  # a bad token: anonymous
     member = client_for("a3")
     for _ in range(BURST + 2):
         assert member.get("/api/v1/ledger/proof/inclusion", params={"index": 1}).status_code == 200
