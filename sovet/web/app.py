@@ -1,10 +1,11 @@
 """The web application: ``create_app(settings)`` builds it; nothing is global.
 
 The database, its lock, the password hasher and the cookie-signing key live on
-``app.state``. The JSON API is under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``, to which
-``/api/v1/docs`` leads); the server-rendered pages come from :mod:`sovet.web.pages`;
-static files are under ``/static``. Every answer carries the headers of
-:class:`SecurityHeaders`; :class:`~sovet.web.limits.BodyLimit` refuses oversized bodies.
+``app.state``. The JSON API is under ``/api/v1`` (OpenAPI at
+``/api/v1/openapi.json``, to which ``/api/v1/docs`` leads); the server-rendered pages
+come from :mod:`sovet.web.pages`; static files are under ``/static``. Every answer
+carries the headers of :class:`SecurityHeaders`; :class:`~sovet.web.limits.BodyLimit`
+refuses oversized bodies.
 """
 
 from __future__ import annotations
