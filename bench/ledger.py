@@ -10,7 +10,11 @@ by ``prev``), then measures:
 * **verify**: :func:`sovet.ledger.verify.verify_log_bytes` over the log file's
   bytes (hash chain, indexes, Merkle root) and with signed heads every 10,000
   entries; **verify --strict** (every entry decoded as canonical JSON) on a part;
-* **storage**: :func:`bench_storage` (database append batched, verify --db, rebuild).
+* **storage**: :func:`bench_storage` (database append batched, verify --db, rebuild);
+* **proofs**: :func:`bench_proofs`, what one proof request costs the server, as it was
+  (the tree hashed anew from the leaf hashes for the root and for the proof) and with
+  the tree's levels kept (:class:`~sovet.ledger.merkle.MerkleLevels`), at 10^5 and
+  10^6 entries, and the ratio.
 
 Timed runs of raw SHA-256 and verify alternate (``--repeat`` times) and the best
 of each is reported, so both see the same machine load; all runs are printed.
@@ -19,6 +23,7 @@ CPU-time ratio is the steadier measure of the code.
 
     python bench/ledger.py                    # 1,000,000 events
     python bench/ledger.py --events 100000    # quicker
+    python bench/ledger.py --proofs           # only the proof costs, at 10^5 and 10^6
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from typing import Any
 from sovet.ledger.chain import line_ends, links_hold
 from sovet.ledger.events import next_entry
 from sovet.ledger.heads import TreeHead, encode_head, public_key_of, sign_head
-from sovet.ledger.merkle import MerkleBuilder, levels, prefix_root
+from sovet.ledger.merkle import MerkleBuilder, MerkleLevels, levels, prefix_root, root
+from sovet.ledger.proofs import consistency_proof, inclusion_proof
 from sovet.ledger.verify import _check_heads, file_leaf_hashes, verify_log, verify_log_bytes
 
 BENCH_KEY = bytes(range(32))  # a fixed, public test key: never use it for a real log
@@ -165,11 +171,69 @@ def bench_storage(n: int, batch: int = 10_000) -> None:
         db.close()
 
 
+def _best_cpu(function: Callable[[], object], repeat: int) -> float:
+    return min(_timed(function)[1] for _ in range(repeat))
+
+
+def bench_proofs(sizes: tuple[int, ...] = (100_000, 1_000_000), repeat: int = 3) -> None:
+    """CPU time of one inclusion and one consistency proof request, before and after.
+
+    Before: what the API did per request, ``root(leaves[:size])`` and the proof from
+    the leaf hashes (each subtree hashed anew). After: the same answer from the kept
+    levels (root and proof in O(log n) hashes); the levels are built once per process
+    and extended on append, which is shown apart with their memory.
+    """
+    for n in sizes:
+        _proof_costs(n, repeat)
+
+
+def _proof_costs(n: int, repeat: int) -> None:
+    leaves = [hashlib.sha256(i.to_bytes(8, "big")).digest() for i in range(n)]
+    index, old = n // 3, n // 2 + 1
+    build = _best_cpu(lambda: MerkleLevels.from_leaf_hashes(leaves), 1)
+    tree = MerkleLevels.from_leaf_hashes(leaves)
+    kept = sum(len(level) for level in tree._levels)
+
+    def before_inclusion() -> object:
+        return root(leaves), inclusion_proof(leaves, index, n)
+
+    def after_inclusion() -> object:
+        return tree.root(), inclusion_proof(tree, index, n)
+
+    def before_consistency() -> object:
+        return root(leaves[:old]), root(leaves), consistency_proof(leaves, old, n)
+
+    def after_consistency() -> object:
+        return tree.root(old), tree.root(), consistency_proof(tree, old, n)
+
+    assert before_inclusion() == after_inclusion()
+    assert before_consistency() == after_consistency()
+    for name, before, after in (
+        ("inclusion", before_inclusion, after_inclusion),
+        ("consistency", before_consistency, after_consistency),
+    ):
+        b = _best_cpu(before, repeat)
+        a = min(_best_cpu(after, 1) for _ in range(100))
+        print(
+            f"{name} proof + root(s) at {n:,} entries: before {b * 1e3:,.1f} ms, "
+            f"after {a * 1e6:,.1f} us CPU (ratio before/after {b / a:,.0f}x)"
+        )
+    print(
+        f"levels for {n:,} entries: built once in {build:.2f} s CPU, "
+        f"{kept / 2**20:,.0f} MiB of hashes kept (the leaf hashes alone: "
+        f"{32 * n / 2**20:,.0f} MiB)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--proofs", action="store_true", help="only the proof costs")
     args = parser.parse_args()
+    if args.proofs:
+        bench_proofs(repeat=args.repeat)
+        return
     n = args.events
 
     print(f"ledger benchmark: {n:,} events")
@@ -229,6 +293,7 @@ def main() -> None:
     strict_s = _timed(lambda: verify_log(lines[:part], strict=True))[0]
     print(f"verify --strict (every entry decoded), first {part:,}: {part / strict_s:,.0f} events/s")
     bench_storage(n)
+    bench_proofs(tuple(sorted({min(n, 100_000), n})), repeat=args.repeat)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,30 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port the web server listens on."),
     Setting("workers", 1, "Web server worker processes."),
     Setting("secret_key", "", "Key that signs session cookies.", secret=True),
+    Setting(
+        "max_body_bytes",
+        1_048_576,
+        "Largest request body accepted (bytes); a larger one is refused with 413.",
+    ),
+    Setting(
+        "max_upload_bytes",
+        16_777_216,
+        "Largest body of the bulk forms and calls (member lists, budget projects, plan "
+        "declarations, land divisions), in bytes.",
+    ),
+    Setting(
+        "behind_tls",
+        False,
+        "The site is reached over HTTPS (at a proxy): send Strict-Transport-Security on "
+        "every answer, not only on those that came over TLS.",
+    ),
+    Setting(
+        "heavy_per_minute",
+        30,
+        "Anonymous requests per minute, per client address, to endpoints that compute "
+        "(proofs, recounts, plans); 0 turns the limit off.",
+    ),
+    Setting("heavy_burst", 20, "How many such requests a client may make at once."),
 )
 
 
@@ -43,6 +67,11 @@ class Settings:
     port: int = 8000
     workers: int = 1
     secret_key: str = field(default="", repr=False)
+    max_body_bytes: int = 1_048_576
+    max_upload_bytes: int = 16_777_216
+    behind_tls: bool = False
+    heavy_per_minute: int = 30
+    heavy_burst: int = 20
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
@@ -50,6 +79,15 @@ class Settings:
 
 def _coerce(name: str, value: Any, source: str) -> Any:
     kind = type(next(s.default for s in SETTINGS if s.name == name))
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        raise InputError(f"{source}: {name} must be true or false, not {value!r}")
     if kind is int:
         try:
             return int(value)

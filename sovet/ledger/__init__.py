@@ -29,7 +29,14 @@ from sovet.ledger.heads import (
     verify_head,
 )
 from sovet.ledger.lots import check_lots, lot_seed
-from sovet.ledger.merkle import EMPTY_ROOT, MerkleBuilder, leaf_hash, node_hash, root
+from sovet.ledger.merkle import (
+    EMPTY_ROOT,
+    MerkleBuilder,
+    MerkleLevels,
+    leaf_hash,
+    node_hash,
+    root,
+)
 from sovet.ledger.mirror import MirrorUpdate, check_extends, plan_mirror
 from sovet.ledger.proofs import (
     consistency_proof,
@@ -51,6 +58,7 @@ __all__ = [
     "GENESIS_PREV",
     "Entry",
     "MerkleBuilder",
+    "MerkleLevels",
     "MirrorUpdate",
     "TreeHead",
     "VerifyReport",

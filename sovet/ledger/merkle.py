@@ -9,7 +9,8 @@
 Pairing hashes level by level, carrying an odd last node up unchanged, gives the
 same tree, and that is how :func:`root` computes it (tight loops, no recursion).
 :class:`MerkleBuilder` keeps only the O(log n) frontier of full subtrees, for the
-append path.
+append path; :class:`MerkleLevels` keeps every full subtree's hash (about 64 bytes per
+leaf), so that any earlier root, and any proof, costs O(log n) hashes.
 
 >>> root([]).hex()[:16]
 'e3b0c44298fc1c14'
@@ -26,6 +27,7 @@ __all__ = [
     "EMPTY_ROOT",
     "HASH_SIZE",
     "MerkleBuilder",
+    "MerkleLevels",
     "leaf_hash",
     "levels",
     "node_hash",
@@ -186,3 +188,111 @@ class MerkleBuilder:
         for part in reversed(self._frontier[:-1]):
             result = node_hash(part, result)
         return result
+
+
+class MerkleLevels:
+    """An append-only Merkle tree that keeps the hash of every full subtree.
+
+    Level ``k`` holds, packed in one ``bytearray``, the hashes of the aligned subtrees
+    of ``2**k`` leaves that are complete: ``node(k, j)`` covers leaves
+    ``[j*2**k, (j+1)*2**k)``. Appending costs one leaf plus amortised one node hash;
+    the root of the tree of any earlier size, and the hash of any subtree a proof
+    names, are read from the levels with O(log n) node hashes
+    (:func:`sovet.ledger.proofs.inclusion_proof` takes a ``MerkleLevels``).
+
+    >>> leaves = [leaf_hash(bytes([i])) for i in range(7)]
+    >>> tree = MerkleLevels.from_leaf_hashes(leaves)
+    >>> tree.root() == root(leaves) and tree.root(5) == root(leaves[:5])
+    True
+    >>> tree.subtree(4, 7) == root(leaves[4:7])
+    True
+    """
+
+    __slots__ = ("_levels", "_size")
+
+    def __init__(self) -> None:
+        self._levels: list[bytearray] = [bytearray()]
+        self._size = 0
+
+    @classmethod
+    def from_leaf_hashes(cls, leaf_hashes: Iterable[bytes]) -> MerkleLevels:
+        """A tree holding the given leaves."""
+        tree = cls()
+        tree.extend(leaf_hashes)
+        return tree
+
+    @property
+    def size(self) -> int:
+        """The number of leaves appended."""
+        return self._size
+
+    def __len__(self) -> int:
+        return self._size
+
+    def append(self, leaf: bytes) -> None:
+        """Append one leaf hash, and the hash of every subtree it completes."""
+        if len(leaf) != HASH_SIZE:
+            raise ValueError(f"a leaf hash has {HASH_SIZE} bytes, not {len(leaf)}")
+        levels = self._levels
+        levels[0] += leaf
+        index, node, k = self._size, leaf, 0
+        while index & 1:  # a right child: its parent is now complete
+            left = bytes(levels[k][-2 * HASH_SIZE : -HASH_SIZE])
+            node = _sha256(b"\x01" + left + node).digest()
+            k += 1
+            if len(levels) == k:
+                levels.append(bytearray())
+            levels[k] += node
+            index >>= 1
+        self._size += 1
+
+    def extend(self, leaves: Iterable[bytes]) -> None:
+        """Append several leaf hashes in order."""
+        for leaf in leaves:
+            self.append(leaf)
+
+    def leaf(self, index: int) -> bytes:
+        """The hash of leaf ``index``."""
+        return self.node(0, index)
+
+    def node(self, k: int, j: int) -> bytes:
+        """The hash of the full subtree of leaves ``[j*2**k, (j+1)*2**k)``."""
+        if k < 0 or j < 0 or (j + 1) << k > self._size:
+            raise ValueError(f"no full subtree {j} of 2**{k} leaves in a tree of {self._size}")
+        offset = j * HASH_SIZE
+        return bytes(self._levels[k][offset : offset + HASH_SIZE])
+
+    def subtree(
+        self, start: int, end: int, memo: dict[tuple[int, int], bytes] | None = None
+    ) -> bytes:
+        """``MTH(D[start:end])`` for a subtree that RFC 6962's recursion names: ``start``
+        a multiple of the least power of two that is at least ``end - start``.
+
+        Full subtrees are read; an incomplete one (on the right edge of a tree) splits
+        as ``MTH`` does, its full left part read and its right part computed the same
+        way (kept in ``memo``, so the nested right edges of one proof cost O(log n)).
+        """
+        n = end - start
+        if n <= 0 or end > self._size:
+            raise ValueError(f"no subtree [{start}, {end}) in a tree of {self._size}")
+        if n & (n - 1) == 0:
+            k = n.bit_length() - 1
+            if start % n:
+                raise ValueError(f"[{start}, {end}) is not an aligned subtree")
+            return self.node(k, start >> k)
+        if memo is not None and (start, end) in memo:
+            return memo[(start, end)]
+        k = 1 << ((n - 1).bit_length() - 1)  # the largest power of two below n
+        result = node_hash(self.subtree(start, start + k), self.subtree(start + k, end, memo))
+        if memo is not None:
+            memo[(start, end)] = result
+        return result
+
+    def root(self, size: int | None = None) -> bytes:
+        """The root of the tree of the first ``size`` leaves (default: all of them)."""
+        size = self._size if size is None else size
+        if not 0 <= size <= self._size:
+            raise ValueError(f"size {size} is beyond the tree ({self._size} leaves)")
+        if size == 0:
+            return EMPTY_ROOT
+        return self.subtree(0, size)

@@ -15,6 +15,7 @@ from sovet.errors import NotOpen
 from sovet.federation import State
 from sovet.model import Budget, ElectionStatus
 from sovet.web.auth import require_actor
+from sovet.web.limits import heavy
 from sovet.web.schemas import ReceiptOut
 from sovet.web.schemas_budgets import (
     BudgetBallotIn,
@@ -175,7 +176,9 @@ def instance(request: Request, budget_id: str) -> PlainTextResponse:
     )
 
 
-@router.get("/budgets/{budget_id}/recount", response_model=BudgetRecountOut)
+@router.get(
+    "/budgets/{budget_id}/recount", response_model=BudgetRecountOut, dependencies=[Depends(heavy)]
+)
 def recount(request: Request, budget_id: str) -> dict[str, Any]:
     """Count the published instance again, by the budget's rule and recorded seed, and
     say whether the result matches the one in the log."""

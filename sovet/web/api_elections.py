@@ -15,6 +15,7 @@ from sovet.model import Election, ElectionStatus
 from sovet.web import views
 from sovet.web.auth import require_actor
 from sovet.web.blt import write_blt
+from sovet.web.limits import heavy
 from sovet.web.schemas import (
     BallotIn,
     BallotsOut,
@@ -132,7 +133,9 @@ def ballots_blt(request: Request, election_id: str) -> PlainTextResponse:
     )
 
 
-@router.get("/elections/{election_id}/recount", response_model=RecountOut)
+@router.get(
+    "/elections/{election_id}/recount", response_model=RecountOut, dependencies=[Depends(heavy)]
+)
 def recount(request: Request, election_id: str) -> dict[str, Any]:
     """Count the published ballots again, by the election's method and recorded seed,
     and say whether the result matches the one in the log."""

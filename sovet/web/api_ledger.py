@@ -9,14 +9,15 @@ import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from sovet.errors import InputError, NotFound
-from sovet.ledger import Entry, consistency_proof, decode_entry, inclusion_proof, root
+from sovet.ledger import Entry, consistency_proof, decode_entry, inclusion_proof
 from sovet.storage import Database
 from sovet.web import views
+from sovet.web.limits import heavy
 from sovet.web.schemas import ConsistencyProofOut, EntryOut, EntryPage, HeadOut, InclusionProofOut
 from sovet.web.store import store_of
 
@@ -111,50 +112,58 @@ def entry(request: Request, index: int) -> dict[str, Any]:
     return _entry_out(_entries(db, index, index + 1)[0])
 
 
-@router.get("/ledger/proof/inclusion", response_model=InclusionProofOut)
+@router.get(
+    "/ledger/proof/inclusion", response_model=InclusionProofOut, dependencies=[Depends(heavy)]
+)
 def proof_of_inclusion(
     request: Request,
     index: Annotated[int, Query(ge=0)],
     size: Annotated[int | None, Query(ge=1)] = None,
 ) -> dict[str, Any]:
     """The audit path of entry ``index`` in the tree of ``size`` entries (default: all),
-    RFC 9162 §2.1.3; check it against the signed head of that size."""
-    leaves = store_of(request).leaf_hashes()
-    size = len(leaves) if size is None else size
-    if size > len(leaves):
-        raise InputError(f"size: the log has {len(leaves)} entries, not {size}")
+    RFC 9162 §2.1.3; check it against the signed head of that size. O(log n) hashes:
+    the server keeps the tree's levels. Anonymous clients are rate-limited."""
+    tree, length = store_of(request).tree()
+    size = length if size is None else size
+    if size > length:
+        raise InputError(f"size: the log has {length} entries, not {size}")
     if index >= size:
         raise InputError(f"index: {index} is not in a tree of {size} entries")
-    proof = inclusion_proof(leaves, index, size)
+    proof = inclusion_proof(tree, index, size)
     return {
         "index": index,
         "size": size,
-        "leaf_hash": leaves[index].hex(),
-        "root": root(leaves[:size]).hex(),
+        "leaf_hash": tree.leaf(index).hex(),
+        "root": tree.root(size).hex(),
         "proof": [p.hex() for p in proof],
     }
 
 
-@router.get("/ledger/proof/consistency", response_model=ConsistencyProofOut)
+@router.get(
+    "/ledger/proof/consistency",
+    response_model=ConsistencyProofOut,
+    dependencies=[Depends(heavy)],
+)
 def proof_of_consistency(
     request: Request,
     old: Annotated[int, Query(ge=1)],
     new: Annotated[int | None, Query(ge=1)] = None,
 ) -> dict[str, Any]:
     """Proof that the tree of ``old`` entries is a prefix of the tree of ``new``
-    (default: all): the log was only appended to. RFC 9162 §2.1.4."""
-    leaves = store_of(request).leaf_hashes()
-    new = len(leaves) if new is None else new
-    if new > len(leaves):
-        raise InputError(f"new: the log has {len(leaves)} entries, not {new}")
+    (default: all): the log was only appended to. RFC 9162 §2.1.4. O(log n) hashes;
+    anonymous clients are rate-limited."""
+    tree, length = store_of(request).tree()
+    new = length if new is None else new
+    if new > length:
+        raise InputError(f"new: the log has {length} entries, not {new}")
     if old > new:
         raise InputError(f"old: {old} is larger than new ({new})")
     return {
         "old_size": old,
         "new_size": new,
-        "old_root": root(leaves[:old]).hex(),
-        "new_root": root(leaves[:new]).hex(),
-        "proof": [p.hex() for p in consistency_proof(leaves, old, new)],
+        "old_root": tree.root(old).hex(),
+        "new_root": tree.root(new).hex(),
+        "proof": [p.hex() for p in consistency_proof(tree, old, new)],
     }
 
 

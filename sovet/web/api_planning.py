@@ -14,6 +14,7 @@ from sovet.actions.planning import PERIOD
 from sovet.planning import plan_report
 from sovet.web import views, views_planning
 from sovet.web.auth import require_actor
+from sovet.web.limits import heavy
 from sovet.web.schemas import MotionDetail
 from sovet.web.schemas_planning import (
     NeedsIn,
@@ -80,7 +81,7 @@ def declare_needs(request: Request, period: Period, body: NeedsIn, actor: Actor)
     return _detail(request, period)
 
 
-@router.get("/plans/{period}/plan", response_model=PlanOut)
+@router.get("/plans/{period}/plan", response_model=PlanOut, dependencies=[Depends(heavy)])
 def plan(request: Request, period: Period) -> dict[str, Any]:
     """The plan the declarations give, computed now: the least labour that meets every
     need within the capacities, or (status ``infeasible``) the needs that cannot be met

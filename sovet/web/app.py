@@ -1,9 +1,11 @@
 """The web application: ``create_app(settings)`` builds it; nothing is global.
 
 The database, its lock, the password hasher and the cookie-signing key live on
-``app.state``. The JSON API is under ``/api/v1`` (OpenAPI at ``/api/v1/openapi.json``,
-browsable at ``/api/v1/docs``); the server-rendered pages come from
-:mod:`sovet.web.pages`; static files are under ``/static``.
+``app.state``. The JSON API is under ``/api/v1`` (OpenAPI at
+``/api/v1/openapi.json``, to which ``/api/v1/docs`` leads); the server-rendered pages
+come from :mod:`sovet.web.pages`; static files are under ``/static``. Every answer
+carries the headers of :class:`SecurityHeaders`; :class:`~sovet.web.limits.BodyLimit`
+refuses oversized bodies.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,32 +34,63 @@ from sovet.web.errors import (
     handle_unexpected,
     handle_validation_error,
 )
+from sovet.web.limits import BodyLimit, HeavyLimiter
 from sovet.web.store import Store
 
-__all__ = ["SecurityHeaders", "app_from_environment", "create_app"]
+__all__ = ["CSP", "SecurityHeaders", "app_from_environment", "create_app"]
 
 STATIC = Path(__file__).parent / "static"
 
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+"""The Content-Security-Policy of every answer: scripts, styles and everything else only
+from this site's own files (no inline script, no ``style=`` attribute, no handler
+attribute anywhere in the templates), forms only to this site, no framing."""
+
+HSTS = "max-age=31536000; includeSubDomains"
+PERMISSIONS = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), "
+    "magnetometer=(), microphone=(), payment=(), usb=()"
+)
+
 _HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"permissions-policy", PERMISSIONS.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
 )
 
 
 class SecurityHeaders:
-    """Headers every answer carries: no sniffing, no framing, no referrer abroad."""
+    """Headers every answer carries: the CSP, no sniffing, no framing, no referrer
+    abroad, no powerful browser features; and Strict-Transport-Security when the request
+    came over TLS or ``behind_tls`` says the site is only reached over it."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, behind_tls: bool = False) -> None:
         self.app = app
+        self.behind_tls = behind_tls
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = [*_HEADERS]
+        if self.behind_tls or scope.get("scheme") == "https":
+            extra.append((b"strict-transport-security", HSTS.encode()))
+
         async def add_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), *_HEADERS]
+                names = {k.lower() for k, _ in message.get("headers", [])}
+                ours = [(k, v) for k, v in extra if k not in names]
+                message["headers"] = [*message.get("headers", []), *ours]
             await send(message)
 
-        await self.app(scope, receive, add_headers if scope["type"] == "http" else send)
+        await self.app(scope, receive, add_headers)
 
 
 def create_app(
@@ -83,7 +117,7 @@ def create_app(
         summary="Self-government for a federation of councils",
         version="1",
         openapi_url=f"{api.PREFIX}/openapi.json",
-        docs_url=f"{api.PREFIX}/docs",
+        docs_url=None,  # no third-party script: see docs/web.md
         redoc_url=None,
     )
     secret = settings.secret_key or session_secret(db)
@@ -93,18 +127,27 @@ def create_app(
     app.state.secret = lambda: secret
     app.state.clock = utc_now
     app.state.poll_seconds = 1.0
+    app.state.heavy = HeavyLimiter(per_minute=settings.heavy_per_minute, burst=settings.heavy_burst)
     app.add_middleware(SessionMiddleware, secret=lambda: secret)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, body=settings.max_body_bytes, upload=settings.max_upload_bytes)
+    app.add_middleware(SecurityHeaders, behind_tls=settings.behind_tls)
     app.add_exception_handler(errors.SovetError, handle_sovet_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(StarletteHTTPException, handle_http_error)
     for unavailable in (sa.exc.OperationalError, sa.exc.InterfaceError):  # 503, not a bug
         app.add_exception_handler(unavailable, handle_database_unavailable)
     app.add_exception_handler(Exception, handle_unexpected)
+    app.add_api_route(f"{api.PREFIX}/docs", _docs, methods=["GET"], include_in_schema=False)
     app.include_router(api.router)
     app.include_router(pages.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     return app
+
+
+def _docs() -> RedirectResponse:
+    """The API's description is its OpenAPI document (no browsable UI is served: it
+    would load a large third-party script); open it in any OpenAPI viewer."""
+    return RedirectResponse(f"{api.PREFIX}/openapi.json", status_code=308)
 
 
 def app_from_environment() -> FastAPI:

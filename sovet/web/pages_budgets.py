@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -20,6 +20,7 @@ from sovet.web.api_budgets import approvals_of, recount_summary
 from sovet.web.charts import turnout_bar
 from sovet.web.charts_budgets import ProjectBar, budget_bars
 from sovet.web.i18n import N_
+from sovet.web.limits import heavy
 from sovet.web.options import convenes
 from sovet.web.pages_common import (
     PageContext,
@@ -246,11 +247,11 @@ def budget_view(
     receipt: str | None = None,
     ticked: list[str] | None = None,
     given: dict[str, int] | None = None,
+    found: str | None = None,
 ) -> HTMLResponse:
     """A budget: the ballot while open; what it funds and the published ballots once
-    counted (``?receipt=`` finds one)."""
+    counted (``found`` is a receipt looked up among them)."""
     ctx = PageContext(request)
-    found = request.query_params.get("receipt", "").strip().lower() or None
     with store_of(request).read() as s:
         b: Budget = s.get("budgets", budget_id)
         electorate = len(s.voters_of(b.body))
@@ -304,8 +305,17 @@ def budget_view(
 
 @router.get("/budgets/{budget_id}", response_class=HTMLResponse)
 def budget(request: Request, budget_id: str) -> HTMLResponse:
-    """One budget's page."""
+    """One budget's page (a receipt is looked up by POST: :func:`find_receipt`)."""
     return budget_view(request, budget_id)
+
+
+@router.post("/budgets/{budget_id}/receipt", response_class=HTMLResponse)
+async def find_receipt(request: Request, budget_id: str) -> Response:
+    """Find a ballot in the published instance by its receipt (sent in the form's body,
+    so that the secret stays out of addresses and logs)."""
+    form = await form_of(request)
+    found = str(form.get("receipt", "")).strip().lower() or None
+    return await run_in_threadpool(budget_view, request, budget_id, found=found)
 
 
 @router.post("/budgets/{budget_id}/ballot")
@@ -355,7 +365,9 @@ async def close(request: Request, budget_id: str) -> Response:
     return redirect(f"/budgets/{budget_id}")
 
 
-@router.get("/budgets/{budget_id}/recount", response_class=HTMLResponse)
+@router.get(
+    "/budgets/{budget_id}/recount", response_class=HTMLResponse, dependencies=[Depends(heavy)]
+)
 def recount(request: Request, budget_id: str) -> HTMLResponse:
     """Count the published instance again, by the rule and the seed in the log."""
     ctx = PageContext(request)

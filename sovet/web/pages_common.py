@@ -64,6 +64,9 @@ ERROR_TEXT: dict[str, str] = {
     "counting_error": N_("The count could not be made."),
     "unresolved_tie": N_("The count could not be made."),
     "storage_error": N_("The database could not be reached. Try again in a moment."),
+    "rate_limited": N_(
+        "Too many requests from your address. Wait a minute, or sign in, and try again."
+    ),
 }
 """Each error code, said to the reader in their language (the detail follows in English)."""
 
@@ -269,13 +272,17 @@ def error_page(request: Request, exc: errors.SovetError) -> HTMLResponse:
     lang = catalogs_of(request).for_request(request)
     message, detail = error_message(lang, exc)
     with store_of(request).read() as s:
-        return render(
+        page = render(
             request,
             "error.html",
             {"message": message, "detail": detail, "status": status_for(exc)},
             status=status_for(exc),
             state=s,
         )
+    retry_after = getattr(exc, "retry_after", None)
+    if isinstance(retry_after, int):  # 429: say when to come back, as the API does
+        page.headers["Retry-After"] = str(retry_after)
+    return page
 
 
 async def form_of(request: Request) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -17,6 +17,7 @@ from sovet.federation import State
 from sovet.model import Election, ElectionPurpose, ElectionStatus
 from sovet.rules import body_rules, delegate_seats
 from sovet.web.charts import stage_bars, turnout_bar
+from sovet.web.limits import heavy
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
@@ -148,10 +149,11 @@ def election_view(
     *,
     error: SovetError | None = None,
     receipt: str | None = None,
+    found: str | None = None,
 ) -> HTMLResponse:
-    """An election: the ballot while open; results, stages and ballots once counted."""
+    """An election: the ballot while open; results, stages and ballots once counted
+    (``found`` is a receipt looked up among them)."""
     ctx = PageContext(request)
-    found = request.query_params.get("receipt", "").strip().lower() or None
     with store_of(request).read() as s:
         e: Election = s.get("elections", election_id)
         names = {c.member: c.name for c in e.candidates}
@@ -219,8 +221,18 @@ def election_view(
 
 @router.get("/elections/{election_id}", response_class=HTMLResponse)
 def election(request: Request, election_id: str) -> HTMLResponse:
-    """One election's page (``?receipt=`` finds a ballot among the published ones)."""
+    """One election's page. A receipt is looked up by POST (:func:`find_receipt`), never
+    in the address, which access logs keep."""
     return election_view(request, election_id)
+
+
+@router.post("/elections/{election_id}/receipt", response_class=HTMLResponse)
+async def find_receipt(request: Request, election_id: str) -> Response:
+    """Find a ballot among the published ones by its receipt (sent in the form's body,
+    so that the secret stays out of addresses and logs)."""
+    form = await form_of(request)
+    found = str(form.get("receipt", "")).strip().lower() or None
+    return await run_in_threadpool(election_view, request, election_id, found=found)
 
 
 @router.post("/elections/{election_id}/ballot")
@@ -255,7 +267,9 @@ async def close(request: Request, election_id: str) -> Response:
     return redirect(f"/elections/{election_id}")
 
 
-@router.get("/elections/{election_id}/recount", response_class=HTMLResponse)
+@router.get(
+    "/elections/{election_id}/recount", response_class=HTMLResponse, dependencies=[Depends(heavy)]
+)
 def recount(request: Request, election_id: str) -> HTMLResponse:
     """Count the published ballots again, by the method and the lot's seed in the log."""
     ctx = PageContext(request)

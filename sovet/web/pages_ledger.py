@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from sovet.errors import NotFound, VerificationError
 from sovet.ledger import decode_entry, inclusion_proof, verify_head, verify_inclusion
+from sovet.web.limits import heavy
 from sovet.web.pages_common import PageContext, PageRoute, render
 from sovet.web.store import store_of
 
@@ -78,18 +79,18 @@ def find_entry(index: int = 0) -> RedirectResponse:
     return RedirectResponse(f"/ledger/{max(0, index)}", status_code=303)
 
 
-@router.get("/ledger/{index}", response_class=HTMLResponse)
+@router.get("/ledger/{index}", response_class=HTMLResponse, dependencies=[Depends(heavy)])
 def entry(request: Request, index: int) -> HTMLResponse:
     """One entry, its leaf hash and its audit path to the latest signed head, checked."""
     ctx = PageContext(request)
     head = _head(request)
     if head is None or not 0 <= index < head["size"]:
         raise NotFound(f"no ledger entry {index}")
-    db = store_of(request).db
-    raw = next(iter(db.raw_entries(index, index + 1)))
+    store = store_of(request)
+    raw = next(iter(store.db.raw_entries(index, index + 1)))
     e = decode_entry(raw, expected_index=index)
-    leaves = db.leaf_hashes()
-    proof = inclusion_proof(leaves, index, head["size"])
+    tree, _ = store.tree()  # read after the head, so it holds the head's tree
+    proof = inclusion_proof(tree, index, head["size"])
     try:
         verify_inclusion(e.leaf_hash, index, head["size"], proof, head["raw_root"])
         included = True

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
@@ -22,6 +22,7 @@ from sovet.federation import State
 from sovet.planning import Economy, PlanReport, plan_report
 from sovet.web import views_planning
 from sovet.web.charts_planning import FlowEdge, FlowNode, plan_flows
+from sovet.web.limits import heavy
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
@@ -291,7 +292,7 @@ def period_view(request: Request, period: str, *, error: SovetError | None = Non
         return render(request, "plan.html", values, status=status, state=s)
 
 
-@router.get("/plans/{period}", response_class=HTMLResponse)
+@router.get("/plans/{period}", response_class=HTMLResponse, dependencies=[Depends(heavy)])
 def period_page(request: Request, period: str) -> HTMLResponse:
     """One period's page (public)."""
     return period_view(request, period)

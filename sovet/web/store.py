@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from sovet.federation import State
-from sovet.ledger import leaf_hash
+from sovet.ledger import MerkleLevels, leaf_hash
 from sovet.storage import Database
 
 __all__ = ["Store", "store_of"]
@@ -30,16 +30,23 @@ class Store:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.lock = threading.RLock()
-        self._leaves: list[bytes] = []
-        self._leaves_lock = threading.Lock()
+        self._tree = MerkleLevels()
+        self._tree_lock = threading.Lock()
 
-    def leaf_hashes(self) -> list[bytes]:
-        """The log's leaf hashes (RFC 6962), kept in memory and extended with the entries
-        appended since the last call; a copy, so that proofs see one fixed tree."""
-        with self._leaves_lock:
-            for raw in self.db.raw_entries(len(self._leaves)):
-                self._leaves.append(leaf_hash(raw))
-            return list(self._leaves)
+    def tree(self) -> tuple[MerkleLevels, int]:
+        """The log's Merkle tree (RFC 6962) and its size now.
+
+        The tree keeps every full subtree's hash in memory and is extended with the
+        entries appended since the last call (their leaf hashes computed from the
+        entries themselves), so a proof or a root costs O(log n) hashes, not a pass
+        over the log. It only grows: a proof for the returned size reads nothing that a
+        later append changes.
+        """
+        with self._tree_lock:
+            tree = self._tree
+            for raw in self.db.raw_entries(tree.size):  # one indexed query when nothing is new
+                tree.append(leaf_hash(raw))
+            return tree, tree.size
 
     @contextmanager
     def read(self) -> Iterator[State]:

@@ -44,13 +44,10 @@ def test_follow_a_session_live(chromium: Any, server: Server, lang: str) -> None
     time.sleep(0.5)  # the stream starts at the end of the log
     actions.vote(server.db, actor="b1", motion=motion, choice="no")
     actions.request_floor(server.db, actor="b2", session=session)
-    # without reloading, the roll call and the speaker list catch up
-    page.wait_for_function(
-        "document.querySelector('#rollcalls').innerText.includes('Member B1')", timeout=15_000
-    )
-    page.wait_for_function(
-        "document.querySelector('#speakers').innerText.includes('Member B2')", timeout=15_000
-    )
+    # without reloading, the roll call and the speaker list catch up (waited for by
+    # selector: the page's CSP forbids the eval a wait_for_function would need)
+    page.wait_for_selector("#rollcalls:has-text('Member B1')", timeout=15_000)
+    page.wait_for_selector("#speakers:has-text('Member B2')", timeout=15_000)
     assert tr(lang, "no") in page.locator("#rollcalls").inner_text()
     shot(page, f"session-live-{lang}")
     page.context.close()

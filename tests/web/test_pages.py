@@ -149,12 +149,14 @@ def test_convenor_opens_election_member_votes_ranked_and_finds_receipt(
     assert r.status_code == 303  # type: ignore[attr-defined]
     e = web_db.state.elections[eid]
     assert e.status is ElectionStatus.COUNTED and len(e.ballots_published) == 4
-    found = voter.get(f"/elections/{eid}", params={"receipt": receipt.group(1)})
-    assert "Found: your ballot was counted as" in found.text
-    assert "Member A4 › Member A2" in found.text
-    assert 'class="mine"' in found.text
-    missing = voter.get(f"/elections/{eid}", params={"receipt": "0" * 32})
-    assert "No published ballot has this receipt." in missing.text
+    # the receipt goes in a form's body, never in the address (issue 13)
+    look = f"/elections/{eid}/receipt"
+    found = post_form(voter, f"/elections/{eid}", look, {"receipt": receipt.group(1)})
+    assert "Found: your ballot was counted as" in found.text  # type: ignore[attr-defined]
+    assert "Member A4 › Member A2" in found.text  # type: ignore[attr-defined]
+    assert 'class="mine"' in found.text  # type: ignore[attr-defined]
+    missing = post_form(voter, f"/elections/{eid}", look, {"receipt": "0" * 32})
+    assert "No published ballot has this receipt." in missing.text  # type: ignore[attr-defined]
 
 
 def test_ballot_with_a_number_twice_is_refused_and_nothing_is_written(

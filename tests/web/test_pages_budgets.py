@@ -5,6 +5,7 @@ all public once counted; every form calls the same action as the API."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -111,10 +112,13 @@ def test_convenor_opens_member_votes_and_finds_receipt(app: FastAPI, web_db: Dat
     assert r.status_code == 303  # type: ignore[attr-defined]
     counted = web_db.state.budgets[bid]
     assert counted.status is ElectionStatus.COUNTED and counted.cost <= 100
-    found = TestClient(app).get(f"/budgets/{bid}", params={"receipt": receipt.group(1)})
-    assert "Found: your ballot approved New stove" in found.text
-    missing = TestClient(app).get(f"/budgets/{bid}", params={"receipt": "0" * 32})
-    assert "No published ballot has this receipt." in missing.text
+    # the receipt goes in a form's body, never in the address (issue 13)
+    anyone = TestClient(app)
+    page, look = f"/budgets/{bid}", f"/budgets/{bid}/receipt"
+    found = post_form(anyone, page, look, {"receipt": receipt.group(1)})
+    assert "Found: your ballot approved New stove" in found.text  # type: ignore[attr-defined]
+    missing = post_form(anyone, page, look, {"receipt": "0" * 32})
+    assert "No published ballot has this receipt." in missing.text  # type: ignore[attr-defined]
 
 
 def test_results_name_the_funded_in_words_and_recount_matches(client: TestClient) -> None:
@@ -287,7 +291,8 @@ def test_a_points_ballot_on_the_page(app: FastAPI, web_db: Database) -> None:
     assert receipt and web_db.size() == size + 1
     actions.cast_budget_ballot(web_db, actor="a4", budget_id=bid, points={"books": 3})
     actions.close_budget(web_db, actor="a1", budget_id=bid)
-    result = TestClient(app).get(f"/budgets/{bid}", params={"receipt": receipt.group(1)})
+    look = f"/budgets/{bid}/receipt"
+    result: Any = post_form(TestClient(app), f"/budgets/{bid}", look, {"receipt": receipt.group(1)})
     assert "Found: your ballot gave points to New stove (3), Bicycles (2)" in result.text
     assert "points: 3</title>" in result.text and '<th scope="col" class="num">Points</th>' in (
         result.text
