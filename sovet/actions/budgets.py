@@ -16,7 +16,8 @@ from sovet.actions.common import new_id
 from sovet.counting.base import TieBreak
 from sovet.counting.budgets import BudgetResult, budget, resolve_rule
 from sovet.counting.pabulib import parse_pabulib
-from sovet.errors import AlreadyVoted, Forbidden, InputError, NotOpen
+from sovet.errors import InputError, NotOpen
+from sovet.federation import add_days
 from sovet.model import Budget, ElectionStatus
 from sovet.storage import Database
 
@@ -77,6 +78,8 @@ def open_budget(
         bid = budget_id or new_id("b")
         if bid in w.state.budgets:
             raise InputError(f"budget id {bid!r} is taken")
+        now = at or db.clock()
+        days = rules.body_rules(w.state, body).voting_days
         w.append(
             "budget.opened",
             actor,
@@ -88,8 +91,9 @@ def open_budget(
                 "rule": rule,
                 "projects": [{"id": i, "name": n, "cost": c} for i, n, c in projects],
                 **({"vote_type": vote_type, "max_points": max_points} if max_points else {}),
+                "deadline": add_days(now, days),
             },
-            at=at,
+            at=now,
         )
     return db.state.budgets[bid]
 
@@ -107,14 +111,10 @@ def cast_budget_ballot(
     budget the ``points`` given to each project (at least one above 0); the receipt."""
     with db.writing() as w:
         b = w.state.get("budgets", budget_id)
-        if b.status is not ElectionStatus.OPEN:
-            raise NotOpen(f"budget {budget_id} is not open")
-        if actor not in w.state.voters_of(b.body):
-            raise Forbidden(f"{actor} does not vote in {w.state.body_name(b.body)}")
-        if actor in b.voters:
-            raise AlreadyVoted(f"{actor} has already voted on budget {budget_id}")
+        now = at or db.clock()
+        rules.check_budget_ballot(w.state, actor, b, now)
         receipt = w.seal_ballot(budget_id, _ballot(b, approved, points))
-        w.append("budget.ballot", actor, {"budget": budget_id, "member": actor}, at=at)
+        w.append("budget.ballot", actor, {"budget": budget_id, "member": actor}, at=now)
     return receipt
 
 
@@ -179,12 +179,14 @@ def pabulib_text(b: Budget, ballots: Sequence[tuple[str, Sequence[str]]]) -> str
 def close_budget(
     db: Database, *, actor: str, budget_id: str, seed: int = 0, at: str | None = None
 ) -> Budget:
-    """Close the vote, count it by the budget's rule and publish instance and result."""
+    """Close the vote, count it by the budget's rule and publish instance and result.
+
+    After the deadline anyone may close it (the sweeper does, as ``rules.DEADLINE``);
+    before it a convenor, once every voter has voted."""
     with db.writing() as w:
         b = w.state.get("budgets", budget_id)
-        rules.check_convenor(w.state, actor, b.body)
-        if b.status is not ElectionStatus.OPEN:
-            raise NotOpen(f"budget {budget_id} is not open")
+        now = at or db.clock()
+        rules.check_close_budget(w.state, actor, b, now)
         sealed = [(r, k) for r, k in db.sealed_ballots_in(w.conn, budget_id) if k]
         text = pabulib_text(b, sealed)
         result = _count(b, text, seed)
@@ -198,7 +200,7 @@ def close_budget(
                 "instance": text,
                 "result": result.to_json(),
             },
-            at=at,
+            at=now,
         )
     return db.state.budgets[budget_id]
 
