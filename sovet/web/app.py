@@ -8,6 +8,9 @@ browsable at ``/api/v1/docs``); the server-rendered pages come from
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -16,9 +19,11 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sovet import errors
+from sovet.actions.deadlines import close_due
 from sovet.settings import Settings, load_settings
 from sovet.storage import Database, open_database, utc_now
 from sovet.storage.accounts import session_secret
@@ -33,9 +38,10 @@ from sovet.web.errors import (
 )
 from sovet.web.store import Store
 
-__all__ = ["SecurityHeaders", "app_from_environment", "create_app"]
+__all__ = ["SecurityHeaders", "app_from_environment", "create_app", "sweep_deadlines"]
 
 STATIC = Path(__file__).parent / "static"
+_log = logging.getLogger("sovet.web")
 
 _HEADERS = (
     (b"x-content-type-options", b"nosniff"),
@@ -73,7 +79,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sweeper = None
+        if settings.deadline_interval > 0:
+            sweeper = asyncio.create_task(sweep_deadlines(store, settings.deadline_interval))
         yield
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         if database is None:  # opened here, so closed here when the server stops
             db.close()
 
@@ -88,7 +101,8 @@ def create_app(
     )
     secret = settings.secret_key or session_secret(db)
     app.state.settings = settings
-    app.state.store = Store(db)
+    store = Store(db)
+    app.state.store = store
     app.state.hasher = make_hasher(fast=fast_hashing)
     app.state.secret = lambda: secret
     app.state.clock = utc_now
@@ -105,6 +119,25 @@ def create_app(
     app.include_router(pages.router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static")
     return app
+
+
+async def sweep_deadlines(store: Store, interval: float) -> None:
+    """Every ``interval`` seconds, close every vote past its deadline (as ``deadline``),
+    holding the store's lock so that no request reads the state while it changes."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            closed = await run_in_threadpool(_close_due, store)
+        except (errors.SovetError, sa.exc.SQLAlchemyError) as exc:
+            _log.warning("closing votes past their deadline failed: %s", exc)
+            continue
+        if closed:
+            _log.info("closed %d vote(s) past their deadline", closed)
+
+
+def _close_due(store: Store) -> int:
+    with store.lock:
+        return close_due(store.db, at=store.db.clock())
 
 
 def app_from_environment() -> FastAPI:
