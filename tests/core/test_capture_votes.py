@@ -471,3 +471,17 @@ def test_only_convenors_open_a_vote(seated: Database, actor: str) -> None:
         "only a convenor",
         lambda: actions.open_voting(seated, actor=actor, motion=motion.id),
     )
+
+
+def test_a_ratification_decided_by_a_unit_not_asked_counts_for_nothing(seated: Database) -> None:
+    """An older Sovet forwarded a ratification motion to another body; its vote could then
+    never be closed (KeyError). Such a decision now counts for nothing, and closes."""
+    from sovet.federation.ratification import ratification_decided
+
+    sitting(seated)
+    reserved = passed_in_soviet(seated, kind="reserved", matter="plan")
+    state = seated.state
+    event = Event("motion.closed", "2026-03-01T00:00:00Z", "deadline", {})
+    ratification_decided(state, reserved.id, "elsewhere", True, event)
+    assert state.ratifications[reserved.id].decisions == ()
+    assert state.ratifications[reserved.id].status is RatificationStatus.PENDING
