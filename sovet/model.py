@@ -232,6 +232,7 @@ class PetitionStatus(StrEnum):
     VOTING = "voting"
     RECALLED = "recalled"
     REJECTED = "rejected"
+    NOT_DECIDED = "not-decided"  # the recall vote did not reach its quorum
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +267,7 @@ class MotionStatus(StrEnum):
     RATIFIED = "ratified"
     NOT_RATIFIED = "not-ratified"
     FORWARDED = "forwarded"
+    NOT_DECIDED = "not-decided"  # the vote closed without its quorum: no decision either way
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +320,8 @@ class Motion:
     forwarded_from: str | None = None
     session: str | None = None
     payload: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    deadline: str | None = None  # when the vote closes by itself (set when voting opens)
+    electorate: frozenset[str] = frozenset()  # who may vote, fixed when voting opens
 
 
 class RatificationStatus(StrEnum):
@@ -430,6 +434,8 @@ class Budget:
     result: dict[str, object] | None = field(default=None, compare=False, hash=False)
     vote_type: str = "approval"  # or "scoring": points from 0 to max_points per project
     max_points: int = 0
+    deadline: str | None = None  # when the vote closes by itself
+    electorate: frozenset[str] = frozenset()  # who may vote, fixed when the budget opens
 
 
 @dataclass(frozen=True, slots=True)

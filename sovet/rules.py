@@ -28,6 +28,7 @@ from sovet.federation import State, add_days
 from sovet.federation.demands import signatures_needed
 from sovet.model import (
     BodyKind,
+    Budget,
     Choice,
     Demand,
     DemandKind,
@@ -49,11 +50,15 @@ from sovet.model import (
 )
 
 __all__ = [
+    "DEADLINE",
     "OPERATOR",
     "body_rules",
     "breach_of_instruction",
     "check_amend",
+    "check_apportion",
     "check_ballot",
+    "check_budget_ballot",
+    "check_close_budget",
     "check_close_election",
     "check_close_motion",
     "check_close_session",
@@ -66,6 +71,7 @@ __all__ = [
     "check_join",
     "check_lapse_demand",
     "check_leave",
+    "check_motion_fits",
     "check_open_demand",
     "check_open_election",
     "check_open_petition",
@@ -80,9 +86,12 @@ __all__ = [
     "delegate_seats",
     "demand_progress",
     "open_session_of",
+    "quorate",
 ]
 
 OPERATOR = "operator"
+DEADLINE = "deadline"
+"""The actor of a vote closed by itself at its deadline (by the sweeper, not by a person)."""
 
 # Effects a motion may carry, and whether a body may aim them at another body.
 _EFFECTS = (
@@ -292,6 +301,19 @@ def check_propose(
 ) -> None:
     """A member (unit) or seated delegate (council) proposes; effects reach only the body itself."""
     _voter_of(state, actor, body)
+    check_motion_fits(state, body, kind, matter, payload)
+
+
+def check_motion_fits(
+    state: State,
+    body: str,
+    kind: MotionKind,
+    matter: str | None,
+    payload: dict[str, str],
+) -> None:
+    """What a motion of ``body`` may be and do, whoever puts it there (a member, or a
+    convenor of another body forwarding it): only effects on ``body`` itself, reserved
+    matters as reserved motions, amendments only in a council all units send to."""
     body_kind = state.kind_of(body)
     rules = state.rules()
     effect = payload.get("effect")
@@ -314,6 +336,11 @@ def check_propose(
         check_amend(state, body, payload)
     if effect == "adopt-plan" and (kind is not MotionKind.RESERVED or matter != "plan"):
         raise InputError("a plan is adopted by a reserved motion on the matter 'plan'")
+    if effect == "adopt-plan" and body_kind is not BodyKind.COUNCIL:
+        raise BaseProtected(
+            "a plan is adopted by the council whose needs it meets and ratified by its units; "
+            f"{state.body_name(body)} is a unit"
+        )
     if matter is not None and matter in rules.reserved_matters and kind is MotionKind.ORDINARY:
         raise InputError(f"{matter!r} is a reserved matter: propose it as a reserved motion")
     if kind is MotionKind.RESERVED and (matter is None or matter not in rules.reserved_matters):
@@ -364,10 +391,40 @@ def check_session_member(state: State, actor: str, session: Session) -> None:
     _voter_of(state, actor, session.council)
 
 
-def check_vote(state: State, actor: str, motion: Motion, choice: Choice) -> None:
+def check_open_voting(state: State, actor: str, motion: Motion) -> None:
+    """A convenor opens the vote: in a council only in session with its quorum present,
+    in a unit only when it has members to vote. On a motion that members put by petition,
+    any of the body's own voters may open it (so that no convenor can sit on it)."""
+    if motion.payload.get("demand"):
+        _voter_of(state, actor, motion.body)
+    else:
+        check_convenor(state, actor, motion.body)
+    if motion.status is not MotionStatus.OPEN:
+        raise NotOpen(f"motion {motion.id} is {motion.status}, not open")
+    if state.kind_of(motion.body) is BodyKind.COUNCIL:
+        session = open_session_of(state, motion.body)
+        if session is None:
+            raise NotOpen(
+                f"{state.body_name(motion.body)} is not in session; a vote opens in session"
+            )
+        check_quorum(state, motion.body, session)
+    elif not state.units[motion.body].members:
+        raise QuorumNotMet(f"{state.body_name(motion.body)} has no members to vote")
+
+
+def check_vote(
+    state: State, actor: str, motion: Motion, choice: Choice, at: str | None = None
+) -> None:
     if motion.status is not MotionStatus.VOTING:
         raise NotOpen(f"motion {motion.id} is not open for voting")
+    if at is not None and motion.deadline is not None and at >= motion.deadline:
+        raise NotOpen(f"the vote on motion {motion.id} closed at {motion.deadline}")
     _voter_of(state, actor, motion.body)
+    if actor not in motion.electorate:
+        raise Forbidden(
+            f"{actor} joined after the vote on motion {motion.id} opened; the electorate "
+            "is fixed when voting opens"
+        )
     if actor in motion.voters:
         raise AlreadyVoted(f"{actor} has already voted on motion {motion.id}")
     Choice(choice)
@@ -380,9 +437,16 @@ def check_vote(state: State, actor: str, motion: Motion, choice: Choice) -> None
         check_quorum(state, motion.body, session)
 
 
+def _seats(state: State, council: str) -> int:
+    """The seats a council's quorum is a share of: the apportioned ones, else those seated."""
+    if council in state.seats:
+        return sum(state.seats[council].values())
+    return len(state.seated(council))
+
+
 def check_quorum(state: State, council: str, session: Session) -> None:
     seated = set(state.seated(council))
-    seats = sum(state.seats[council].values()) if council in state.seats else len(seated)
+    seats = _seats(state, council)
     present = len(session.present & seated)
     quorum = body_rules(state, council).quorum
     if seats == 0 or Fraction(present, seats) < quorum:
@@ -391,42 +455,61 @@ def check_quorum(state: State, council: str, session: Session) -> None:
         )
 
 
-def check_open_voting(state: State, actor: str, motion: Motion) -> None:
-    """Convenors open the vote on a motion; on a motion that members put by petition, any
-    of the body's own voters may (so that no convenor can sit on it)."""
-    if motion.payload.get("demand"):
-        _voter_of(state, actor, motion.body)
+def quorate(state: State, motion: Motion, voted: int) -> bool:
+    """Whether ``voted`` votes decide the motion: in a unit, a turnout of at least the
+    assembly's quorum of its electorate (a recall vote: at most half); in a council, votes
+    cast by at least its quorum of the seats. Otherwise the vote is *not decided*."""
+    quorum = body_rules(state, motion.body).quorum
+    if state.kind_of(motion.body) is BodyKind.UNIT:
+        if motion.kind is MotionKind.RECALL:
+            quorum = min(quorum, Fraction(1, 2))
+        size = len(motion.electorate)
     else:
-        check_convenor(state, actor, motion.body)
+        size = _seats(state, motion.body)
+    return size > 0 and Fraction(voted, size) >= quorum
 
 
-def check_close_motion(state: State, actor: str, motion: Motion, voted: int) -> None:
-    """Convenors close a vote; an assembly vote needs its quorum of members to have voted.
-    A recall vote, or a vote on a motion put by petition, any voter of the body closes."""
+def check_close_motion(state: State, actor: str, motion: Motion, voted: int, at: str) -> None:
+    """After its deadline anyone may close a vote (the sweeper does, as ``DEADLINE``);
+    before it only a convenor (a recall vote: any constituent), and only once every
+    member of the electorate who still may vote has voted."""
+    if motion.status is not MotionStatus.VOTING:
+        raise NotOpen(f"motion {motion.id} is not open for voting")
+    if motion.deadline is not None and at >= motion.deadline:
+        return
+    if actor == DEADLINE:
+        raise NotOpen(f"the vote on motion {motion.id} runs until {motion.deadline}")
     if motion.kind is MotionKind.RECALL or motion.payload.get("demand"):
         _voter_of(state, actor, motion.body)
     else:
         check_convenor(state, actor, motion.body)
-    if motion.status is not MotionStatus.VOTING:
-        raise NotOpen(f"motion {motion.id} is not open for voting")
-    if state.kind_of(motion.body) is BodyKind.UNIT:
-        members = len(state.units[motion.body].members)
-        quorum = body_rules(state, motion.body).quorum
-        if motion.kind is MotionKind.RECALL:
-            quorum = min(quorum, Fraction(1, 2))
-        if members == 0 or Fraction(voted, members) < quorum:
-            raise QuorumNotMet(
-                f"{voted} of {members} members voted; the quorum is {quorum} of the members"
-            )
+    waiting = (motion.electorate & state.voters_of(motion.body)) - motion.voters
+    if waiting:
+        raise NotOpen(
+            f"the vote on motion {motion.id} runs until {motion.deadline}; it closes earlier "
+            f"only when every voter has voted ({len(waiting)} of {len(motion.electorate)} "
+            "have not)"
+        )
 
 
 def check_forward(state: State, actor: str, motion: Motion, to: str) -> None:
+    """A convenor sends a motion on to another body, where it is a NEW motion of that body
+    under that body's own rules: only what that body could have been asked itself."""
     check_convenor(state, actor, motion.body)
     state.kind_of(to)
     if motion.status not in (MotionStatus.OPEN, MotionStatus.PASSED):
         raise NotOpen(f"motion {motion.id} cannot be forwarded now ({motion.status})")
     if to == motion.body:
         raise InputError("a motion is forwarded to another body")
+    if motion.kind is MotionKind.RECALL:
+        raise BaseProtected(
+            "a recall vote is not forwarded: only a delegate's own constituents can recall them"
+        )
+    if motion.kind is MotionKind.RATIFICATION:
+        raise BaseProtected(
+            "a ratification is not forwarded: each unit ratifies by its own assembly's vote"
+        )
+    check_motion_fits(state, to, motion.kind, motion.matter, dict(motion.payload))
 
 
 def breach_of_instruction(
@@ -628,3 +711,52 @@ def check_set_faction(state: State, actor: str, faction: str | None) -> None:
     _faction_member(state, actor)
     if faction is not None and faction not in state.factions:
         raise NotFound(f"no faction {faction!r}")
+
+
+def check_budget_ballot(state: State, actor: str, budget: Budget, at: str) -> None:
+    """A member of the body votes once on an open budget, if a voter when it opened."""
+    if budget.status is not ElectionStatus.OPEN:
+        raise NotOpen(f"budget {budget.id} is not open")
+    if budget.deadline is not None and at >= budget.deadline:
+        raise NotOpen(f"the vote on budget {budget.id} closed at {budget.deadline}")
+    if actor not in state.voters_of(budget.body):
+        raise Forbidden(f"{actor} does not vote in {state.body_name(budget.body)}")
+    if actor not in budget.electorate:
+        raise Forbidden(
+            f"{actor} joined after the vote on budget {budget.id} opened; the electorate "
+            "is fixed when voting opens"
+        )
+    if actor in budget.voters:
+        raise AlreadyVoted(f"{actor} has already voted on budget {budget.id}")
+
+
+def check_close_budget(state: State, actor: str, budget: Budget, at: str) -> None:
+    """As a motion's vote: anyone after the deadline; before it a convenor, once every
+    voter has voted."""
+    if budget.status is not ElectionStatus.OPEN:
+        raise NotOpen(f"budget {budget.id} is not open")
+    if budget.deadline is not None and at >= budget.deadline:
+        return
+    if actor == DEADLINE:
+        raise NotOpen(f"the vote on budget {budget.id} runs until {budget.deadline}")
+    check_convenor(state, actor, budget.body)
+    waiting = (budget.electorate & state.voters_of(budget.body)) - budget.voters
+    if waiting:
+        raise NotOpen(
+            f"the vote on budget {budget.id} runs until {budget.deadline}; it closes earlier "
+            f"only when every voter has voted ({len(waiting)} of {len(budget.electorate)} "
+            "have not)"
+        )
+
+
+def check_apportion(state: State, actor: str, council: str) -> None:
+    """A council's seats are shared out by the constitution's rule when it is founded,
+    and afterwards by the council's own convenors applying that same rule (the result is
+    the rule's, not theirs); never by the operator or by anyone outside the council."""
+    state.get("councils", council)
+    if actor == OPERATOR:
+        raise Forbidden(
+            "the operator does not apportion a council; its seats follow the constitution, "
+            "applied by the council's own convenors"
+        )
+    check_convenor(state, actor, council)

@@ -57,6 +57,12 @@ SETTINGS: tuple[Setting, ...] = (
         "(proofs, recounts, plans); 0 turns the limit off.",
     ),
     Setting("heavy_burst", 20, "How many such requests a client may make at once."),
+    Setting(
+        "deadline_interval",
+        60,
+        "Seconds between the server's sweeps that close every vote past its deadline "
+        "(0: no sweeps; run `sovet close-due` instead).",
+    ),
 )
 
 
@@ -72,6 +78,7 @@ class Settings:
     behind_tls: bool = False
     heavy_per_minute: int = 30
     heavy_burst: int = 20
+    deadline_interval: int = 60
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -7,6 +7,7 @@ and appends exactly one ledger entry in one transaction.
 from __future__ import annotations
 
 from sovet.actions.budgets import cast_budget_ballot, close_budget, open_budget
+from sovet.actions.deadlines import close_due
 from sovet.actions.elections import cast_ballot, close_election, open_election
 from sovet.actions.federation import (
     apportion_council,
@@ -54,6 +55,7 @@ __all__ = [
     "cast_ballot",
     "cast_budget_ballot",
     "close_budget",
+    "close_due",
     "close_due_demands",
     "close_election",
     "close_motion",

@@ -16,7 +16,8 @@ from sovet.actions.common import new_id
 from sovet.counting.base import TieBreak
 from sovet.counting.budgets import BudgetResult, budget, resolve_rule
 from sovet.counting.pabulib import parse_pabulib
-from sovet.errors import AlreadyVoted, Forbidden, InputError, NotOpen
+from sovet.errors import InputError, NotOpen
+from sovet.federation import add_days
 from sovet.ledger.lots import budget_ballots, lot_for
 from sovet.model import Budget, ElectionStatus
 from sovet.storage import Database
@@ -78,6 +79,8 @@ def open_budget(
         bid = budget_id or new_id("b")
         if bid in w.state.budgets:
             raise InputError(f"budget id {bid!r} is taken")
+        now = at or db.clock()
+        days = rules.body_rules(w.state, body).voting_days
         w.append(
             "budget.opened",
             actor,
@@ -89,8 +92,9 @@ def open_budget(
                 "rule": rule,
                 "projects": [{"id": i, "name": n, "cost": c} for i, n, c in projects],
                 **({"vote_type": vote_type, "max_points": max_points} if max_points else {}),
+                "deadline": add_days(now, days),
             },
-            at=at,
+            at=now,
         )
     return db.state.budgets[bid]
 
@@ -108,14 +112,10 @@ def cast_budget_ballot(
     budget the ``points`` given to each project (at least one above 0); the receipt."""
     with db.writing() as w:
         b = w.state.get("budgets", budget_id)
-        if b.status is not ElectionStatus.OPEN:
-            raise NotOpen(f"budget {budget_id} is not open")
-        if actor not in w.state.voters_of(b.body):
-            raise Forbidden(f"{actor} does not vote in {w.state.body_name(b.body)}")
-        if actor in b.voters:
-            raise AlreadyVoted(f"{actor} has already voted on budget {budget_id}")
+        now = at or db.clock()
+        rules.check_budget_ballot(w.state, actor, b, now)
         receipt = w.seal_ballot(budget_id, _ballot(b, approved, points))
-        w.append("budget.ballot", actor, {"budget": budget_id, "member": actor}, at=at)
+        w.append("budget.ballot", actor, {"budget": budget_id, "member": actor}, at=now)
     return receipt
 
 
@@ -180,13 +180,14 @@ def pabulib_text(b: Budget, ballots: Sequence[tuple[str, Sequence[str]]]) -> str
 def close_budget(db: Database, *, actor: str, budget_id: str, at: str | None = None) -> Budget:
     """Close the vote, count it by the budget's rule and publish instance and result.
 
-    The seed of any lot is derived from the log's head before this closing entry and the
-    published ballots (:mod:`sovet.ledger.lots`), never chosen; its inputs are recorded."""
+    After the deadline anyone may close it (the sweeper does, as ``rules.DEADLINE``);
+    before it a convenor, once every voter has voted. The seed of any lot is derived from
+    the log's head before this closing entry and the published ballots
+    (:mod:`sovet.ledger.lots`), never chosen; its inputs are recorded."""
     with db.writing() as w:
         b = w.state.get("budgets", budget_id)
-        rules.check_convenor(w.state, actor, b.body)
-        if b.status is not ElectionStatus.OPEN:
-            raise NotOpen(f"budget {budget_id} is not open")
+        now = at or db.clock()
+        rules.check_close_budget(w.state, actor, b, now)
         sealed = [(r, k) for r, k in db.sealed_ballots_in(w.conn, budget_id) if k]
         text = pabulib_text(b, sealed)
         seed, lot = lot_for(budget_id, *w.head(), budget_ballots(text))
@@ -203,7 +204,7 @@ def close_budget(db: Database, *, actor: str, budget_id: str, at: str | None = N
                 "seed": seed,
                 "lot": lot,
             },
-            at=at,
+            at=now,
         )
     return db.state.budgets[budget_id]
 

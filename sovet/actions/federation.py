@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from sovet import rules
 from sovet.actions.common import new_id
-from sovet.constitution import check_bodies, parse_constitution
+from sovet.constitution import BodyRules, check_bodies, parse_constitution
 from sovet.counting.apportion import apportion
 from sovet.errors import ConstitutionError, InputError, NotFound
 from sovet.federation import State
@@ -201,7 +201,11 @@ def found_council(
     convenors: Iterable[str] = (),
     at: str | None = None,
 ) -> Council:
-    """Found a council of delegates from ``constituents`` (units or councils, no cycle)."""
+    """Found a council of delegates from ``constituents`` (units or councils, no cycle).
+
+    A council with a fixed number of seats (``max_seats``) has them shared out among its
+    constituents by the constitution's method as it is founded; afterwards only its own
+    convenors re-apportion it, by the same rule (:func:`apportion_council`)."""
     with db.writing() as w:
         rules.check_operator(w.state, actor)
         s = w.state
@@ -209,22 +213,23 @@ def found_council(
             raise InputError(f"id {council_id!r} is taken")
         if not constituents:
             raise InputError("a council needs constituents")
-        _check_kind(w.state, council_id, level if level in s.rules().kinds else "council")
+        kind = level if level in s.rules().kinds else "council"
+        _check_kind(w.state, council_id, kind)
         for c in constituents:
             if c not in s.units and c not in s.councils:
                 raise NotFound(f"constituent {c!r} is not a unit or council")
-        w.append(
-            "council.founded",
-            actor,
-            {
-                "id": council_id,
-                "name": name,
-                "level": level,
-                "constituents": list(constituents),
-                "convenors": sorted(convenors),
-            },
-            at=at,
-        )
+        data: dict[str, object] = {
+            "id": council_id,
+            "name": name,
+            "level": level,
+            "constituents": list(constituents),
+            "convenors": sorted(convenors),
+        }
+        r = s.rules().rules_for(council_id, kind)
+        if r.max_seats is not None and any(s.membership(c) for c in constituents):
+            # a fixed number of seats is shared out by the constitution's method at founding
+            data["seats"] = _seats_by_rule(s, r, constituents)
+        w.append("council.founded", actor, data, at=at)
     return db.state.councils[council_id]
 
 
@@ -266,22 +271,23 @@ def convene_first(
 def apportion_council(
     db: Database, *, actor: str, council: str, at: str | None = None
 ) -> dict[str, int]:
-    """Apportion a council's seats among its constituents by membership, as the
-    constitution says (a fixed total by the named method, or a ratio with a minimum)."""
+    """The council's convenors apportion its seats among its constituents by membership,
+    as the constitution says (a fixed total by the named method, or a ratio with a
+    minimum); the operator cannot (see :func:`rules.check_apportion`)."""
     with db.writing() as w:
         s = w.state
-        if actor != rules.OPERATOR:
-            rules.check_convenor(s, actor, council)
-        body = s.get("councils", council)
-        r = rules.body_rules(s, council)
-        claims = {c: s.membership(c) for c in body.constituents}
-        if r.max_seats is not None:
-            seats = dict(
-                apportion(r.apportionment, claims, r.max_seats, min_seats=r.min_delegates).seats
-            )
-        else:
-            seats = {
-                c: max(r.min_delegates, n // r.members_per_delegate) for c, n in claims.items()
-            }
+        rules.check_apportion(s, actor, council)
+        seats = _seats_by_rule(s, rules.body_rules(s, council), s.councils[council].constituents)
         w.append("council.apportioned", actor, {"council": council, "seats": seats}, at=at)
     return seats
+
+
+def _seats_by_rule(s: State, r: BodyRules, constituents: Sequence[str]) -> dict[str, int]:
+    """The constitution's apportionment (rules ``r``) among ``constituents`` by their
+    membership now: a fixed total by the named method, or a ratio with a minimum."""
+    claims = {c: s.membership(c) for c in constituents}
+    if r.max_seats is not None:
+        return dict(
+            apportion(r.apportionment, claims, r.max_seats, min_seats=r.min_delegates).seats
+        )
+    return {c: max(r.min_delegates, n // r.members_per_delegate) for c, n in claims.items()}

@@ -9,6 +9,7 @@ from sovet import rules
 from sovet.actions.common import new_id
 from sovet.constitution import BreachAction
 from sovet.errors import InputError, NotOpen
+from sovet.federation.motions import vote_deadline
 from sovet.model import BodyKind, Choice, Motion, MotionKind, MotionStatus
 from sovet.storage import Database
 
@@ -105,12 +106,14 @@ def decide_amendment(
 
 
 def open_voting(db: Database, *, actor: str, motion: str, at: str | None = None) -> None:
+    """A convenor opens the vote: a council's only in session with its quorum present.
+    The deadline (``voting_days`` of the body's rules) and the electorate are fixed now."""
     with db.writing() as w:
         m = w.state.get("motions", motion)
         rules.check_open_voting(w.state, actor, m)
-        if m.status is not MotionStatus.OPEN:
-            raise NotOpen(f"motion {motion} is {m.status}, not open")
-        w.append("motion.voting", actor, {"motion": motion}, at=at)
+        now = at or db.clock()
+        deadline = vote_deadline(w.state, m, now)
+        w.append("motion.voting", actor, {"motion": motion, "deadline": deadline}, at=now)
 
 
 def vote(
@@ -126,10 +129,11 @@ def vote(
     with db.writing() as w:
         s = w.state
         m = s.get("motions", motion)
-        rules.check_vote(s, actor, m, choice)
+        now = at or db.clock()
+        rules.check_vote(s, actor, m, choice, now)
         if m.secret:
             receipt = w.seal_ballot(motion, [choice.value])
-            w.append("vote.cast", actor, {"motion": motion, "member": actor}, at=at)
+            w.append("vote.cast", actor, {"motion": motion, "member": actor}, at=now)
             return receipt
         data: dict[str, object] = {"motion": motion, "member": actor, "choice": choice.value}
         breach = rules.breach_of_instruction(s, actor, m, choice)
@@ -137,33 +141,55 @@ def vote(
             data["breach"] = breach.id
             if s.rules().recall.on_breach is BreachAction.OPEN_PETITION:
                 data["petition"] = f"p-{motion}-{breach.id}"
-        w.append("vote.cast", actor, data, at=at)
+        w.append("vote.cast", actor, data, at=now)
     return None
 
 
 def close_motion(db: Database, *, actor: str, motion: str, at: str | None = None) -> Motion:
-    """Close the vote. A secret vote's sealed box is opened and only its tally published."""
+    """Close the vote: after its deadline anyone may (the sweeper does, as
+    ``rules.DEADLINE``); before it a convenor, once every voter has voted. A secret vote's
+    sealed box is opened and only its tally published. A vote short of its quorum closes
+    as *not decided* (``quorate: false``), with no consequence."""
     with db.writing() as w:
-        m = w.state.get("motions", motion)
-        data: dict[str, object] = {"motion": motion}
+        s = w.state
+        m = s.get("motions", motion)
+        now = at or db.clock()
         voted = len(m.voters)
+        rules.check_close_motion(s, actor, m, voted, now)
+        data: dict[str, object] = {"motion": motion}
         if m.secret:
             counts = Counter(k[0] for _, k in db.sealed_ballots_in(w.conn, motion))
             data["tally"] = {c.value: counts.get(c.value, 0) for c in Choice}
-        rules.check_close_motion(w.state, actor, m, voted)
-        w.append("motion.closed", actor, data, at=at)
+        if not rules.quorate(s, m, voted):
+            data["quorate"] = False
+        w.append("motion.closed", actor, data, at=now)
     return db.state.motions[motion]
 
 
 def forward_motion(
     db: Database, *, actor: str, motion: str, to: str, at: str | None = None
 ) -> Motion:
-    """Send a motion on to another body (e.g. from a district soviet to the city soviet)."""
+    """Send a motion on to another body (e.g. from a district soviet to the city soviet),
+    where it is a new motion under that body's own rules: its secrecy, quorum, majority,
+    and only the effects that body may have (see :func:`rules.check_forward`)."""
     with db.writing() as w:
         m = w.state.get("motions", motion)
-        rules.check_forward(w.state, actor, m, to)
+        s = w.state
+        rules.check_forward(s, actor, m, to)
         new = f"{motion}>{to}"
-        w.append("motion.forwarded", actor, {"motion": motion, "to": to, "new_id": new}, at=at)
+        if new in s.motions:
+            raise InputError(f"motion {motion} was already forwarded to {to}")
+        data: dict[str, object] = {
+            "motion": motion,
+            "to": to,
+            "new_id": new,
+            # the receiving body's own secrecy: a council votes by open roll call
+            "secret": s.kind_of(to) is BodyKind.UNIT and rules.body_rules(s, to).secret_ballot,
+        }
+        session = rules.open_session_of(s, to) if to in s.councils else None
+        if session is not None:
+            data["session"] = session.id
+        w.append("motion.forwarded", actor, data, at=at)
     return db.state.motions[new]
 
 
@@ -172,6 +198,6 @@ def expire_ratification(db: Database, *, actor: str, motion: str, at: str | None
     with db.writing() as w:
         now = at or db.clock()
         rules.check_expire_ratification(w.state, motion, now)
-        if actor != rules.OPERATOR:
+        if actor not in (rules.OPERATOR, rules.DEADLINE):
             w.state.member(actor)
         w.append("ratification.expired", actor, {"motion": motion}, at=now)

@@ -7,6 +7,7 @@ import click
 from sovet.cli.apportion import apportion_command, budget_command
 from sovet.cli.constitution import constitution
 from sovet.cli.count import count_command
+from sovet.cli.deadlines import close_due_command
 from sovet.cli.federation import (
     demo,
     export_command,
@@ -40,4 +41,5 @@ ALL: list[click.Command] = [
     ledger,
     serve,
     accounts,
+    close_due_command,
 ]

@@ -11,6 +11,7 @@ database source can be added beside files.
 from __future__ import annotations
 
 import os
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -19,6 +20,7 @@ import click
 
 from sovet.cli.common import echo_json
 from sovet.errors import FileFormatError, InputError, VerificationError
+from sovet.ledger.events import decode_entry
 from sovet.ledger.heads import TreeHead, decode_head, encode_head
 from sovet.ledger.merkle import root
 from sovet.ledger.mirror import plan_mirror
@@ -27,7 +29,7 @@ from sovet.ledger.verify import VerifyReport, file_leaf_hashes, split_lines, ver
 from sovet.settings import load_settings
 from sovet.storage import Database, open_database
 
-__all__ = ["heads_location", "ledger"]
+__all__ = ["heads_location", "ledger", "pin_key", "read_pin"]
 
 DB_HELP = "Read the log from this database (URL) instead of a file."
 
@@ -139,7 +141,28 @@ def root_command(file: str, as_json: bool) -> None:
         click.echo(f"{tree_root.hex()} {len(leaves)}")
 
 
-def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None:
+UNVOUCHED_EXIT = 5
+"""Exit code of ``verify --db`` whose log is intact but whose key came from the same
+database: nothing vouches for who signed it."""
+
+UNVOUCHED = (
+    "the signatures were checked with the key stored in the same database, so this "
+    "vouches only for the log's internal consistency, NOT for who signed it: whoever "
+    "can write the database can rewrite history and re-sign it with a new key. Give "
+    "the federation's key with --key, or --pin-file to pin it on first sight."
+)
+
+
+def _report(
+    report: VerifyReport,
+    heads_file: str | None,
+    as_json: bool,
+    *,
+    key_source: str = "",
+    warning: str | None = None,
+) -> None:
+    if warning is not None:
+        click.echo(f"WARNING: {warning}", err=True)
     if as_json:
         echo_json(
             {
@@ -151,6 +174,9 @@ def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None
                 "signatures_checked": report.signatures_checked,
                 "strict": report.strict,
                 "lots": report.lots,
+                "key_source": key_source or None,
+                "vouched": warning is None and report.signatures_checked,
+                "warning": warning,
             }
         )
         return
@@ -161,7 +187,55 @@ def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None
         signed = "signatures checked" if report.signatures_checked else "signatures NOT checked"
         if not report.signatures_checked:
             signed += " (give --key)"
+        elif key_source:
+            signed += f" with the {key_source}"
         click.echo(f"{report.heads} tree heads from {heads_file} match the log; {signed}")
+
+
+def read_pin(path: Path) -> bytes | None:
+    """The key pinned in ``path`` (64 hex digits), or None when nothing is pinned yet."""
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8").strip()
+    try:
+        raw = bytes.fromhex(text)
+    except ValueError:
+        raise InputError(f"{path}: a pinned key is 64 hex digits") from None
+    if len(raw) != 32:
+        raise InputError(f"{path}: a pinned key is 64 hex digits")
+    return raw
+
+
+def pin_key(path: Path, seen: bytes | None, given: bytes | None) -> tuple[bytes | None, bool]:
+    """Trust on first sight: the key to check signatures with, and whether it was pinned
+    just now. A key already pinned in ``path`` wins, and a different key given or seen
+    is refused; otherwise the key given (or, failing that, seen) is pinned."""
+    pinned = read_pin(path)
+    if pinned is not None:
+        for key, what in ((given, "--key"), (seen, "the source's key")):
+            if key is not None and key != pinned:
+                raise VerificationError(
+                    f"{what} {key.hex()} is not the key pinned in {path} ({pinned.hex()}): "
+                    "the log was re-signed by someone else"
+                )
+        return pinned, False
+    key = given or seen
+    if key is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(key.hex() + "\n", encoding="utf-8")
+    return key, key is not None
+
+
+def _founding_key(data: bytes) -> bytes | None:
+    """The public key the log's first entry (``federation.founded``) names, if any."""
+    lines = split_lines(data)
+    if not lines:
+        return None
+    try:
+        entry = decode_entry(lines[0], expected_index=0)
+        return bytes.fromhex(str(entry.data.get("public_key", ""))) or None
+    except (InputError, VerificationError, ValueError):
+        return None
 
 
 @ledger.command("verify")
@@ -175,6 +249,12 @@ def _report(report: VerifyReport, heads_file: str | None, as_json: bool) -> None
 )
 @click.option("--key", help="The log's Ed25519 public key (64 hex digits), to check signatures.")
 @click.option(
+    "--pin-file",
+    "pin_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A file holding the federation's pinned key: checked against, or written on first sight.",
+)
+@click.option(
     "--strict",
     is_flag=True,
     help="Also decode every entry as canonical JSON and recompute every lot's seed.",
@@ -185,6 +265,7 @@ def verify_command(
     database_url: str | None,
     heads_file: str | None,
     key: str | None,
+    pin_file: Path | None,
     strict: bool,
     as_json: bool,
 ) -> None:
@@ -194,13 +275,16 @@ def verify_command(
     root at every signed head, and (with --key) the heads' signatures. A changed
     byte, a removed, inserted or reordered entry, or a head inconsistent with an
     earlier one is reported as "error: entry N: ...". With --db (or no FILE) the
-    log, its heads and its public key come from the database.
+    log and its heads come from the database; the key must come from elsewhere
+    (--key, or --pin-file: the key pinned there, or the database's key pinned on
+    first sight). With the key stored in the same database it vouches only for
+    the log's internal consistency: it says so loudly and exits 5.
 
     Example:
 
     \b
         sovet ledger verify ledger.jsonl --heads ledger.heads.jsonl --key 3b6a27bc...
-        sovet ledger verify --db sqlite:///sovet.db
+        sovet ledger verify --db sqlite:///sovet.db --pin-file federation.key
     """
     public_key = _public_key(key)
     if file is None or database_url is not None:
@@ -208,13 +292,26 @@ def verify_command(
             raise InputError("give a FILE or --db, not both")
         db = _open(database_url)
         heads = db.heads()
-        public_key = public_key or db.public_key()
+        stored = db.public_key()
+        key_source, warning = "key given", None
+        if pin_file is not None:
+            public_key, first = pin_key(pin_file, stored, public_key)
+            key_source = f"key pinned on first sight in {pin_file}" if first else "pinned key"
+        elif public_key is None:
+            public_key, key_source, warning = stored, "key stored in the database", UNVOUCHED
         report = verify_log_bytes(_database_log(db), heads, public_key, strict=strict)
-        _report(report, db.url, as_json)
+        _report(report, db.url, as_json, key_source=key_source, warning=warning)
+        if warning is not None:
+            sys.exit(UNVOUCHED_EXIT)
         return
     heads, heads_used = _heads_for(file, heads_file)
-    report = verify_log_bytes(_entries_from(file), heads, public_key, strict=strict)
-    _report(report, heads_used, as_json)
+    data = _entries_from(file)
+    key_source = "key given" if public_key is not None else ""
+    if pin_file is not None:
+        public_key, first = pin_key(pin_file, _founding_key(data), public_key)
+        key_source = f"key pinned on first sight in {pin_file}" if first else "pinned key"
+    report = verify_log_bytes(data, heads, public_key, strict=strict)
+    _report(report, heads_used, as_json, key_source=key_source)
 
 
 @ledger.command("prove")
@@ -370,7 +467,9 @@ def mirror_command(source: str, into: str, key: str | None, as_json: bool) -> No
     DIR holds log.jsonl and heads.jsonl. Each run fetches the source, checks that
     every entry and head already held is unchanged, that the whole log verifies,
     and that each new head is consistent with the last head seen; then appends
-    only what is new. A rewritten or forked log is refused with exit 1.
+    only what is new. A rewritten or forked log is refused with exit 1. The
+    source's key (--key, or the one its founding entry names) is pinned on first
+    sight in DIR/key; afterwards heads must be signed by that key.
 
     Example:
 
@@ -385,6 +484,7 @@ def mirror_command(source: str, into: str, key: str | None, as_json: bool) -> No
     local_heads = _parse_heads(_complete(heads_path), str(heads_path))
     remote_data = _fetch(source)
     assert remote_data is not None
+    public_key, _ = pin_key(directory / "key", _founding_key(remote_data), public_key)
     remote_heads_data = _fetch(heads_location(source), missing_ok=True)
     remote_heads = (
         _parse_heads(remote_heads_data, heads_location(source)) if remote_heads_data else []

@@ -17,7 +17,7 @@ from sovet.actions.common import slug
 from sovet.constitution import DEFAULT_CONSTITUTION
 from sovet.model import ElectionPurpose, MotionKind
 from sovet.planning import Economy
-from sovet.rules import OPERATOR
+from sovet.rules import DEADLINE, OPERATOR
 from sovet.storage import Database
 
 __all__ = ["CouncilSpec", "FactionSpec", "LandSpec", "Scenario", "UnitSpec", "run"]
@@ -102,6 +102,23 @@ class _Clock:
         )
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    def advance_to(self, moment: str) -> None:
+        """Let time pass: the next tick is at or after ``moment``."""
+        import datetime as dt
+
+        year, month, dom = (int(x) for x in self.day.split("-"))
+        start = dt.datetime(year, month, dom, 8, 0, tzinfo=dt.UTC)
+        target = dt.datetime.fromisoformat(moment.replace("Z", "+00:00"))
+        self.minute = max(self.minute, int((target - start).total_seconds() // 60))
+
+
+def _wait_until(db: Database, moment: str | None) -> str:
+    """The demo's days pass until ``moment`` (a vote's deadline); the time to close at."""
+    assert moment is not None
+    if isinstance(db.clock, _Clock):
+        db.clock.advance_to(moment)
+    return db.clock()
+
 
 def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = print) -> None:
     """Play ``scenario`` into an empty database."""
@@ -141,7 +158,6 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
             level=council.level,
             constituents=list(council.constituents),
         )
-        actions.apportion_council(db, actor=OPERATOR, council=council.id)
         progress(f"  {council.name}: electing delegates")
         for constituent in council.constituents:
             _elect_delegation(db, rng, constituent, council.id, leaning)
@@ -256,7 +272,9 @@ def _budget(db: Database, rng: random.Random, unit: str) -> None:
         if rng.random() < 0.8:
             approved = [p for p in ids if rng.random() < 0.45] or [rng.choice(ids)]
             actions.cast_budget_ballot(db, actor=member, budget_id=b.id, approved=approved)
-    actions.close_budget(db, actor=convenor, budget_id=b.id)
+    # not everyone voted, so the vote runs to its deadline and closes by itself
+    at = _wait_until(db, db.state.budgets[b.id].deadline)
+    actions.close_budget(db, actor=DEADLINE, budget_id=b.id, at=at)
 
 
 def _divide_land(db: Database, spec: LandSpec) -> None:
@@ -431,7 +449,9 @@ def _assembly(db: Database, rng: random.Random, unit: str, motion: str, p_yes: f
             actions.vote(
                 db, actor=member, motion=motion, choice="yes" if rng.random() < p_yes else "no"
             )
-    actions.close_motion(db, actor=convenor, motion=motion)
+    # not everyone voted, so the vote runs to its deadline and closes by itself
+    at = _wait_until(db, db.state.motions[motion].deadline)
+    actions.close_motion(db, actor=DEADLINE, motion=motion, at=at)
 
 
 def _acts(
@@ -537,7 +557,7 @@ def _acts(
         _assembly(db, rng, first_unit, decide.id, 0.9)
     actions.propose_motion(db, actor=top_proposer, body=top, title=titles["open"], text="")
     # 5. Members force their own assembly to sit, by petition: no convenor calls it.
-    _petition_assembly(db, unit_b, titles["petition"] if "petition" in titles else None)
+    _petition_assembly(db, unit_b, titles.get("petition"))
 
 
 def _petition_assembly(db: Database, unit: str, title: str | None) -> None:

@@ -96,6 +96,9 @@ def council_founded(s: State, e: Event) -> None:
         convenors=frozenset(d.get("convenors", ())),
     )
     s.put("councils", council.id, council)
+    if "seats" in d:  # apportioned as it was founded
+        s.seats[council.id] = {k: int(v) for k, v in d["seats"].items()}
+        s.touched.add(("seats", council.id))
 
 
 def council_apportioned(s: State, e: Event) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sovet.federation.elections import took_part
-from sovet.federation.state import Event, State
+from sovet.federation.state import Event, State, add_days
 from sovet.model import (
     Budget,
     BudgetProject,
@@ -34,7 +34,10 @@ def budget_opened(s: State, e: Event) -> None:
         opened_by=e.actor or "",
         vote_type=d.get("vote_type", "approval"),
         max_points=int(d.get("max_points", 0)),
+        electorate=s.voters_of(d["body"]),
     )
+    days = s.rules().rules_for(budget.body, s.kind_name(budget.body)).voting_days
+    budget = replace(budget, deadline=d.get("deadline") or add_days(e.at, days))
     s.put("budgets", budget.id, budget)
 
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 from sovet.federation.effects import take_effect
 from sovet.federation.elections import took_part
 from sovet.federation.ratification import ratification_decided
-from sovet.federation.recall import passed_recall, recall_failed
+from sovet.federation.recall import passed_recall, recall_failed, recall_not_decided
 from sovet.federation.state import Event, State, add_days
 from sovet.model import (
     Amendment,
@@ -30,6 +30,7 @@ __all__ = [
     "motion_forwarded",
     "motion_proposed",
     "vote_cast",
+    "vote_deadline",
     "voting_opened",
 ]
 
@@ -71,9 +72,27 @@ def amendment_decided(s: State, e: Event) -> None:
     s.put("motions", motion.id, replace(motion, amendments=amendments, text=text))
 
 
+def vote_deadline(s: State, motion: Motion, at: str) -> str:
+    """When a vote opened at ``at`` closes by itself: ``voting_days`` of the body's rules
+    (a recall vote: ``[recall] voting_days``)."""
+    rules = s.rules()
+    if motion.kind is MotionKind.RECALL:
+        return add_days(at, rules.recall.voting_days)
+    return add_days(at, rules.rules_for(motion.body, s.kind_name(motion.body)).voting_days)
+
+
 def voting_opened(s: State, e: Event) -> None:
+    """The vote opens: its deadline (as logged; derived the same way for older logs) and
+    its electorate — the body's voters at this moment — are fixed."""
     motion = s.motions[e.data["motion"]]
-    s.put("motions", motion.id, replace(motion, status=MotionStatus.VOTING))
+    deadline = e.data.get("deadline") or vote_deadline(s, motion, e.at)
+    motion = replace(
+        motion,
+        status=MotionStatus.VOTING,
+        deadline=deadline,
+        electorate=s.voters_of(motion.body),
+    )
+    s.put("motions", motion.id, motion)
 
 
 def vote_cast(s: State, e: Event) -> None:
@@ -118,6 +137,12 @@ def motion_closed(s: State, e: Event) -> None:
     if "tally" in d:  # a secret vote: the sealed box is opened and its tally published
         t = d["tally"]
         tally = VoteTally(yes=int(t["yes"]), no=int(t["no"]), abstain=int(t["abstain"]))
+    if d.get("quorate", True) is False:  # too few voted: no decision, no consequence
+        motion = replace(motion, tally=tally, status=MotionStatus.NOT_DECIDED)
+        s.put("motions", motion.id, motion)
+        if motion.kind is MotionKind.RECALL:
+            recall_not_decided(s, motion)
+        return
     majority = _majority(s, motion)
     passed = tally.passes(majority)
     status = MotionStatus.PASSED if passed else MotionStatus.REJECTED
@@ -207,7 +232,10 @@ def motion_forwarded(s: State, e: Event) -> None:
         amendments=(),
         forwarded_to=None,
         forwarded_from=motion.id,
-        session=None,
+        session=d.get("session"),
+        secret=bool(d.get("secret", motion.secret)),
+        deadline=None,
+        electorate=frozenset(),
     )
     s.put("motions", forwarded.id, forwarded)
 

@@ -19,8 +19,8 @@ __all__ = [
 
 def ratification_decided(s: State, target: str, unit: str, ratified: bool, e: Event) -> None:
     ratification = s.ratifications[target]
-    if ratification.status is not RatificationStatus.PENDING:
-        return
+    if ratification.status is not RatificationStatus.PENDING or unit not in ratification.units:
+        return  # only a unit under the council ratifies (a forwarded copy decides nothing)
     decisions = dict(ratification.decisions)
     decisions[unit] = ratified
     ratification = replace(ratification, decisions=tuple(decisions.items()))

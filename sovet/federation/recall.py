@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from sovet.constitution import Replacement
 from sovet.federation.elections import grant_mandate
-from sovet.federation.state import Event, State
+from sovet.federation.state import Event, State, add_days
 from sovet.model import MandateStatus, Motion, MotionKind, MotionStatus, Petition, PetitionStatus
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "petition_opened",
     "petition_signed",
     "recall_failed",
+    "recall_not_decided",
     "recall_threshold_reached",
 ]
 
@@ -74,6 +75,8 @@ def _maybe_open_recall_vote(s: State, petition: Petition, e: Event) -> None:
         status=MotionStatus.VOTING,
         secret=secret,
         payload={"petition": petition.id, "mandate": mandate.id},
+        deadline=add_days(e.at, s.rules().recall.voting_days),
+        electorate=s.voters_of(constituency),
     )
     s.put("motions", motion_id, motion)
     s.put(
@@ -104,3 +107,10 @@ def passed_recall(s: State, motion: Motion, e: Event) -> None:
 def recall_failed(s: State, motion: Motion) -> None:
     petition = s.petitions[motion.payload["petition"]]
     s.put("petitions", petition.id, replace(petition, status=PetitionStatus.REJECTED))
+
+
+def recall_not_decided(s: State, motion: Motion) -> None:
+    """Too few constituents voted: the delegate stays, and nothing is recorded against
+    the petition but that; constituents may petition again."""
+    petition = s.petitions[motion.payload["petition"]]
+    s.put("petitions", petition.id, replace(petition, status=PetitionStatus.NOT_DECIDED))

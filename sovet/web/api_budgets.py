@@ -59,7 +59,8 @@ def budget_out(s: State, b: Budget) -> dict[str, Any]:
         "opened_at": b.opened_at,
         "opened_by": b.opened_by,
         "voted": len(b.voters),
-        "electorate": len(s.voters_of(b.body)),
+        "electorate": len(b.electorate if b.status is ElectionStatus.OPEN else s.voters_of(b.body)),
+        "deadline": b.deadline,
         "selected": list(b.selected),
         "cost": b.cost,
     }

@@ -10,6 +10,9 @@ refuses oversized bodies.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,9 +22,11 @@ from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from sovet import errors
+from sovet.actions.deadlines import close_due
 from sovet.settings import Settings, load_settings
 from sovet.storage import Database, open_database, utc_now
 from sovet.storage.accounts import session_secret
@@ -37,9 +42,10 @@ from sovet.web.errors import (
 from sovet.web.limits import BodyLimit, HeavyLimiter
 from sovet.web.store import Store
 
-__all__ = ["CSP", "SecurityHeaders", "app_from_environment", "create_app"]
+__all__ = ["CSP", "SecurityHeaders", "app_from_environment", "create_app", "sweep_deadlines"]
 
 STATIC = Path(__file__).parent / "static"
+_log = logging.getLogger("sovet.web")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -107,7 +113,14 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        sweeper = None
+        if settings.deadline_interval > 0:
+            sweeper = asyncio.create_task(sweep_deadlines(store, settings.deadline_interval))
         yield
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         if database is None:  # opened here, so closed here when the server stops
             db.close()
 
@@ -122,7 +135,8 @@ def create_app(
     )
     secret = settings.secret_key or session_secret(db)
     app.state.settings = settings
-    app.state.store = Store(db)
+    store = Store(db)
+    app.state.store = store
     app.state.hasher = make_hasher(fast=fast_hashing)
     app.state.secret = lambda: secret
     app.state.clock = utc_now
@@ -148,6 +162,25 @@ def _docs() -> RedirectResponse:
     """The API's description is its OpenAPI document (no browsable UI is served: it
     would load a large third-party script); open it in any OpenAPI viewer."""
     return RedirectResponse(f"{api.PREFIX}/openapi.json", status_code=308)
+
+
+async def sweep_deadlines(store: Store, interval: float) -> None:
+    """Every ``interval`` seconds, close every vote past its deadline (as ``deadline``),
+    holding the store's lock so that no request reads the state while it changes."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            closed = await run_in_threadpool(_close_due, store)
+        except (errors.SovetError, sa.exc.SQLAlchemyError) as exc:
+            _log.warning("closing votes past their deadline failed: %s", exc)
+            continue
+        if closed:
+            _log.info("closed %d vote(s) past their deadline", closed)
+
+
+def _close_due(store: Store) -> int:
+    with store.lock:
+        return close_due(store.db, at=store.db.clock())
 
 
 def app_from_environment() -> FastAPI:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sovet import rules
+from sovet.errors import SovetError
 from sovet.federation import State
 from sovet.model import Motion, MotionStatus, RatificationStatus
 
@@ -30,7 +32,10 @@ def motion_options(s: State, actor: str | None, m: Motion) -> dict[str, Any]:
     forward_to = [
         (b, s.body_name(b))
         for b in [*s.councils_of(m.body), *sorted(s.councils), *sorted(s.units)]
-        if b != m.body and not (b in s.units and s.units[b].dissolved)
+        if b != m.body
+        and not (b in s.units and s.units[b].dissolved)
+        and is_convenor
+        and _may_forward(s, actor, m, b)
     ]
     return {
         "can_amend": m.status is MotionStatus.OPEN
@@ -42,6 +47,16 @@ def motion_options(s: State, actor: str | None, m: Motion) -> dict[str, Any]:
         else [],
         "instruct_units": instruct if m.status in (MotionStatus.OPEN, MotionStatus.VOTING) else [],
     }
+
+
+def _may_forward(s: State, actor: str | None, m: Motion, to: str) -> bool:
+    """Whether the rules let ``actor`` send ``m`` on to ``to`` (only what that body could
+    have been asked itself is offered)."""
+    try:
+        rules.check_forward(s, actor or "", m, to)
+    except SovetError:
+        return False
+    return True
 
 
 def convenes(s: State, actor: str | None, body: str) -> bool:

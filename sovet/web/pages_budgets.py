@@ -252,10 +252,18 @@ def budget_view(
     """A budget: the ballot while open; what it funds and the published ballots once
     counted (``found`` is a receipt looked up among them)."""
     ctx = PageContext(request)
+    now = store_of(request).db.clock()  # the clock the actions take
     with store_of(request).read() as s:
         b: Budget = s.get("budgets", budget_id)
-        electorate = len(s.voters_of(b.body))
-        is_voter = ctx.actor is not None and ctx.actor in s.voters_of(b.body)
+        members = s.voters_of(b.body)
+        opened = b.status is ElectionStatus.OPEN
+        electorate = len(b.electorate if opened else members)
+        is_voter = ctx.actor is not None and ctx.actor in members
+        due = b.deadline is not None and now >= b.deadline
+        everyone_voted = not ((b.electorate & members) - b.voters)
+        may_close = opened and (
+            (due and ctx.actor is not None) or (everyone_voted and convenes(s, ctx.actor, b.body))
+        )
         voted = len(b.voters)
         share = ctx.lang.percent(voted, electorate)
         chosen = (ticked or []) + [pid for pid, n in (given or {}).items() if n > 0]
@@ -267,7 +275,13 @@ def budget_view(
             "body": s.body_name(b.body),
             "body_href": body_href(s, b.body),
             "rule_words": ctx._(RULE_WORDS.get(b.rule, b.rule)),
-            "can_vote": b.status is ElectionStatus.OPEN and is_voter and ctx.actor not in b.voters,
+            "can_vote": opened
+            and not due
+            and is_voter
+            and ctx.actor in b.electorate
+            and ctx.actor not in b.voters,
+            "may_close": may_close,
+            "due": due,
             "has_voted": ctx.actor in b.voters,
             "is_voter": is_voter,
             "convenes": convenes(s, ctx.actor, b.body),

@@ -82,6 +82,7 @@ WORDS: dict[str, str] = {
     "ratified": N_("ratified"),
     "not-ratified": N_("not ratified"),
     "forwarded": N_("forwarded"),
+    "not-decided": N_("not decided"),
     "pending": N_("pending"),
     "failed": N_("failed"),
     "recalled": N_("recalled"),

@@ -107,10 +107,25 @@ def motion_view(
 ) -> HTMLResponse:
     """A motion: text, tally, roll call, the vote form and the convenor's buttons."""
     ctx = PageContext(request)
+    now = store_of(request).db.clock()  # the clock the actions take
     with store_of(request).read() as s:
         m: Motion = s.get("motions", motion_id)
         voters = s.voters_of(m.body)
         council = m.body in s.councils
+        due = m.deadline is not None and now >= m.deadline
+        electorate = m.electorate if m.status is MotionStatus.VOTING else voters
+        everyone_voted = not ((m.electorate & voters) - m.voters)
+        may_close = m.status is MotionStatus.VOTING and (
+            (due and ctx.actor is not None)
+            or (
+                everyone_voted
+                and (
+                    ctx.actor in voters
+                    if m.kind is MotionKind.RECALL
+                    else convenes(s, ctx.actor, m.body)
+                )
+            )
+        )
         values: dict[str, Any] = {
             "title": m.title,
             "m": m,
@@ -121,10 +136,14 @@ def motion_view(
             if m.proposed_by in s.members
             else m.proposed_by,
             "roll_call": _roll_call(s, m),
-            "tally_chart": _tally_chart(ctx, m.tally, len(voters), len(m.voters)),
+            "tally_chart": _tally_chart(ctx, m.tally, len(electorate), len(m.voters)),
             "can_vote": m.status is MotionStatus.VOTING
+            and not due
             and ctx.actor in voters
+            and ctx.actor in m.electorate
             and ctx.actor not in m.voters,
+            "may_close": may_close,
+            "due": due,
             "has_voted": ctx.actor in m.voters,
             "convenes": convenes(s, ctx.actor, m.body),
             "choices": list(Choice),
@@ -179,7 +198,8 @@ async def open_voting(request: Request, motion_id: str) -> Response:
 
 @router.post("/motions/{motion_id}/close")
 async def close_motion(request: Request, motion_id: str) -> Response:
-    """The convenor closes the vote; the motion passes or fails by the body's majority."""
+    """The convenor closes the vote once everyone has voted, or anyone after its deadline;
+    the motion passes or fails by the body's majority, or is not decided without quorum."""
     try:
         await form_of(request)
         await run_in_threadpool(act, request, actions.close_motion, motion=motion_id)

@@ -484,6 +484,10 @@ class MotionOut(BaseModel):
     no: int
     abstain: int
     voted: int
+    deadline: str | None = Field(
+        description="When the vote closes by itself (set when voting opens; null before)"
+    )
+    electorate: int = Field(description="How many may vote: fixed when voting opens")
 
 
 class MotionDetail(MotionOut):

@@ -90,6 +90,7 @@ class BudgetOut(BaseModel):
     status: ElectionStatus
     opened_at: str
     opened_by: str
+    deadline: str | None = Field(description="When the vote closes by itself")
     voted: int
     electorate: int
     selected: list[str]

@@ -235,6 +235,8 @@ def motion_out(m: Motion) -> dict[str, Any]:
         "no": m.tally.no,
         "abstain": m.tally.abstain,
         "voted": len(m.voters),
+        "deadline": m.deadline,
+        "electorate": len(m.electorate),
     }
 
 

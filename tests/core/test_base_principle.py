@@ -17,10 +17,9 @@ from sovet.errors import (
     Forbidden,
     InputError,
     NotOpen,
-    QuorumNotMet,
     SovetError,
 )
-from sovet.model import MandateStatus
+from sovet.model import MandateStatus, MotionStatus
 from sovet.storage import Database
 from sovet.storage.codec import dump_record
 
@@ -215,7 +214,8 @@ def test_votes_only_while_open(seated: Database) -> None:
     )
     actions.open_voting(seated, actor="a1", motion=motion.id)
     actions.vote(seated, actor="a1", motion=motion.id, choice="yes")
-    actions.close_motion(seated, actor="a1", motion=motion.id)
+    deadline = seated.state.motions[motion.id].deadline
+    actions.close_motion(seated, actor="a1", motion=motion.id, at=deadline)
     refused(
         seated,
         NotOpen,
@@ -234,13 +234,17 @@ def test_votes_only_while_open(seated: Database) -> None:
 def test_quorum_of_an_assembly_is_enforced(small: Database) -> None:
     motion = actions.propose_motion(small, actor="a2", body="u1", title="Strike", text="")
     actions.open_voting(small, actor="a1", motion=motion.id)
-    # unit quorum 1/5 of five members: nobody has voted yet
+    # nobody has voted yet: the vote cannot be closed before its deadline ...
     refused(
         small,
-        QuorumNotMet,
-        "0 of 5",
+        NotOpen,
+        "5 of 5 have not",
         lambda: actions.close_motion(small, actor="a1", motion=motion.id),
     )
+    # ... and at its deadline, short of the quorum (1/5 of five members), it decides nothing
+    deadline = small.state.motions[motion.id].deadline
+    closed = actions.close_motion(small, actor="a1", motion=motion.id, at=deadline)
+    assert closed.status is MotionStatus.NOT_DECIDED
 
 
 def test_the_operator_has_no_power_over_votes_or_mandates(seated: Database) -> None:

@@ -43,6 +43,13 @@ def open_sitting(db: Database, present: list[str]) -> str:
     return session.id
 
 
+def due(db: Database, motion: str) -> str:
+    """The moment a vote's deadline passes: after it anyone may close the vote."""
+    deadline = db.state.motions[motion].deadline
+    assert deadline is not None
+    return deadline
+
+
 def unit_decides(
     db: Database, motion: str, unit: str, convenor: str, voters: list[str], choice: str
 ) -> None:
@@ -59,7 +66,7 @@ def unit_decides(
     actions.open_voting(db, actor=convenor, motion=m.id)
     for v in voters:
         actions.vote(db, actor=v, motion=m.id, choice=choice)
-    actions.close_motion(db, actor=convenor, motion=m.id)
+    actions.close_motion(db, actor=convenor, motion=m.id, at=due(db, m.id))
 
 
 def test_roll_call_in_session_is_public_and_decides(seated: Database) -> None:
@@ -70,7 +77,7 @@ def test_roll_call_in_session_is_public_and_decides(seated: Database) -> None:
     actions.open_voting(db, actor="a1", motion=motion.id)
     for member, choice in (("a1", "yes"), ("a2", "yes"), ("b1", "no"), ("c1", "abstain")):
         actions.vote(db, actor=member, motion=motion.id, choice=choice)
-    closed = actions.close_motion(db, actor="a1", motion=motion.id)
+    closed = actions.close_motion(db, actor="a1", motion=motion.id, at=due(db, motion.id))
     assert closed.status is MotionStatus.PASSED
     assert dict(closed.roll_call) == {"a1": "yes", "a2": "yes", "b1": "no", "c1": "abstain"}
     assert (closed.tally.yes, closed.tally.no, closed.tally.abstain) == (2, 1, 1)
@@ -80,10 +87,9 @@ def test_council_vote_needs_its_quorum(seated: Database) -> None:
     db = seated
     open_sitting(db, ["a1", "b1"])  # 2 of 5 seats, quorum is 1/2
     motion = actions.propose_motion(db, actor="a1", body="soviet", title="Bread", text="")
-    actions.open_voting(db, actor="a1", motion=motion.id)
     size = db.size()
     with pytest.raises(QuorumNotMet, match="2 of 5"):
-        actions.vote(db, actor="a1", motion=motion.id, choice="yes")
+        actions.open_voting(db, actor="a1", motion=motion.id)
     assert db.size() == size
 
 
@@ -99,7 +105,7 @@ def test_assembly_vote_is_secret_and_counted_from_the_sealed_box(small: Database
     assert all(receipts)
     with pytest.raises(AlreadyVoted):
         actions.vote(db, actor="a1", motion=motion.id, choice="no")
-    closed = actions.close_motion(db, actor="a1", motion=motion.id)
+    closed = actions.close_motion(db, actor="a1", motion=motion.id, at=due(db, motion.id))
     assert (closed.tally.yes, closed.tally.no) == (2, 1)
     assert closed.roll_call == () and closed.voters == {"a1", "a2", "a3"}
 
@@ -115,7 +121,7 @@ def test_recall_petition_vote_and_seat_to_next_on_list(seated: Database) -> None
     assert vote_motion.kind is MotionKind.RECALL and vote_motion.body == "u1"
     for member, choice in (("a3", "yes"), ("a4", "yes"), ("a5", "yes"), ("a2", "no")):
         actions.vote(db, actor=member, motion=vote_motion.id, choice=choice)
-    actions.close_motion(db, actor="a4", motion=vote_motion.id)
+    actions.close_motion(db, actor="a4", motion=vote_motion.id, at=due(db, vote_motion.id))
     s = db.state
     assert s.mandates[mandate.id].status is MandateStatus.RECALLED
     assert s.petitions[petition.id].status is PetitionStatus.RECALLED
@@ -198,7 +204,7 @@ def test_ratification_fails_when_a_majority_can_no_longer_be_reached(seated: Dat
     actions.open_voting(db, actor="a1", motion=motion.id)
     for member in ("a1", "a2", "b1"):
         actions.vote(db, actor=member, motion=motion.id, choice="yes")
-    actions.close_motion(db, actor="a1", motion=motion.id)
+    actions.close_motion(db, actor="a1", motion=motion.id, at=due(db, motion.id))
     for unit, convenor, voters in (("u1", "a1", ["a1", "a2"]), ("u2", "b1", ["b1", "b2"])):
         unit_decides(db, motion.id, unit, convenor, voters, "no")
     assert db.state.ratifications[motion.id].status is RatificationStatus.FAILED
@@ -227,7 +233,7 @@ def test_session_speaker_list_and_minutes(seated: Database) -> None:
 
 
 def test_council_seats_apportioned_by_membership(small: Database) -> None:
-    seats = actions.apportion_council(small, actor=OP, council="soviet")
+    seats = actions.apportion_council(small, actor="a1", council="soviet")  # its convenor
     assert seats == {"u1": 2, "u2": 2, "v": 1}
 
 
@@ -297,7 +303,9 @@ def test_scoring_budget_and_a_budget_nobody_voted_on(small: Database) -> None:
         actions.cast_budget_ballot(db, actor="a4", budget_id=b.id, points={"p1": 5})
     with pytest.raises(InputError):
         actions.cast_budget_ballot(db, actor="a4", budget_id=b.id, approved=["p1"])
-    counted = actions.close_budget(db, actor="a1", budget_id=b.id)
+    deadline = db.state.budgets[b.id].deadline
+    assert deadline is not None
+    counted = actions.close_budget(db, actor="a1", budget_id=b.id, at=deadline)
     # greedy by points: p3 (5 points, 50), p1 (4, 60) does not fit, p2 (3, 30) does
     assert counted.selected == ("p3", "p2") and counted.cost == 80
     instance = parse_pabulib(counted.instance)
@@ -308,7 +316,7 @@ def test_scoring_budget_and_a_budget_nobody_voted_on(small: Database) -> None:
             db, actor="a1", body="u1", title="X", total=10, projects=projects, max_points=3
         )
     empty = actions.open_budget(db, actor="a1", body="u1", title="Y", total=100, projects=projects)
-    closed = actions.close_budget(db, actor="a1", budget_id=empty.id)
+    closed = actions.close_budget(db, actor="a1", budget_id=empty.id, at=empty.deadline)
     assert closed.selected == () and closed.cost == 0  # nobody voted: nothing funded
 
 

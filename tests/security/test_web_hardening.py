@@ -610,7 +610,7 @@ def test_the_proof_endpoints_keep_the_tree(
     r = c.get("/api/v1/ledger/proof/consistency", params={"old": 5})
     assert r.status_code == 200 and counter.calls <= 3 * bound
     # an append extends the kept tree by its own entries only
-    actions.register_faction(web_db, actor="operator", faction_id="sr", name="SR", short="S")
+    actions.found_faction(web_db, actor="a3", faction_id="sr", name="SR", short="S")
     counter.calls = 0
     r = c.get("/api/v1/ledger/proof/inclusion", params={"index": size})
     assert r.status_code == 200 and r.json()["size"] == size + 1

@@ -222,7 +222,8 @@ def test_convenor_admits_a_member_and_a_member_leaves(client_for: Clients) -> No
 
 def test_apportion_council(client_for: Clients) -> None:
     assert ok(client_for(None).get(f"{API}/councils/soviet"))["apportioned"] == {}
-    seats = ok(client_for("operator").post(f"{API}/councils/soviet/apportion"))
+    # the council's convenor applies the constitution's rule (the operator may not)
+    seats = ok(client_for("a1").post(f"{API}/councils/soviet/apportion"))
     assert seats == {"u1": 2, "u2": 2, "v": 1}  # one per two members, at least one
     after = ok(client_for(None).get(f"{API}/councils/soviet"))
     assert after["apportioned"] == seats and after["seats"] == 5
@@ -386,8 +387,11 @@ def test_motion_in_council_amend_roll_call_close_forward(client_for: Clients) ->
         ("c1", "abstain"),
     ]
     assert roll[0]["name"] == "Member A1" and roll[0]["faction"] == "bol"
+    early = client_for("a1").post(f"{API}/motions/{mid}/close")  # b2 has not voted yet
+    assert early.status_code == 409 and "runs until" in early.json()["error"]["message"]
+    ok(client_for("b2").post(f"{API}/motions/{mid}/votes", json={"choice": "abstain"}), 201)
     closed = ok(client_for("a1").post(f"{API}/motions/{mid}/close"))
-    assert (closed["status"], closed["yes"], closed["no"], closed["abstain"]) == ("passed", 2, 1, 1)
+    assert (closed["status"], closed["yes"], closed["no"], closed["abstain"]) == ("passed", 2, 1, 2)
     forwarded = ok(client_for("a1").post(f"{API}/motions/{mid}/forward", json={"to": "u1"}))
     assert forwarded["body"] == "u1" and forwarded["forwarded_from"] == mid
     assert ok(client_for(None).get(f"{API}/motions/{mid}"))["status"] == "forwarded"
@@ -402,14 +406,16 @@ def test_assembly_vote_is_secret_with_a_receipt(client_for: Clients) -> None:
     mid = motion["id"]
     assert motion["secret"] is True
     ok(client_for("a1").post(f"{API}/motions/{mid}/voting"))
-    for member, choice in (("a1", "yes"), ("a2", "yes"), ("a3", "no")):
+    for member, choice in (("a1", "yes"), ("a2", "yes"), ("a3", "no"), ("a4", "abstain")):
         receipt = ok(
             client_for(member).post(f"{API}/motions/{mid}/votes", json={"choice": choice}), 201
         )
         assert isinstance(receipt["receipt"], str) and len(receipt["receipt"]) == 32
     during = ok(client_for(None).get(f"{API}/motions/{mid}"))
-    assert (during["yes"], during["no"], during["voted"], during["roll_call"]) == (0, 0, 3, [])
-    closed = ok(client_for("a1").post(f"{API}/motions/{mid}/close"))
+    assert (during["yes"], during["no"], during["voted"], during["roll_call"]) == (0, 0, 4, [])
+    assert during["electorate"] == 5 and during["deadline"] is not None
+    ok(client_for("a5").post(f"{API}/motions/{mid}/votes", json={"choice": "abstain"}), 201)
+    closed = ok(client_for("a1").post(f"{API}/motions/{mid}/close"))  # everyone voted
     assert (closed["yes"], closed["no"], closed["status"]) == (2, 1, "passed")
 
 

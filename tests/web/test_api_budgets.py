@@ -49,6 +49,13 @@ def open_u1(client_for: Clients, **changes: Any) -> dict[str, Any]:
     return ok(client_for("a1").post(f"{API}/budgets", json=body), 201)  # type: ignore[no-any-return]
 
 
+def past_deadline(web_db: Database, budget: dict[str, Any]) -> None:
+    """Let the budget's voting days pass (the app's actions take the database's clock)."""
+    deadline = web_db.state.budgets[budget["id"]].deadline
+    assert deadline is not None and budget["deadline"] == deadline
+    web_db.clock = lambda: deadline
+
+
 def test_the_fixture_budget_is_listed_and_described(client: TestClient) -> None:
     listed = ok(client.get(f"{API}/budgets"))
     assert [b["id"] for b in listed] == ["vb"]
@@ -119,8 +126,13 @@ def test_a_second_ballot_is_409_and_changes_nothing(client_for: Clients, web_db:
     assert web_db.size() == size
 
 
-def test_after_the_count_no_ballot_and_no_second_close(client_for: Clients) -> None:
+def test_after_the_count_no_ballot_and_no_second_close(
+    client_for: Clients, web_db: Database
+) -> None:
     b = open_u1(client_for)
+    early = client_for("a1").post(f"{API}/budgets/{b['id']}/close")
+    assert "runs until" in refused(early, 409, "not_open")  # nobody has voted yet
+    past_deadline(web_db, b)
     empty = ok(client_for("a1").post(f"{API}/budgets/{b['id']}/close"))
     assert (empty["status"], empty["selected"], empty["cost"]) == ("counted", [], 0)  # nobody voted
     assert ok(client_for(None).get(f"{API}/budgets/{b['id']}/recount"))["matches"] is True
@@ -222,6 +234,7 @@ def test_a_scoring_budget_counts_points_and_publishes_them(
     for voter, points in POINTS.items():
         r = client_for(voter).post(f"{API}/budgets/{b['id']}/ballots", json={"points": points})
         receipts[voter] = ok(r, 201)["receipt"]
+    past_deadline(web_db, b)  # a5 did not vote: the vote runs to its deadline
     counted = ok(client_for("a1").post(f"{API}/budgets/{b['id']}/close"))
     totals = {
         pid: sum(p.get(pid, 0) for p in POINTS.values()) for pid in ("stove", "books", "bikes")

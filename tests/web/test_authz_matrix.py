@@ -103,8 +103,10 @@ def u1_motion_voting(db: Database) -> Ctx:
 
 
 def u1_motion_voted(db: Database) -> Ctx:
+    """Everyone in u1 has voted, so the vote may be closed before its deadline."""
     ctx = u1_motion_voting(db)
-    actions.vote(db, actor="a4", motion=ctx["motion"], choice="yes")
+    for voter in ("a1", "a2", "a3", "a4", "a5"):
+        actions.vote(db, actor=voter, motion=ctx["motion"], choice="yes")
     return ctx
 
 
@@ -162,7 +164,8 @@ def u1_budget(db: Database) -> Ctx:
 
 def u1_budget_with_ballots(db: Database) -> Ctx:
     ctx = u1_budget(db)
-    for voter, approved in (("a4", ["stove"]), ("a5", ["stove", "books"]), ("a3", ["books"])):
+    ballots = (("a4", ["stove"]), ("a5", ["stove", "books"]), ("a3", ["books"]))
+    for voter, approved in (*ballots, ("a1", ["books"]), ("a2", ["stove"])):  # everyone
         actions.cast_budget_ballot(db, actor=voter, budget_id=ctx["budget"], approved=approved)
     return ctx
 
@@ -368,7 +371,7 @@ ACTIONS = [
         "apportion a council",
         nothing,
         lambda c: ("POST", "/councils/soviet/apportion", None),
-        CONVENOR_OR_OPERATOR,
+        CONVENOR,  # by the constitution's rule, never at the operator's wish
     ),
     Action(
         "found a unit",

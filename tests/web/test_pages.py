@@ -283,6 +283,13 @@ def test_session_roll_call_and_delegate_record(app: FastAPI, web_db: Database) -
     }
     live = TestClient(app).get(session_url).text.split('id="rollcalls"')[1]
     assert "Eight-hour day" in live and live.count('class="badge yes"') == 2
+    page = convenor.get(motion_url).text
+    assert "Close the vote" not in page and "closes by itself on" in page  # c1 has not voted
+    deadline = web_db.state.motions[mid].deadline
+    assert deadline is not None
+    web_db.clock = lambda: deadline  # the voting days pass
+    page = convenor.get(motion_url).text
+    assert "Close the vote" in page and "has passed: anyone may close it" in page
     post_form(convenor, motion_url, f"{motion_url}/close", {})
     assert web_db.state.motions[mid].status is MotionStatus.PASSED
     # the constituents read how their delegate voted

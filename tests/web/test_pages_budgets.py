@@ -108,6 +108,9 @@ def test_convenor_opens_member_votes_and_finds_receipt(app: FastAPI, web_db: Dat
         c = browser_for(app, member)
         p = c.get(f"/budgets/{bid}")
         c.post(f"/budgets/{bid}/ballot", data={"csrf_token": csrf_of(p.text), "approve": approved})
+    deadline = web_db.state.budgets[bid].deadline  # a1 and a2 did not vote: wait for it
+    assert deadline is not None
+    web_db.clock = lambda: deadline
     r = post_form(browser_for(app, "a1"), f"/budgets/{bid}", f"/budgets/{bid}/close", {})
     assert r.status_code == 303  # type: ignore[attr-defined]
     counted = web_db.state.budgets[bid]
@@ -188,7 +191,12 @@ def test_only_the_convenor_opens_and_closes(app: FastAPI, web_db: Database) -> N
     size = web_db.size()
     r = post_form(member, f"/budgets/{bid}", f"/budgets/{bid}/close", {})
     assert r.status_code == 403 and web_db.size() == size  # type: ignore[attr-defined]
-    assert "Close the vote and count it" in browser_for(app, "a1").get(f"/budgets/{bid}").text
+    page = browser_for(app, "a1").get(f"/budgets/{bid}").text
+    assert "Close the vote and count it" not in page and "closes by itself on" in page
+    deadline = web_db.state.budgets[bid].deadline  # nobody voted: past its deadline ...
+    assert deadline is not None
+    web_db.clock = lambda: deadline
+    assert "Close the vote and count it" in member.get(f"/budgets/{bid}").text  # ... anyone may
 
 
 def test_forms_without_csrf_and_anonymous_ballots_change_nothing(
@@ -290,7 +298,8 @@ def test_a_points_ballot_on_the_page(app: FastAPI, web_db: Database) -> None:
     receipt = re.search(r'id="receipt" dir="ltr">([0-9a-f]{32})<', done.text)
     assert receipt and web_db.size() == size + 1
     actions.cast_budget_ballot(web_db, actor="a4", budget_id=bid, points={"books": 3})
-    actions.close_budget(web_db, actor="a1", budget_id=bid)
+    deadline = web_db.state.budgets[bid].deadline
+    actions.close_budget(web_db, actor="a1", budget_id=bid, at=deadline)
     look = f"/budgets/{bid}/receipt"
     result: Any = post_form(TestClient(app), f"/budgets/{bid}", look, {"receipt": receipt.group(1)})
     assert "Found: your ballot gave points to New stove (3), Bicycles (2)" in result.text
