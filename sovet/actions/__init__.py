@@ -7,7 +7,16 @@ and appends exactly one ledger entry in one transaction.
 from __future__ import annotations
 
 from sovet.actions.budgets import cast_budget_ballot, close_budget, open_budget
-from sovet.actions.elections import cast_ballot, close_election, open_election
+from sovet.actions.elections import (
+    begin_voting,
+    cast_ballot,
+    close_due_elections,
+    close_election,
+    nominate,
+    open_election,
+    stand,
+    withdraw,
+)
 from sovet.actions.federation import (
     apportion_council,
     convene_first,
@@ -49,9 +58,11 @@ __all__ = [
     "amend_motion",
     "apportion_council",
     "attend",
+    "begin_voting",
     "cast_ballot",
     "cast_budget_ballot",
     "close_budget",
+    "close_due_elections",
     "close_election",
     "close_motion",
     "close_session",
@@ -68,6 +79,7 @@ __all__ = [
     "give_floor",
     "join_unit",
     "leave_unit",
+    "nominate",
     "open_budget",
     "open_election",
     "open_petition",
@@ -82,5 +94,7 @@ __all__ = [
     "set_convenors",
     "set_faction",
     "sign_petition",
+    "stand",
     "vote",
+    "withdraw",
 ]

@@ -56,6 +56,7 @@ from sovet.web import create_app
 from sovet.web.auth import make_hasher
 
 from ..conftest import BACKENDS, PostgresCopy, fresh_database_url
+from ..elections import open_vote, run_election
 from .browser import CHROMIUM, Server, free_port
 
 OP = "operator"
@@ -91,17 +92,10 @@ def _clock() -> Callable[[], str]:
 def _elect(
     db: Database, unit: str, candidates: list[str], ballots: dict[str, list[str]], convenor: str
 ) -> None:
-    e = actions.open_election(
-        db,
-        actor=convenor,
-        constituency=unit,
-        target="soviet",
-        purpose=ElectionPurpose.DELEGATION,
-        candidates=candidates,
+    e = open_vote(
+        db, unit, "soviet", candidates, convenor=convenor, purpose=ElectionPurpose.DELEGATION
     )
-    for voter, ranking in ballots.items():
-        actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
-    actions.close_election(db, actor=convenor, election=e.id, seed=1)
+    run_election(db, e, ballots, closer=convenor)
 
 
 PLAN_PERIOD = "1918-Q1"
