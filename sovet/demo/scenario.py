@@ -18,7 +18,7 @@ from sovet.constitution import DEFAULT_CONSTITUTION
 from sovet.model import ElectionPurpose, MotionKind
 from sovet.planning import Economy
 from sovet.rules import OPERATOR, body_rules
-from sovet.storage import Database
+from sovet.storage import Database, utc_now
 
 __all__ = ["CouncilSpec", "FactionSpec", "LandSpec", "Scenario", "UnitSpec", "run"]
 
@@ -392,7 +392,10 @@ def _committee_election(
     assert opened is not None
     election, candidates = opened
     _pass_days(db, body_rules(db.state, unit).nomination_days)
-    actions.begin_voting(db, actor=candidates[0], election=election)
+    # the vote left open opens when the demo is loaded, so that whoever explores the demo
+    # can still vote in it until its deadline, ``voting_days`` from now
+    at = None if close else utc_now()
+    actions.begin_voting(db, actor=candidates[0], election=election, at=at)
     _vote(db, rng, election, candidates, leaning, 0.8 if close else 0.4)
     if close and db.state.elections[election].status.value == "open":
         _pass_days(db, body_rules(db.state, unit).voting_days)

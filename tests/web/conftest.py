@@ -61,8 +61,14 @@ from .browser import CHROMIUM, Server, free_port
 
 OP = "operator"
 # one delegate per two members; ordinary council motions by open roll call
+# u2 elects a one-seat committee by approval, v by plurality (to show those ballots)
 TEST_CONSTITUTION = DEFAULT_CONSTITUTION.replace(
     "[kinds.council]\nmembers_per_delegate = 1000", "[kinds.council]\nmembers_per_delegate = 2"
+).replace(
+    "\n[recall]\n",
+    '\n[bodies.u2]\nkind = "unit"\ncommittee_seats = 1\nelection_method = "approval"\n'
+    '\n[bodies.v]\nkind = "unit"\ncommittee_seats = 1\nelection_method = "plurality"\n'
+    "\n[recall]\n",
 )
 MEMBERS = [f"a{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 5)] + ["c1", "c2", "c3"]
 ROLES = {
