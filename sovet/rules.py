@@ -195,11 +195,12 @@ def delegate_seats(state: State, council: str, constituent: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class ElectionTerms:
-    """What the constitution sets for an election, and the key each value comes from."""
+    """What the constitution sets for an election, and where: ``seats_rule`` says which
+    keys give the seats (``kinds.unit.committee_seats is 7``), ``method_key`` the method's."""
 
     seats: int
     method: str
-    seats_key: str
+    seats_rule: str
     method_key: str
     nomination_days: int
     voting_days: int
@@ -248,28 +249,36 @@ def election_terms(
                 f"the constitution names no office {office!r}; offices: {', '.join(offices)}"
             )
         assert office is not None
-        seats, seats_key = offices[office].seats, f"offices.{office}.seats"
+        seats = offices[office].seats
+        seats_rule = f"offices.{office}.seats is {seats}"
         method, method_key = offices[office].method, f"offices.{office}.method"
     elif purpose is ElectionPurpose.COMMITTEE:
         if constituency not in state.units:
             raise InputError(f"{constituency} is a council: only a base unit has a committee")
-        seats, seats_key = own.committee_seats, rule_key(state, target, "committee_seats")
+        seats = own.committee_seats
+        seats_rule = f"{rule_key(state, target, 'committee_seats')} is {seats}"
     else:
         if target not in state.councils:
             raise NotFound(f"no council {target!r}")
         if constituency not in state.councils[target].constituents:
             raise InputError(f"{constituency} sends no delegates to {target}")
         seats = delegate_seats(state, target, constituency)
-        seats_key = (
-            f"the seats apportioned to {constituency} in {target} (apportionment)"
-            if constituency in state.seats.get(target, {})
-            else rule_key(state, target, "members_per_delegate")
-        )
+        council = body_rules(state, target)
+        if constituency in state.seats.get(target, {}):
+            how = f"apportioned by {rule_key(state, target, 'apportionment')}"
+        else:
+            how = (
+                f"{rule_key(state, target, 'members_per_delegate')} is "
+                f"{council.members_per_delegate}, "
+                f"{rule_key(state, target, 'min_delegates')} is {council.min_delegates}"
+            )
+        seats_rule = f"{constituency} sends {seats} delegates to {target} ({how})"
         if purpose is ElectionPurpose.BY_ELECTION:
             sitting = sum(
                 1 for m in state.seated(target).values() if m.constituency == constituency
             )
             seats -= sitting
+            seats_rule += f", of whom {sitting} sit: {seats} seats are vacant"
             if seats < 1:
                 raise InputError(f"no seat of {constituency} in {target} is vacant")
     if not method:
@@ -278,7 +287,7 @@ def election_terms(
     return ElectionTerms(
         seats=seats,
         method=method,
-        seats_key=seats_key,
+        seats_rule=seats_rule,
         method_key=method_key,
         nomination_days=own.nomination_days,
         voting_days=own.voting_days,
@@ -303,7 +312,7 @@ def check_open_election(
     terms = election_terms(state, constituency, target, purpose, office)
     if seats is not None and seats != terms.seats:
         raise InputError(
-            f"{terms.seats_key} is {terms.seats}; an election cannot fill {seats}: "
+            f"{terms.seats_rule}; an election cannot fill {seats}: "
             "changing it is a constitution amendment"
         )
     if method is not None and method != terms.method:
@@ -312,7 +321,7 @@ def check_open_election(
             f"{method!r}: changing it is a constitution amendment"
         )
     if terms.seats < 1:
-        raise InputError(f"{terms.seats_key} is {terms.seats}: there is no seat to fill")
+        raise InputError(f"{terms.seats_rule}: there is no seat to fill")
     for election in state.elections.values():
         if (
             election.status in (ElectionStatus.NOMINATING, ElectionStatus.OPEN)

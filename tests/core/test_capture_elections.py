@@ -62,7 +62,8 @@ def test_a_convenor_cannot_set_seats_or_method_against_the_constitution(small: D
     refused(
         small,
         InputError,
-        r"members_per_delegate is 2; an election cannot fill 3",
+        r"u1 sends 2 delegates to soviet \(kinds\.council\.members_per_delegate is 2, "
+        r"defaults\.min_delegates is 1\); an election cannot fill 3",
         lambda: actions.open_election(
             small, actor="a1", constituency="u1", target="soviet", purpose="delegation", seats=3
         ),
@@ -484,5 +485,29 @@ def test_a_committee_or_office_is_elected_by_its_own_body(small: Database, purpo
             target="u2",
             purpose=purpose,
             office="convenor" if purpose == "office" else None,
+        ),
+    )
+
+
+def test_a_by_election_fills_only_vacant_seats(seated: Database) -> None:
+    refused(
+        seated,
+        InputError,
+        "no seat of u1 in soviet is vacant",
+        lambda: actions.open_election(
+            seated, actor="a1", constituency="u1", target="soviet", purpose="by-election"
+        ),
+    )
+    refused(
+        seated,
+        InputError,
+        "only an office election names an office",
+        lambda: actions.open_election(
+            seated,
+            actor="a1",
+            constituency="u1",
+            target="soviet",
+            purpose="delegation",
+            office="convenor",
         ),
     )
