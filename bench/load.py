@@ -132,14 +132,11 @@ def prepare(url: str, members: int, *, candidates: int = 10, batch: int = 2000) 
         actions.register_members(db, actor=op, rows=rows)
     chosen = ids[: min(candidates, members)]
     election = actions.open_election(
-        db,
-        actor=ids[0],
-        constituency=UNIT,
-        target=UNIT,
-        purpose=ElectionPurpose.COMMITTEE,
-        candidates=chosen,
-        seats=min(3, len(chosen)),
+        db, actor=ids[0], constituency=UNIT, target=UNIT, purpose=ElectionPurpose.COMMITTEE
     )
+    for member in chosen:  # the candidates stand; voting opens when nominations close
+        actions.stand(db, actor=member, election=election.id)
+    actions.begin_voting(db, actor=ids[0], election=election.id, at=election.nominations_close)
     password_hash = make_hasher().hash(PASSWORD)
     now = utc_now()
     tokens = [f"sovet_load_{secrets.token_urlsafe(24)}" for _ in ids]

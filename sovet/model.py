@@ -39,6 +39,7 @@ __all__ = [
     "Motion",
     "MotionKind",
     "MotionStatus",
+    "Nomination",
     "Petition",
     "PetitionStatus",
     "Ratification",
@@ -147,10 +148,12 @@ class ElectionPurpose(StrEnum):
     COMMITTEE = "committee"  # a unit's own committee
     DELEGATION = "delegation"  # a constituency's delegates to a council
     BY_ELECTION = "by-election"  # one seat left by a recall
+    OFFICE = "office"  # a body's officers (convenors ...), by its own voters
 
 
 class ElectionStatus(StrEnum):
-    OPEN = "open"
+    NOMINATING = "nominating"  # members stand and nominate; nobody votes yet
+    OPEN = "open"  # voting: the candidates and the electorate are fixed
     CLOSED = "closed"
     COUNTED = "counted"
 
@@ -160,6 +163,27 @@ class Candidate:
     member: str
     name: str
     faction: str | None = None
+    statement: str = ""  # what the candidate tells the voters, shown on the ballot page
+
+
+@dataclass(frozen=True, slots=True)
+class Nomination:
+    """A member put forward while an election takes nominations: by standing, or by other
+    members who sign the nomination. It is a candidacy once the member accepts (standing
+    is accepting: any eligible member may stand), until they withdraw."""
+
+    member: str
+    name: str
+    faction: str | None = None
+    statement: str = ""
+    nominators: tuple[str, ...] = ()  # the members who signed, in order (never the nominee)
+    accepted: bool = False  # the member stood or accepted the nomination
+    withdrawn: bool = False
+
+    @property
+    def valid(self) -> bool:
+        """A candidacy: accepted and not withdrawn."""
+        return self.accepted and not self.withdrawn
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +209,18 @@ class Election:
     result: dict[str, object] | None = field(default=None, compare=False, hash=False)
     seed: int | None = None
     replaces: str | None = None  # the recalled mandate a by-election fills
+    office: str | None = None  # the office an OFFICE election fills
+    nominators: int = 0  # signatures a nomination by others needs (fixed at opening)
+    nominations: tuple[Nomination, ...] = ()
+    nominations_close: str | None = None  # end of the nomination period (None: none held)
+    voting_opened_at: str | None = None
+    deadline: str | None = None  # voting ends; the election is then closed and counted
+    electors: frozenset[str] = frozenset()  # who may vote: fixed when voting opens
+    unopposed: bool = False  # no more candidates than seats: all elected without a vote
+
+    def standing(self) -> tuple[Nomination, ...]:
+        """The nominations that are candidacies now, in the order they were made."""
+        return tuple(n for n in self.nominations if n.valid)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ constituents can recall them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from sovet.constitution import BodyRules, check_bodies, parse_constitution
@@ -52,11 +53,14 @@ from sovet.model import (
 __all__ = [
     "DEADLINE",
     "OPERATOR",
+    "STATEMENT_LIMIT",
+    "ElectionTerms",
     "body_rules",
     "breach_of_instruction",
     "check_amend",
     "check_apportion",
     "check_ballot",
+    "check_begin_voting",
     "check_budget_ballot",
     "check_close_budget",
     "check_close_election",
@@ -71,7 +75,9 @@ __all__ = [
     "check_join",
     "check_lapse_demand",
     "check_leave",
+    "check_method",
     "check_motion_fits",
+    "check_nominate",
     "check_open_demand",
     "check_open_election",
     "check_open_petition",
@@ -82,16 +88,20 @@ __all__ = [
     "check_set_faction",
     "check_sign_demand",
     "check_sign_petition",
+    "check_stand",
     "check_vote",
+    "check_withdraw",
     "delegate_seats",
     "demand_progress",
+    "election_terms",
     "open_session_of",
     "quorate",
+    "rule_key",
 ]
 
 OPERATOR = "operator"
 DEADLINE = "deadline"
-"""The actor of a vote closed by itself at its deadline (by the sweeper, not by a person)."""
+"""The actor of whatever happens because its time has come (the sweeper, not a person)."""
 
 # Effects a motion may carry, and whether a body may aim them at another body.
 _EFFECTS = (
@@ -204,47 +214,146 @@ def delegate_seats(state: State, council: str, constituent: str) -> int:
     return max(rules.min_delegates, members // rules.members_per_delegate)
 
 
+@dataclass(frozen=True, slots=True)
+class ElectionTerms:
+    """What the constitution sets for an election, and where: ``seats_rule`` says which
+    keys give the seats (``kinds.unit.committee_seats is 7``), ``method_key`` the method's."""
+
+    seats: int
+    method: str
+    seats_rule: str
+    method_key: str
+    nomination_days: int
+    voting_days: int
+    nominators: int
+
+
+def rule_key(state: State, body: str, key: str) -> str:
+    """The constitution key that sets ``key`` for ``body``: its own ``[bodies.*]`` table,
+    its kind's ``[kinds.*]`` table, or ``[defaults]``."""
+    c = state.rules()
+    if key in c.body_overrides.get(body, {}):
+        return f"bodies.{body}.{key}"
+    kind = state.kind_name(body)
+    if kind not in c.kinds and kind != BodyKind.UNIT:
+        kind = BodyKind.COUNCIL.value
+    if kind in c.kinds and getattr(c.kinds[kind], key) != getattr(c.defaults, key):
+        return f"kinds.{kind}.{key}"
+    return f"defaults.{key}"
+
+
+def election_terms(
+    state: State,
+    constituency: str,
+    target: str,
+    purpose: ElectionPurpose,
+    office: str | None = None,
+) -> ElectionTerms:
+    """Seats, method and periods of an election, from the constitution alone: a committee
+    has ``committee_seats``; a delegation the constituency's apportioned seats; a
+    by-election the delegation's vacant seats; an office ``offices.<office>``. The method
+    is the filled body's ``election_method`` (an office's own). Nominations, voting and
+    the signatures a nomination takes follow the electing body's rules."""
+    state.kind_of(constituency)
+    if office is not None and purpose is not ElectionPurpose.OFFICE:
+        raise InputError("only an office election names an office")
+    own = body_rules(state, constituency)
+    if purpose in (ElectionPurpose.COMMITTEE, ElectionPurpose.OFFICE) and target != constituency:
+        raise InputError(
+            f"a {purpose.value} is elected by its own body: {constituency}, not {target}"
+        )
+    method, method_key = "", ""
+    if purpose is ElectionPurpose.OFFICE:
+        offices = state.rules().offices
+        if office not in offices:
+            raise InputError(
+                f"the constitution names no office {office!r}; offices: {', '.join(offices)}"
+            )
+        assert office is not None
+        seats = offices[office].seats
+        seats_rule = f"offices.{office}.seats is {seats}"
+        method, method_key = offices[office].method, f"offices.{office}.method"
+    elif purpose is ElectionPurpose.COMMITTEE:
+        if constituency not in state.units:
+            raise InputError(f"{constituency} is a council: only a base unit has a committee")
+        seats = own.committee_seats
+        seats_rule = f"{rule_key(state, target, 'committee_seats')} is {seats}"
+    else:
+        if target not in state.councils:
+            raise NotFound(f"no council {target!r}")
+        if constituency not in state.councils[target].constituents:
+            raise InputError(f"{constituency} sends no delegates to {target}")
+        seats = delegate_seats(state, target, constituency)
+        council = body_rules(state, target)
+        if constituency in state.seats.get(target, {}):
+            how = f"apportioned by {rule_key(state, target, 'apportionment')}"
+        else:
+            how = (
+                f"{rule_key(state, target, 'members_per_delegate')} is "
+                f"{council.members_per_delegate}, "
+                f"{rule_key(state, target, 'min_delegates')} is {council.min_delegates}"
+            )
+        seats_rule = f"{constituency} sends {seats} delegates to {target} ({how})"
+        if purpose is ElectionPurpose.BY_ELECTION:
+            sitting = sum(
+                1 for m in state.seated(target).values() if m.constituency == constituency
+            )
+            seats -= sitting
+            seats_rule += f", of whom {sitting} sit: {seats} seats are vacant"
+            if seats < 1:
+                raise InputError(f"no seat of {constituency} in {target} is vacant")
+    if not method:
+        method = body_rules(state, target).election_method
+        method_key = rule_key(state, target, "election_method")
+    return ElectionTerms(
+        seats=seats,
+        method=method,
+        seats_rule=seats_rule,
+        method_key=method_key,
+        nomination_days=own.nomination_days,
+        voting_days=own.voting_days,
+        nominators=own.nominators,
+    )
+
+
 def check_open_election(
     state: State,
     actor: str,
     constituency: str,
     target: str,
     purpose: ElectionPurpose,
-    seats: int,
-    candidates: Sequence[str],
-    method: str,
-) -> None:
+    *,
+    seats: int | None = None,
+    method: str | None = None,
+    office: str | None = None,
+) -> ElectionTerms:
+    """A convenor of the constituency opens an election on the constitution's terms only:
+    seats or a method other than the constitution's are refused, naming its key."""
     check_convenor(state, actor, constituency)
-    voters = state.voters_of(constituency)
-    if purpose is ElectionPurpose.COMMITTEE and target != constituency:
-        raise InputError("a committee is elected by its own unit")
-    if purpose is ElectionPurpose.DELEGATION:
-        if target not in state.councils:
-            raise NotFound(f"no council {target!r}")
-        if constituency not in state.councils[target].constituents:
-            raise InputError(f"{constituency} sends no delegates to {target}")
-        expected = delegate_seats(state, target, constituency)
-        if seats != expected:
-            raise InputError(f"{constituency} sends {expected} delegates to {target}, not {seats}")
-    if seats < 1:
-        raise InputError("an election fills at least one seat")
-    if len(set(candidates)) != len(candidates):
-        raise InputError("a candidate is listed twice")
-    for member in candidates:
-        state.member(member)
-        if member not in voters:
-            raise InputError(f"candidate {member} is not a member of {constituency}")
-    if not candidates:
-        raise InputError("an election needs candidates")
+    terms = election_terms(state, constituency, target, purpose, office)
+    if seats is not None and seats != terms.seats:
+        raise InputError(
+            f"{terms.seats_rule}; an election cannot fill {seats}: "
+            "changing it is a constitution amendment"
+        )
+    if method is not None and method != terms.method:
+        raise InputError(
+            f"{terms.method_key} is {terms.method!r}; an election cannot be counted by "
+            f"{method!r}: changing it is a constitution amendment"
+        )
+    if terms.seats < 1:
+        raise InputError(f"{terms.seats_rule}: there is no seat to fill")
     for election in state.elections.values():
         if (
-            election.status is ElectionStatus.OPEN
+            election.status in (ElectionStatus.NOMINATING, ElectionStatus.OPEN)
             and election.constituency == constituency
             and election.target == target
             and election.purpose is purpose
+            and election.office == office
         ):
             raise InputError(f"election {election.id} for these seats is already open")
-    check_method(method, seats, candidates)
+    check_method(terms.method, terms.seats, [f"c{i}" for i in range(terms.seats + 1)])
+    return terms
 
 
 def check_method(method: str, seats: int, candidates: Sequence[str]) -> None:
@@ -261,11 +370,111 @@ def check_method(method: str, seats: int, candidates: Sequence[str]) -> None:
         raise InputError(f"{method} cannot fill {seats} seat(s): {exc.message}") from None
 
 
-def check_ballot(state: State, actor: str, election: Election, ranking: Sequence[str]) -> None:
+STATEMENT_LIMIT = 4000
+"""The longest candidate's statement, in characters."""
+
+
+def _eligible(state: State, election: Election, member: str, who: str) -> None:
+    """``member`` may stand in (or sign for) ``election``: a voter of its constituency,
+    never the operator."""
+    if member == OPERATOR:
+        raise Forbidden(
+            "the operator hosts the federation: it cannot stand, nominate or vote in an election"
+        )
+    state.member(member)
+    if member not in state.voters_of(election.constituency):
+        raise Forbidden(
+            f"{member} is not a voter of {state.body_name(election.constituency)}: only its "
+            f"voters {who} in election {election.id}"
+        )
+
+
+def _nominating(election: Election) -> None:
+    if election.status is not ElectionStatus.NOMINATING:
+        raise NotOpen(f"election {election.id} takes no nominations: voting has opened")
+
+
+def check_stand(state: State, actor: str, election: Election, statement: str) -> None:
+    """Any voter of the constituency stands (or accepts a nomination) until voting opens."""
+    _eligible(state, election, actor, "stand")
+    _nominating(election)
+    if len(statement) > STATEMENT_LIMIT:
+        raise InputError(f"a statement has at most {STATEMENT_LIMIT} characters")
+
+
+def check_nominate(state: State, actor: str, election: Election, member: str) -> None:
+    """A voter of the constituency signs another voter's nomination, once."""
+    _eligible(state, election, actor, "nominate")
+    if member == actor:
+        raise InputError("to put yourself forward, stand as a candidate")
+    _eligible(state, election, member, "may be nominated")
+    _nominating(election)
+    for n in election.nominations:
+        if n.member == member and actor in n.nominators:
+            raise AlreadyVoted(f"{actor} has already signed the nomination of {member}")
+
+
+def check_withdraw(state: State, actor: str, election: Election, member: str) -> None:
+    """A candidate withdraws themselves, before voting opens; nobody strikes a candidate."""
+    if actor != member:
+        raise Forbidden(
+            f"only {member} may withdraw their candidacy: no convenor or member strikes a candidate"
+        )
+    _nominating(election)
+    if not any(n.member == member and n.valid for n in election.nominations):
+        raise Forbidden(f"{member} is not a candidate in election {election.id}")
+
+
+def _may_move(state: State, actor: str, election: Election) -> None:
+    """Who moves an election on when its time has come: the deadline sweeper, a voter
+    of the constituency, or one of its convenors; never the operator."""
+    if actor == DEADLINE:
+        return
+    if actor == OPERATOR:
+        raise Forbidden("the operator hosts the federation: it does not run elections")
+    body = election.constituency
+    convenors = (
+        state.units[body].convenors if body in state.units else state.councils[body].convenors
+    )
+    if (
+        actor not in state.voters_of(body)
+        and actor not in convenors
+        and actor not in election.electors
+    ):
+        raise Forbidden(f"only the voters of {state.body_name(body)} move its elections on")
+
+
+def check_begin_voting(state: State, actor: str, election: Election, at: str) -> None:
+    """Voting opens once the nomination period is over and someone stands."""
+    _may_move(state, actor, election)
+    _nominating(election)
+    if election.nominations_close is not None and at < election.nominations_close:
+        raise NotOpen(
+            f"nominations in election {election.id} are open until {election.nominations_close}"
+        )
+    if not election.standing():
+        raise NotOpen(
+            f"nobody stands in election {election.id} yet: nominations stay open until "
+            "a member stands"
+        )
+
+
+def check_ballot(
+    state: State, actor: str, election: Election, ranking: Sequence[str], at: str = ""
+) -> None:
     if election.status is not ElectionStatus.OPEN:
-        raise NotOpen(f"election {election.id} is not open")
-    if actor not in state.voters_of(election.constituency):
+        raise NotOpen(f"election {election.id} is not open for voting")
+    if actor == OPERATOR:
+        raise Forbidden("the operator does not vote: it hosts the federation")
+    if actor not in election.electors:
+        if actor in state.voters_of(election.constituency):
+            raise Forbidden(
+                f"{actor} joined {state.body_name(election.constituency)} after voting opened "
+                f"in election {election.id}: its electorate was fixed then"
+            )
         raise Forbidden(f"{actor} does not vote in {state.body_name(election.constituency)}")
+    if at and election.deadline is not None and at >= election.deadline:
+        raise NotOpen(f"voting in election {election.id} ended at {election.deadline}")
     if actor in election.voters:
         raise AlreadyVoted(f"{actor} has already voted in election {election.id}")
     names = {c.member for c in election.candidates}
@@ -278,10 +487,21 @@ def check_ballot(state: State, actor: str, election: Election, ranking: Sequence
             raise InputError(f"{choice!r} is not a candidate in election {election.id}")
 
 
-def check_close_election(state: State, actor: str, election: Election) -> None:
-    check_convenor(state, actor, election.constituency)
+def check_close_election(state: State, actor: str, election: Election, at: str) -> None:
+    """The vote closes at its deadline, or earlier only when every elector has voted."""
+    _may_move(state, actor, election)
     if election.status is not ElectionStatus.OPEN:
-        raise NotOpen(f"election {election.id} is not open")
+        raise NotOpen(f"election {election.id} is not open for voting")
+    if (
+        election.deadline is not None
+        and at < election.deadline
+        and len(election.voters) < len(election.electors)
+    ):
+        raise NotOpen(
+            f"voting in election {election.id} runs until {election.deadline}: "
+            f"{len(election.voters)} of {len(election.electors)} electors have voted, and it "
+            "closes early only when every elector has"
+        )
 
 
 def _voter_of(state: State, actor: str, body: str) -> None:

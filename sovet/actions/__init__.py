@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from sovet.actions.budgets import cast_budget_ballot, close_budget, open_budget
 from sovet.actions.deadlines import close_due
-from sovet.actions.elections import cast_ballot, close_election, open_election
+from sovet.actions.elections import (
+    begin_voting,
+    cast_ballot,
+    close_due_elections,
+    close_election,
+    nominate,
+    open_election,
+    stand,
+    withdraw,
+)
 from sovet.actions.federation import (
     apportion_council,
     convene_first,
@@ -52,11 +61,13 @@ __all__ = [
     "amend_motion",
     "apportion_council",
     "attend",
+    "begin_voting",
     "cast_ballot",
     "cast_budget_ballot",
     "close_budget",
     "close_due",
     "close_due_demands",
+    "close_due_elections",
     "close_election",
     "close_motion",
     "close_session",
@@ -75,6 +86,7 @@ __all__ = [
     "give_floor",
     "join_unit",
     "leave_unit",
+    "nominate",
     "open_budget",
     "open_demand",
     "open_election",
@@ -90,5 +102,7 @@ __all__ = [
     "set_faction",
     "sign_demand",
     "sign_petition",
+    "stand",
     "vote",
+    "withdraw",
 ]

@@ -1,4 +1,5 @@
-"""Actions of elections: open, cast a secret ballot, close and count."""
+"""Actions of elections: open, stand, nominate, withdraw, open the vote, cast a secret
+ballot, close and count, and the sweep that moves elections on at their deadlines."""
 
 from __future__ import annotations
 
@@ -8,11 +9,23 @@ from sovet import rules
 from sovet.actions.common import new_id
 from sovet.counting import Profile, Result, count
 from sovet.errors import InputError
+from sovet.federation import add_days
 from sovet.ledger.lots import lot_for
-from sovet.model import Election, ElectionPurpose
+from sovet.model import Election, ElectionPurpose, ElectionStatus
 from sovet.storage import Database
 
-__all__ = ["APPROVAL_METHODS", "cast_ballot", "close_election", "open_election", "reserve_order"]
+__all__ = [
+    "APPROVAL_METHODS",
+    "begin_voting",
+    "cast_ballot",
+    "close_due_elections",
+    "close_election",
+    "nominate",
+    "open_election",
+    "reserve_order",
+    "stand",
+    "withdraw",
+]
 
 APPROVAL_METHODS = frozenset({"approval", "phragmen"})
 
@@ -24,52 +37,125 @@ def open_election(
     constituency: str,
     target: str,
     purpose: ElectionPurpose | str,
-    candidates: Sequence[str],
+    office: str | None = None,
     seats: int | None = None,
     method: str | None = None,
     election_id: str | None = None,
     at: str | None = None,
 ) -> Election:
-    """A convenor of the constituency opens an election for its committee or delegation.
+    """A convenor of the constituency opens an election of its committee, its delegation
+    or one of its offices, on the constitution's terms: it opens in its nomination period.
 
-    The seats of a delegation are the constituency's apportioned seats in the council;
-    the method is the one the constitution sets for the body being filled.
+    Seats and method come from the constitution only; ``seats`` and ``method``, when
+    given, are checked against it (a different value is refused, naming the key). Nobody
+    picks the candidates: members stand, or are nominated, until voting opens.
     """
     purpose = ElectionPurpose(purpose)
     with db.writing() as w:
         s = w.state
-        if purpose is ElectionPurpose.DELEGATION and seats is None:
-            seats = rules.delegate_seats(s, target, constituency)
-        if purpose is ElectionPurpose.COMMITTEE and seats is None:
-            seats = rules.body_rules(s, target).committee_seats
-        if seats is None:
-            raise InputError("say how many seats the election fills")
-        method = method or rules.body_rules(s, target).election_method
-        rules.check_open_election(
-            s, actor, constituency, target, purpose, seats, candidates, method
+        now = at or db.clock()
+        terms = rules.check_open_election(
+            s, actor, constituency, target, purpose, seats=seats, method=method, office=office
         )
         eid = election_id or new_id("e")
         if eid in s.elections:
             raise InputError(f"election id {eid!r} is taken")
-        w.append(
-            "election.opened",
-            actor,
-            {
-                "id": eid,
-                "constituency": constituency,
-                "target": target,
-                "purpose": purpose.value,
-                "seats": seats,
-                "method": method,
-                "electorate": len(s.voters_of(constituency)),
-                "candidates": [
-                    {"member": m, "name": s.members[m].name, "faction": s.members[m].faction}
-                    for m in candidates
-                ],
-            },
-            at=at,
-        )
+        data: dict[str, object] = {
+            "id": eid,
+            "constituency": constituency,
+            "target": target,
+            "purpose": purpose.value,
+            "seats": terms.seats,
+            "method": terms.method,
+            "nominators": terms.nominators,
+            "nominations_close": add_days(now, terms.nomination_days),
+        }
+        if office is not None:
+            data["office"] = office
+        w.append("election.opened", actor, data, at=now)
     return db.state.elections[eid]
+
+
+def stand(
+    db: Database, *, actor: str, election: str, statement: str = "", at: str | None = None
+) -> Election:
+    """The actor stands as a candidate (or accepts a nomination), with a statement to
+    the voters; standing again replaces the statement. Open until voting opens."""
+    statement = statement.strip()
+    with db.writing() as w:
+        e = w.state.get("elections", election)
+        rules.check_stand(w.state, actor, e, statement)
+        data = {"election": election, "member": actor, "statement": statement}
+        w.append("candidate.stood", actor, data, at=at)
+    return db.state.elections[election]
+
+
+def nominate(
+    db: Database, *, actor: str, election: str, member: str, at: str | None = None
+) -> Election:
+    """The actor signs the nomination of ``member`` (the first signature makes it). The
+    nomination is made when the constitution's ``nominators`` have signed; ``member``
+    becomes a candidate when they accept it by standing."""
+    with db.writing() as w:
+        e = w.state.get("elections", election)
+        rules.check_nominate(w.state, actor, e, member)
+        w.append("candidate.nominated", actor, {"election": election, "member": member}, at=at)
+    return db.state.elections[election]
+
+
+def withdraw(
+    db: Database,
+    *,
+    actor: str,
+    election: str,
+    member: str | None = None,
+    at: str | None = None,
+) -> Election:
+    """A candidate withdraws, before voting opens. Only the candidate themselves: no
+    convenor strikes a candidate (``member``, when given, must be the actor)."""
+    member = actor if member is None else member
+    with db.writing() as w:
+        e = w.state.get("elections", election)
+        rules.check_withdraw(w.state, actor, e, member)
+        w.append("candidate.withdrew", actor, {"election": election, "member": member}, at=at)
+    return db.state.elections[election]
+
+
+def begin_voting(db: Database, *, actor: str, election: str, at: str | None = None) -> Election:
+    """Nominations close and voting opens, for ``voting_days``: the candidate list and
+    the electorate (the constituency's voters at this moment) are fixed. Anyone who
+    votes in the constituency may do it once the nomination period is over, or the
+    deadline sweeper.
+
+    With no more candidates than seats there is nothing to vote on: every candidate is
+    elected unopposed, at once (the seats left over stay vacant).
+    """
+    with db.writing() as w:
+        s = w.state
+        e = s.get("elections", election)
+        now = at or db.clock()
+        rules.check_begin_voting(s, actor, e, now)
+        standing = e.standing()
+        if len(standing) <= e.seats:
+            data: dict[str, object] = {
+                "election": election,
+                "ballots": [],
+                "elected": [n.member for n in standing],
+                "reserve": [],
+                "result": None,
+                "seed": None,
+                "unopposed": True,
+            }
+            w.append("election.counted", actor, data, at=now)
+        else:
+            days = rules.body_rules(s, e.constituency).voting_days
+            data = {
+                "election": election,
+                "deadline": add_days(now, days),
+                "electorate": len(s.voters_of(e.constituency)),
+            }
+            w.append("election.voting", actor, data, at=now)
+    return db.state.elections[election]
 
 
 def cast_ballot(
@@ -78,26 +164,31 @@ def cast_ballot(
     """Cast a secret ballot; returns the receipt under which it will be published.
 
     The log records only that ``actor`` voted. The ballot goes into the sealed box
-    under a random receipt, with nothing that links it to the voter.
+    under a random receipt, with nothing that links it to the voter. Only the electors
+    fixed when voting opened vote, until the deadline.
     """
     with db.writing() as w:
         e = w.state.get("elections", election)
-        rules.check_ballot(w.state, actor, e, ranking)
+        now = at or db.clock()
+        rules.check_ballot(w.state, actor, e, ranking, now)
         receipt = w.seal_ballot(election, ranking)
-        w.append("ballot.cast", actor, {"election": election, "member": actor}, at=at)
+        w.append("ballot.cast", actor, {"election": election, "member": actor}, at=now)
     return receipt
 
 
 def close_election(db: Database, *, actor: str, election: str, at: str | None = None) -> Election:
     """Close the vote, count it, publish the anonymised ballots, and seat the elected.
 
-    The seed of any lot is nobody's choice: it is derived from the log's head just
-    before this closing entry and the published ballots (:mod:`sovet.ledger.lots`),
-    and recorded with its inputs, so anyone recounting gets the same result.
+    The vote closes at its deadline (by anyone who votes in the constituency, or the
+    deadline sweeper), or earlier once every elector has voted. The seed of any lot is
+    nobody's choice: it is derived from the log's head just before this closing entry and
+    the published ballots (:mod:`sovet.ledger.lots`), and recorded with its inputs, so
+    anyone recounting gets the same result.
     """
     with db.writing() as w:
         e = w.state.get("elections", election)
-        rules.check_close_election(w.state, actor, e)
+        now = at or db.clock()
+        rules.check_close_election(w.state, actor, e, now)
         sealed = db.sealed_ballots_in(w.conn, election)
         seed, lot = lot_for(election, *w.head(), [list(k) for _, k in sealed])
         result = count_ballots(e, [ranking for _, ranking in sealed], seed)
@@ -113,9 +204,26 @@ def close_election(db: Database, *, actor: str, election: str, at: str | None = 
                 "seed": seed,
                 "lot": lot,
             },
-            at=at,
+            at=now,
         )
     return db.state.elections[election]
+
+
+def close_due_elections(db: Database, *, at: str) -> int:
+    """Move on every election whose time has come at ``at``, as the actor ``"deadline"``:
+    open the vote of those whose nomination period is over (and someone stands), close
+    and count those whose voting deadline has passed. Returns how many it moved."""
+    moved = 0
+    for e in sorted(db.state.elections.values(), key=lambda e: (e.opened_at, e.id)):
+        if e.status is ElectionStatus.NOMINATING:
+            due = e.nominations_close is None or at >= e.nominations_close
+            if due and e.standing():
+                begin_voting(db, actor=rules.DEADLINE, election=e.id, at=at)
+                moved += 1
+        elif e.status is ElectionStatus.OPEN and e.deadline is not None and at >= e.deadline:
+            close_election(db, actor=rules.DEADLINE, election=e.id, at=at)
+            moved += 1
+    return moved
 
 
 def count_ballots(e: Election, ballots: Sequence[Sequence[str]], seed: int) -> Result:

@@ -161,9 +161,21 @@ def report(db: Database) -> dict[str, Any]:
                 "constituency": e.constituency,
                 "voted": len(e.voters),
                 "electorate": e.electorate,
+                "deadline": e.deadline,
             }
             for e in s.elections.values()
             if e.status is ElectionStatus.OPEN
+        ],
+        "nominations": [
+            {
+                "id": e.id,
+                "body": e.target,
+                "constituency": e.constituency,
+                "candidates": [n.member for n in e.standing()],
+                "until": e.nominations_close,
+            }
+            for e in s.elections.values()
+            if e.status is ElectionStatus.NOMINATING
         ],
         "open_motions": [
             {"id": m.id, "body": m.body, "title": m.title, "status": m.status.value}
@@ -244,7 +256,16 @@ def _print_report(db: Database, console: Console) -> None:
             "Open elections",
             [
                 f"{r['id']}: {s.body_name(r['body'])} — {r['voted']} of {r['electorate']} voted"
+                f", until {r['deadline']}"
                 for r in data["open_elections"]
+            ],
+        ),
+        (
+            "Elections taking nominations",
+            [
+                f"{r['id']}: {s.body_name(r['body'])} — {len(r['candidates'])} standing"
+                f", nominations open until at least {r['until']}"
+                for r in data["nominations"]
             ],
         ),
         (

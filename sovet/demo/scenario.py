@@ -17,8 +17,8 @@ from sovet.actions.common import slug
 from sovet.constitution import DEFAULT_CONSTITUTION
 from sovet.model import ElectionPurpose, MotionKind
 from sovet.planning import Economy
-from sovet.rules import DEADLINE, OPERATOR
-from sovet.storage import Database
+from sovet.rules import DEADLINE, OPERATOR, body_rules
+from sovet.storage import Database, utc_now
 
 __all__ = ["CouncilSpec", "FactionSpec", "LandSpec", "Scenario", "UnitSpec", "run"]
 
@@ -159,8 +159,7 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
             constituents=list(council.constituents),
         )
         progress(f"  {council.name}: electing delegates")
-        for constituent in council.constituents:
-            _elect_delegation(db, rng, constituent, council.id, leaning)
+        _elect_delegations(db, rng, council.id, council.constituents, leaning)
         seated = sorted(db.state.seated(council.id))
         if seated:
             _convene(db, council.id, seated[0])
@@ -173,6 +172,7 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
         _divide_land(db, division)
     _committee_election(db, rng, scenario.units[0].id, leaning, close=True)
     _committee_election(db, rng, scenario.units[-1].id, leaning, close=False)
+    _committee_nominations(db, rng, scenario.units[1].id)
     progress("  sessions, motions, a recall and a ratification")
     _acts(db, rng, scenario, leaning)
 
@@ -323,69 +323,119 @@ def _candidates(rng: random.Random, voters: Sequence[str], seats: int) -> list[s
     return rng.sample(pool, min(len(pool), seats + 2))
 
 
-def _elect_delegation(
+STATEMENTS = (
+    "I have worked here eleven years. I will report back after every session and vote "
+    "as this assembly instructs me.",
+    "Bread, peace and the eight-hour day. Recall me the day I forget who sent me.",
+    "Our delegates should be workers from the bench, not speakers from outside.",
+)
+
+
+def _pass_days(db: Database, days: int) -> None:
+    """Move the demo's clock on by ``days`` (elections wait out their periods)."""
+    clock = db.clock
+    assert isinstance(clock, _Clock)
+    clock.minute += days * 24 * 60
+
+
+def _nominations(
     db: Database,
     rng: random.Random,
     constituency: str,
-    council: str,
-    leaning: dict[str, str | None],
-) -> None:
+    target: str,
+    purpose: ElectionPurpose,
+) -> tuple[str, list[str]] | None:
+    """A convenor opens an election on the constitution's terms; members stand (some with
+    a statement), one is nominated by a fellow member and accepts."""
     s = db.state
     voters = sorted(s.voters_of(constituency))
     if not voters:
-        return
-    convenors = (
-        s.units[constituency].convenors
-        if constituency in s.units
-        else s.councils[constituency].convenors
-    )
-    convenor = sorted(convenors)[0]
-    from sovet.rules import delegate_seats
-
-    seats = delegate_seats(s, council, constituency)
-    candidates = _candidates(rng, voters, seats)
+        return None
+    body = s.units.get(constituency) or s.councils[constituency]
     e = actions.open_election(
         db,
-        actor=convenor,
+        actor=sorted(body.convenors)[0],
         constituency=constituency,
-        target=council,
-        purpose=ElectionPurpose.DELEGATION,
-        candidates=candidates,
+        target=target,
+        purpose=purpose,
     )
-    for voter in voters:
-        if rng.random() < 0.85:
+    candidates = _candidates(rng, voters, e.seats)
+    for i, member in enumerate(candidates):
+        if i == 1 and len(voters) > 1:  # nominated by a fellow member; accepts by standing
+            nominator = next(v for v in voters if v != member)
+            actions.nominate(db, actor=nominator, election=e.id, member=member)
+        statement = STATEMENTS[i] if i < len(STATEMENTS) else ""
+        actions.stand(db, actor=member, election=e.id, statement=statement)
+    return e.id, candidates
+
+
+def _vote(
+    db: Database,
+    rng: random.Random,
+    election: str,
+    candidates: Sequence[str],
+    leaning: dict[str, str | None],
+    share: float,
+) -> None:
+    e = db.state.elections[election]
+    if e.status.value != "open":
+        return  # elected unopposed
+    for voter in sorted(e.electors):
+        if rng.random() < share:
             ranking = _ballot(rng, leaning.get(voter), candidates, leaning)
-            actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
-    actions.close_election(db, actor=convenor, election=e.id)
+            actions.cast_ballot(db, actor=voter, election=election, ranking=ranking)
+
+
+def _elect_delegations(
+    db: Database,
+    rng: random.Random,
+    council: str,
+    constituents: Sequence[str],
+    leaning: dict[str, str | None],
+) -> None:
+    """Every constituent elects its delegation at once: nominations for the constitution's
+    period, then the vote, which closes at its deadline."""
+    opened = [
+        found
+        for c in constituents
+        if (found := _nominations(db, rng, c, council, ElectionPurpose.DELEGATION)) is not None
+    ]
+    own = [body_rules(db.state, c) for c in constituents]
+    _pass_days(db, max((r.nomination_days for r in own), default=0))
+    for election, _ in opened:
+        voter = sorted(db.state.voters_of(db.state.elections[election].constituency))[0]
+        actions.begin_voting(db, actor=voter, election=election)
+    for election, candidates in opened:
+        _vote(db, rng, election, candidates, leaning, 0.85)
+    _pass_days(db, max((r.voting_days for r in own), default=0))
+    for election, _ in opened:
+        vote = db.state.elections[election]
+        if vote.status.value == "open":
+            closer = sorted(vote.electors)[0]
+            actions.close_election(db, actor=closer, election=election)
 
 
 def _committee_election(
     db: Database, rng: random.Random, unit: str, leaning: dict[str, str | None], *, close: bool
 ) -> None:
-    s = db.state
-    voters = sorted(s.units[unit].members)
-    convenor = sorted(s.units[unit].convenors)[0]
-    candidates = _candidates(rng, voters, 3)
-    e = actions.open_election(
-        db,
-        actor=convenor,
-        constituency=unit,
-        target=unit,
-        purpose=ElectionPurpose.COMMITTEE,
-        candidates=candidates,
-        seats=3,
-    )
-    share = 0.8 if close else 0.4
-    for voter in voters:
-        if rng.random() < share:
-            actions.cast_ballot(
-                db,
-                actor=voter,
-                election=e.id,
-                ranking=_ballot(rng, leaning.get(voter), candidates, leaning),
-            )
-    if close:
-        actions.close_election(db, actor=convenor, election=e.id)
+    """A unit elects its committee; the demo leaves one vote open to take part in."""
+    opened = _nominations(db, rng, unit, unit, ElectionPurpose.COMMITTEE)
+    assert opened is not None
+    election, candidates = opened
+    _pass_days(db, body_rules(db.state, unit).nomination_days)
+    # the vote left open opens when the demo is loaded, so that whoever explores the demo
+    # can still vote in it until its deadline, ``voting_days`` from now
+    at = None if close else utc_now()
+    actions.begin_voting(db, actor=candidates[0], election=election, at=at)
+    _vote(db, rng, election, candidates, leaning, 0.8 if close else 0.4)
+    if close and db.state.elections[election].status.value == "open":
+        _pass_days(db, body_rules(db.state, unit).voting_days)
+        actions.close_election(db, actor=candidates[0], election=election)
+
+
+def _committee_nominations(db: Database, rng: random.Random, unit: str) -> None:
+    """A unit's committee election still taking nominations, with a self-nomination."""
+    _nominations(db, rng, unit, unit, ElectionPurpose.COMMITTEE)
 
 
 def _sit(db: Database, council: str) -> str:

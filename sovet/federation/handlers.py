@@ -27,7 +27,15 @@ from sovet.federation.economy import (
     declared,
     land_divided,
 )
-from sovet.federation.elections import ballot_cast, election_counted, election_opened
+from sovet.federation.elections import (
+    ballot_cast,
+    candidate_nominated,
+    candidate_stood,
+    candidate_withdrew,
+    election_counted,
+    election_opened,
+    election_voting,
+)
 from sovet.federation.factions import faction_cosigned, faction_proposed
 from sovet.federation.motions import (
     amendment_decided,
@@ -61,6 +69,10 @@ HANDLERS: dict[str, Handler] = {
     "election.opened": election_opened,
     "ballot.cast": ballot_cast,
     "election.counted": election_counted,
+    "candidate.stood": candidate_stood,
+    "candidate.nominated": candidate_nominated,
+    "candidate.withdrew": candidate_withdrew,
+    "election.voting": election_voting,
     "motion.proposed": motion_proposed,
     "motion.amended": motion_amended,
     "amendment.decided": amendment_decided,

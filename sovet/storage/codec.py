@@ -16,9 +16,10 @@ _FIELDS: dict[type, tuple[str, ...]] = {}
 _SCALARS = (str, int, bool, type(None))
 
 
-# Fields kept out of a record's projection row because they grow with every vote;
-# the projection's turnout table holds them one row per voter instead.
-_PER_VOTE = frozenset({"voters"})
+# Fields kept out of a record's projection row because they grow with every vote (the
+# projection's turnout table holds them one row per voter instead), or with the
+# electorate, which the log fixes when voting opens (an election's ``electors``).
+_PER_VOTE = frozenset({"voters", "electors"})
 
 
 def _field_names(cls: type) -> tuple[str, ...]:

@@ -1,5 +1,6 @@
-"""API: elections — open, cast a secret ballot (a receipt back), close and count,
-the published ballots (JSON and BLT), and a recount from them."""
+"""API: elections — open (on the constitution's terms), stand, nominate, withdraw, open
+the vote, cast a secret ballot (a receipt back), close and count, the published ballots
+(JSON and BLT), and a recount from them."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from sovet.web.schemas import (
     ElectionDetail,
     ElectionIn,
     ElectionOut,
+    NominateIn,
     ReceiptOut,
     RecountOut,
+    StandIn,
 )
 from sovet.web.store import store_of
 
@@ -53,18 +56,55 @@ def elections(
 
 @router.post("/elections", response_model=ElectionDetail, status_code=201)
 def open_election(request: Request, body: ElectionIn, actor: Actor) -> dict[str, Any]:
-    """A convenor of the constituency opens an election (seats and method from the
-    constitution unless given)."""
+    """A convenor of the constituency opens an election; it takes nominations for the
+    constitution's ``nomination_days``. Seats and method come from the constitution:
+    other values are refused (422) naming the constitution key."""
     e = store_of(request).act(
         actions.open_election,
         actor=actor,
         constituency=body.constituency,
         target=body.target,
         purpose=body.purpose,
-        candidates=body.candidates,
+        office=body.office,
         seats=body.seats,
         method=body.method,
     )
+    return views.election_detail(e)
+
+
+@router.post("/elections/{election_id}/candidates", response_model=ElectionDetail)
+def stand(request: Request, election_id: str, body: StandIn, actor: Actor) -> dict[str, Any]:
+    """Stand as a candidate (or accept a nomination), with a statement shown on the
+    ballot page; again, to change the statement. Any voter of the constituency, until
+    voting opens."""
+    e = store_of(request).act(
+        actions.stand, actor=actor, election=election_id, statement=body.statement
+    )
+    return views.election_detail(e)
+
+
+@router.post("/elections/{election_id}/nominations", response_model=ElectionDetail)
+def nominate(request: Request, election_id: str, body: NominateIn, actor: Actor) -> dict[str, Any]:
+    """Sign the nomination of another voter of the constituency; they become a candidate
+    when they accept it by standing."""
+    e = store_of(request).act(
+        actions.nominate, actor=actor, election=election_id, member=body.member
+    )
+    return views.election_detail(e)
+
+
+@router.post("/elections/{election_id}/withdraw", response_model=ElectionDetail)
+def withdraw(request: Request, election_id: str, actor: Actor) -> dict[str, Any]:
+    """Withdraw your own candidacy, before voting opens."""
+    e = store_of(request).act(actions.withdraw, actor=actor, election=election_id)
+    return views.election_detail(e)
+
+
+@router.post("/elections/{election_id}/begin-voting", response_model=ElectionDetail)
+def begin_voting(request: Request, election_id: str, actor: Actor) -> dict[str, Any]:
+    """Open the vote once the nomination period is over: the candidates and the
+    electorate are fixed. Any voter of the constituency may do it (409 before)."""
+    e = store_of(request).act(actions.begin_voting, actor=actor, election=election_id)
     return views.election_detail(e)
 
 
@@ -87,9 +127,10 @@ def cast_ballot(request: Request, election_id: str, body: BallotIn, actor: Actor
 
 @router.post("/elections/{election_id}/close", response_model=ElectionDetail)
 def close_election(request: Request, election_id: str, actor: Actor) -> dict[str, Any]:
-    """A convenor closes the vote; it is counted, the ballots published, the elected seated.
-    The seed of any lot is derived from the log's head and the published ballots
-    (docs/ledger.md), never drawn by the server, and recorded in the log."""
+    """Close the vote at its deadline (any voter of the constituency), or earlier once
+    every elector has voted (409 otherwise); it is counted, the ballots published, the
+    elected seated. The seed of any lot is derived from the log's head and the published
+    ballots (docs/ledger.md), never drawn by the server, and recorded in the log."""
     e = store_of(request).act(actions.close_election, actor=actor, election=election_id)
     return views.election_detail(e)
 
@@ -109,7 +150,8 @@ def published_ballots(request: Request, election_id: str) -> dict[str, Any]:
     return {
         "election": e.id,
         "candidates": [
-            {"member": c.member, "name": c.name, "faction": c.faction} for c in e.candidates
+            {"member": c.member, "name": c.name, "faction": c.faction, "statement": c.statement}
+            for c in e.candidates
         ],
         "ballots": [{"receipt": r, "ranking": list(k)} for k, r in e.ballots_published],
     }
@@ -140,6 +182,8 @@ def recount(request: Request, election_id: str) -> dict[str, Any]:
     """Count the published ballots again, by the election's method and recorded seed,
     and say whether the result matches the one in the log."""
     e = _counted(request, election_id)
+    if e.unopposed:
+        raise NotOpen(f"election {election_id} was elected unopposed: there are no ballots")
     result = count_ballots(e, [k for k, _ in e.ballots_published], 0 if e.seed is None else e.seed)
     return {
         "election": e.id,

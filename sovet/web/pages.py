@@ -230,7 +230,8 @@ def me(request: Request) -> Response:
             "elections": [
                 (e, s.body_name(e.target), actor in e.voters)
                 for e in s.elections.values()
-                if e.status is ElectionStatus.OPEN and actor in s.voters_of(e.constituency)
+                if e.status in (ElectionStatus.OPEN, ElectionStatus.NOMINATING)
+                and actor in s.voters_of(e.constituency)
             ],
             "budgets": [
                 (b, s.body_name(b.body), actor in b.voters)

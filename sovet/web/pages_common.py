@@ -75,6 +75,7 @@ WORDS: dict[str, str] = {
     "open": N_("open"),
     "closed": N_("closed"),
     "counted": N_("counted"),
+    "nominating": N_("taking nominations"),
     "voting": N_("voting"),
     "passed": N_("passed"),
     "rejected": N_("rejected"),
@@ -105,6 +106,7 @@ WORDS: dict[str, str] = {
     "committee": N_("committee"),
     "delegation": N_("delegation"),
     "by-election": N_("by-election"),
+    "office": N_("office"),
     # motion kinds
     "ordinary": N_("ordinary"),
     "reserved": N_("reserved matter"),

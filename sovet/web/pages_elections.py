@@ -1,9 +1,11 @@
-"""Pages of elections: the ballot (ranked, approval or choose-one), the receipt, the
-results with the stage chart and turnout, the published ballots, the recount, and the
-convenor's forms to open and close an election."""
+"""Pages of elections: nominations (stand with a statement, nominate, withdraw, open the
+vote), the ballot (ranked, approval or choose-one) with the candidates' statements, the
+receipt, the results with the stage chart and turnout, the published ballots, the
+recount, and the convenor's form to open an election on the constitution's terms."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,7 +17,7 @@ from sovet.actions.elections import APPROVAL_METHODS, count_ballots
 from sovet.errors import InputError, SovetError
 from sovet.federation import State
 from sovet.model import Election, ElectionPurpose, ElectionStatus
-from sovet.rules import body_rules, delegate_seats
+from sovet.rules import election_terms
 from sovet.web.charts import stage_bars, turnout_bar
 from sovet.web.limits import heavy
 from sovet.web.pages_common import (
@@ -99,8 +101,13 @@ def elections(request: Request) -> HTMLResponse:
         ]
         values = {
             "title": ctx._("Elections"),
+            "nominating": [r for r in rows if r[0].status is ElectionStatus.NOMINATING],
             "open": [r for r in rows if r[0].status is ElectionStatus.OPEN],
-            "closed": [r for r in rows if r[0].status is not ElectionStatus.OPEN],
+            "closed": [
+                r
+                for r in rows
+                if r[0].status not in (ElectionStatus.OPEN, ElectionStatus.NOMINATING)
+            ],
         }
         return render(request, "elections.html", values, state=s)
 
@@ -161,9 +168,13 @@ def election_view(
         can_vote = (
             e.status is ElectionStatus.OPEN
             and ctx.actor is not None
-            and ctx.actor in s.voters_of(e.constituency)
+            and ctx.actor in e.electors
             and ctx.actor not in e.voters
         )
+        is_voter = ctx.actor is not None and ctx.actor in s.voters_of(e.constituency)
+        nominating = e.status is ElectionStatus.NOMINATING
+        mine = next((n for n in e.nominations if n.member == ctx.actor), None)
+        faction_of = {f: x.name for f, x in s.factions.items()}
         constituency = e.constituency
         convenes = ctx.actor is not None and ctx.actor in (
             s.units[constituency].convenors
@@ -186,8 +197,26 @@ def election_view(
             "positions": list(range(1, len(e.candidates) + 1)),
             "can_vote": can_vote,
             "has_voted": ctx.actor in e.voters,
-            "is_voter": ctx.actor is not None and ctx.actor in s.voters_of(e.constituency),
+            "is_voter": is_voter,
+            "is_elector": ctx.actor is not None and ctx.actor in e.electors,
             "convenes": convenes,
+            "nominating": nominating,
+            "nominations": [
+                (n, faction_of.get(n.faction or "", ctx._("non-party")))
+                for n in e.nominations
+                if not n.withdrawn
+            ],
+            "mine": mine,
+            "can_stand": nominating and is_voter and not (mine is not None and mine.valid),
+            "can_withdraw": nominating and mine is not None and mine.valid,
+            "nominees": [
+                (m, s.members[m].name)
+                for m in sorted(s.voters_of(e.constituency), key=lambda m: s.members[m].name)
+                if m != ctx.actor
+            ]
+            if nominating and is_voter
+            else [],
+            "may_move": is_voter or convenes,
             "turnout": turnout_bar(
                 voted,
                 e.electorate,
@@ -206,7 +235,7 @@ def election_view(
             "found_receipt": found,
             "live": e.status is ElectionStatus.OPEN,
         }
-        if e.status is ElectionStatus.COUNTED:
+        if e.status is ElectionStatus.COUNTED and not e.unopposed:
             values.update(_results(s, e, ctx))
             published = [(list(k), r) for k, r in e.ballots_published]
             match = [b for b in published if found and b[1] == found]
@@ -256,15 +285,48 @@ async def cast(request: Request, election_id: str) -> Response:
     return await run_in_threadpool(election_view, request, election_id, receipt=receipt)
 
 
-@router.post("/elections/{election_id}/close")
-async def close(request: Request, election_id: str) -> Response:
-    """A convenor closes the vote: it is counted and the ballots are published."""
+async def _move(
+    request: Request, election_id: str, action: Callable[..., object], **fields: str
+) -> Response:
+    """Run one election action from a form (its named ``fields``); back to the election."""
     try:
-        await form_of(request)
-        await run_in_threadpool(act, request, actions.close_election, election=election_id)
+        form = await form_of(request)
+        kwargs = {k: str(form.get(name, "")) for k, name in fields.items()}
+        await run_in_threadpool(act, request, action, election=election_id, **kwargs)
     except SovetError as exc:
         return await run_in_threadpool(election_view, request, election_id, error=exc)
     return redirect(f"/elections/{election_id}")
+
+
+@router.post("/elections/{election_id}/close")
+async def close(request: Request, election_id: str) -> Response:
+    """Close the vote at its deadline (or once every elector has voted); it is counted
+    and the ballots are published."""
+    return await _move(request, election_id, actions.close_election)
+
+
+@router.post("/elections/{election_id}/stand")
+async def stand(request: Request, election_id: str) -> Response:
+    """Stand as a candidate, or accept a nomination, with a statement to the voters."""
+    return await _move(request, election_id, actions.stand, statement="statement")
+
+
+@router.post("/elections/{election_id}/nominate")
+async def nominate(request: Request, election_id: str) -> Response:
+    """Sign the nomination of a fellow voter."""
+    return await _move(request, election_id, actions.nominate, member="member")
+
+
+@router.post("/elections/{election_id}/withdraw")
+async def withdraw(request: Request, election_id: str) -> Response:
+    """Withdraw your own candidacy before voting opens."""
+    return await _move(request, election_id, actions.withdraw)
+
+
+@router.post("/elections/{election_id}/begin")
+async def begin(request: Request, election_id: str) -> Response:
+    """Close nominations and open the vote, once the nomination period is over."""
+    return await _move(request, election_id, actions.begin_voting)
 
 
 @router.get(
@@ -275,10 +337,10 @@ def recount(request: Request, election_id: str) -> HTMLResponse:
     ctx = PageContext(request)
     with store_of(request).read() as s:
         e: Election = s.get("elections", election_id)
-        if e.status is not ElectionStatus.COUNTED:
+        if e.status is not ElectionStatus.COUNTED or e.unopposed:
             from sovet.errors import NotOpen
 
-            raise NotOpen(f"election {election_id} is not counted yet; its ballots are sealed")
+            raise NotOpen(f"election {election_id} has no ballots to recount")
         names = {c.member: c.name for c in e.candidates}
         result = count_ballots(e, [k for k, _ in e.ballots_published], e.seed or 0)
         json = result.to_json()
@@ -309,34 +371,36 @@ def recount(request: Request, election_id: str) -> HTMLResponse:
 def new_election_view(
     request: Request, body: str, *, error: SovetError | None = None
 ) -> HTMLResponse:
-    """The convenor's form to open an election of the body's committee or delegation."""
+    """The convenor's form to open an election: it shows what the constitution sets."""
     ctx = PageContext(request)
     with store_of(request).read() as s:
         name = s.body_name(body)
-        targets: list[tuple[str, str, int]] = []
+        choices: list[tuple[str, str, ElectionPurpose, str, str | None]] = []
         if body in s.units:
-            targets.append(
+            choices.append(
                 (
                     "committee",
                     ctx._("Committee of %(body)s", body=name),
-                    body_rules(s, body).committee_seats,
+                    ElectionPurpose.COMMITTEE,
+                    body,
+                    None,
                 )
             )
         for council in s.councils_of(body):
-            targets.append(
-                (
-                    council,
-                    ctx._("Delegation to %(body)s", body=s.body_name(council)),
-                    delegate_seats(s, council, body),
-                )
-            )
-        voters = sorted(s.voters_of(body), key=lambda m: s.members[m].name)
+            label = ctx._("Delegation to %(body)s", body=s.body_name(council))
+            choices.append((council, label, ElectionPurpose.DELEGATION, council, None))
+        for post in s.rules().offices:
+            label = ctx._("Office of %(office)s of %(body)s", office=post, body=name)
+            choices.append((f"office:{post}", label, ElectionPurpose.OFFICE, body, post))
+        targets = []
+        for value, label, purpose, target, office in choices:
+            terms = election_terms(s, body, target, purpose, office)
+            targets.append((value, label, terms))
         values: dict[str, Any] = {
             "title": ctx._("Open an election"),
             "body": body,
             "name": name,
             "targets": targets,
-            "voters": [(m, s.members[m].name) for m in voters],
         }
         status = with_error(values, ctx.lang, error)
         return render(request, "election_new.html", values, status=status, state=s)
@@ -350,28 +414,26 @@ def new_election(request: Request, body: str) -> HTMLResponse:
 
 @router.post("/bodies/{body}/elections/new")
 async def open_election(request: Request, body: str) -> Response:
-    """A convenor of the body opens an election of its committee or its delegation."""
+    """A convenor of the body opens an election of its committee, its delegation or an
+    office; it takes nominations first. Seats and method are the constitution's."""
     try:
         form = await form_of(request)
         target = str(form.get("target", ""))
-        candidates = form.get("candidates", [])
-        candidates = candidates if isinstance(candidates, list) else [candidates]
-        purpose = ElectionPurpose.COMMITTEE if target == "committee" else ElectionPurpose.DELEGATION
-        seats: int | None = None
-        if purpose is ElectionPurpose.COMMITTEE and str(form.get("seats", "")).strip():
-            try:
-                seats = int(str(form["seats"]))
-            except ValueError:
-                raise InputError("seats: give a whole number") from None
+        office: str | None = None
+        if target == "committee":
+            purpose, target = ElectionPurpose.COMMITTEE, body
+        elif target.startswith("office:"):
+            purpose, office, target = ElectionPurpose.OFFICE, target.removeprefix("office:"), body
+        else:
+            purpose = ElectionPurpose.DELEGATION
         e = await run_in_threadpool(
             act,
             request,
             actions.open_election,
             constituency=body,
-            target=body if purpose is ElectionPurpose.COMMITTEE else target,
+            target=target,
             purpose=purpose,
-            candidates=[c for c in candidates if c],
-            seats=seats,
+            office=office,
         )
     except SovetError as exc:
         return await run_in_threadpool(new_election_view, request, body, error=exc)

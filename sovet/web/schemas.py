@@ -69,6 +69,8 @@ __all__ = [
     "MotionDetail",
     "MotionIn",
     "MotionOut",
+    "NominateIn",
+    "NominationOut",
     "Ok",
     "PasswordIn",
     "PetitionIn",
@@ -81,6 +83,7 @@ __all__ = [
     "SessionIn",
     "SessionOut",
     "SignedIn",
+    "StandIn",
     "TokenCreate",
     "TokenIssued",
     "TokenOut",
@@ -337,10 +340,13 @@ class JoinIn(_In):
 
 
 class ElectionIn(_In):
+    """An election opens on the constitution's terms: ``seats`` and ``method``, when
+    given, are only checked against it; nobody lists the candidates (members stand)."""
+
     constituency: Id
     target: Id
     purpose: ElectionPurpose
-    candidates: Annotated[list[Id], Field(min_length=1, max_length=500)]
+    office: Id | None = None
     seats: Annotated[int, Field(ge=1, le=1000)] | None = None
     method: Annotated[str, Field(min_length=1, max_length=50)] | None = None
 
@@ -352,10 +358,25 @@ class ElectionIn(_In):
         return method
 
 
+class StandIn(_In):
+    statement: Annotated[str, Field(max_length=4000)] = ""
+
+
+class NominateIn(_In):
+    member: Id
+
+
 class CandidateOut(BaseModel):
     member: str
     name: str
     faction: str | None
+    statement: str = ""
+
+
+class NominationOut(CandidateOut):
+    nominators: list[str]
+    accepted: bool
+    withdrawn: bool
 
 
 class ElectionOut(BaseModel):
@@ -370,10 +391,17 @@ class ElectionOut(BaseModel):
     voted: int
     electorate: int
     elected: list[str]
+    office: str | None = None
+    nominations_close: str | None = None
+    voting_opened_at: str | None = None
+    deadline: str | None = None
+    unopposed: bool = False
 
 
 class ElectionDetail(ElectionOut):
     candidates: list[CandidateOut]
+    nominations: list[NominationOut]
+    nominators: int
     reserve: list[str]
     opened_by: str
     seed: int | None

@@ -203,6 +203,11 @@ def election_out(e: Election) -> dict[str, Any]:
         "voted": len(e.voters),
         "electorate": e.electorate,
         "elected": list(e.elected),
+        "office": e.office,
+        "nominations_close": e.nominations_close,
+        "voting_opened_at": e.voting_opened_at,
+        "deadline": e.deadline,
+        "unopposed": e.unopposed,
     }
 
 
@@ -210,8 +215,22 @@ def election_detail(e: Election) -> dict[str, Any]:
     out = election_out(e)
     out.update(
         candidates=[
-            {"member": c.member, "name": c.name, "faction": c.faction} for c in e.candidates
+            {"member": c.member, "name": c.name, "faction": c.faction, "statement": c.statement}
+            for c in e.candidates
         ],
+        nominations=[
+            {
+                "member": n.member,
+                "name": n.name,
+                "faction": n.faction,
+                "statement": n.statement,
+                "nominators": list(n.nominators),
+                "accepted": n.accepted,
+                "withdrawn": n.withdrawn,
+            }
+            for n in e.nominations
+        ],
+        nominators=e.nominators,
         reserve=list(e.reserve),
         opened_by=e.opened_by,
         seed=e.seed,

@@ -48,6 +48,10 @@ def test_demo_report_shows_every_concept(demo_db: str, capsys: pytest.CaptureFix
     assert data["ratifications"]
     db = open_database(demo_db)
     s = db.state
+    # members put themselves forward with a statement; one election still takes nominations
+    assert data["nominations"] and data["nominations"][0]["candidates"]
+    assert any(c.statement for e in s.elections.values() for c in e.candidates)
+    assert any(n.accepted and n.nominators for e in s.elections.values() for n in e.nominations)
     assert any(m.status.value == "recalled" for m in s.mandates.values())
     assert any(r.status.value == "ratified" for r in s.ratifications.values())
     assert any(m.roll_call for m in s.motions.values())

@@ -15,6 +15,7 @@ from sovet.model import ElectionPurpose
 from sovet.storage import Database, open_database
 
 from ..conftest import BACKENDS, fresh_database_url
+from ..elections import open_vote, run_election
 
 OP = "operator"
 
@@ -80,21 +81,19 @@ def elect(
     method: str | None = None,
     seats: int | None = None,
 ) -> str:
-    """Open, vote and count an election; returns its id."""
-    e = actions.open_election(
+    """Open an election, have ``candidates`` stand, open the vote when nominations
+    close, cast ``ballots`` and count; returns its id."""
+    e = open_vote(
         db,
-        actor=convenor,
-        constituency=constituency,
-        target=target,
+        constituency,
+        target,
+        candidates,
+        convenor=convenor,
         purpose=purpose,
-        candidates=candidates,
         method=method,
         seats=seats,
     )
-    for voter, ranking in ballots.items():
-        actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
-    actions.close_election(db, actor=convenor, election=e.id)
-    return e.id
+    return run_election(db, e, ballots, closer=convenor).id
 
 
 @pytest.fixture

@@ -20,9 +20,11 @@ from sovet.errors import (
     SovetError,
 )
 from sovet.model import MandateStatus, MotionStatus
+from sovet.rules import check_method
 from sovet.storage import Database
 from sovet.storage.codec import dump_record
 
+from ..elections import open_vote
 from .conftest import OP
 
 
@@ -166,15 +168,7 @@ def test_only_constituents_sign_a_petition(seated: Database) -> None:
 
 
 def test_a_member_votes_once_per_ballot(seated: Database) -> None:
-    e = actions.open_election(
-        seated,
-        actor="a1",
-        constituency="u1",
-        target="u1",
-        purpose="committee",
-        candidates=["a1", "a2", "a3"],
-        seats=2,
-    )
+    e = open_vote(seated, "u1", "soviet", ["a1", "a2", "a3"], convenor="a1")
     actions.cast_ballot(seated, actor="a3", election=e.id, ranking=["a3"])
     refused(
         seated,
@@ -255,15 +249,7 @@ def test_the_operator_has_no_power_over_votes_or_mandates(seated: Database) -> N
         "own constituents",
         lambda: actions.open_petition(seated, actor=OP, mandate=mandate.id, reason=""),
     )
-    election = actions.open_election(
-        seated,
-        actor="a1",
-        constituency="u1",
-        target="u1",
-        purpose="committee",
-        candidates=["a1"],
-        seats=1,
-    )
+    election = open_vote(seated, "u1", "soviet", ["a1", "a2", "a3"], convenor="a1")
     refused(
         seated,
         Forbidden,
@@ -273,8 +259,10 @@ def test_the_operator_has_no_power_over_votes_or_mandates(seated: Database) -> N
     refused(
         seated,
         Forbidden,
-        "convenor",
-        lambda: actions.close_election(seated, actor=OP, election=election.id),
+        "operator",
+        lambda: actions.close_election(
+            seated, actor=OP, election=election.id, at=election.deadline
+        ),
     )
 
 
@@ -283,15 +271,7 @@ def test_secret_ballot_leaves_no_link_to_its_voter(seated: Database) -> None:
 
     import sqlalchemy as sa
 
-    e = actions.open_election(
-        seated,
-        actor="b1",
-        constituency="u2",
-        target="u2",
-        purpose="committee",
-        candidates=["b1", "b2", "b3"],
-        seats=1,
-    )
+    e = open_vote(seated, "u2", "soviet", ["b1", "b2", "b3"], convenor="b1")
     receipt = actions.cast_ballot(seated, actor="b4", election=e.id, ranking=["b3", "b2"])
     with seated.engine.connect() as conn:
         box = conn.execute(sa.text("SELECT * FROM ballot_box WHERE election = :e"), {"e": e.id})
@@ -303,55 +283,47 @@ def test_secret_ballot_leaves_no_link_to_its_voter(seated: Database) -> None:
     cast = json.loads(cast_raw)
     assert cast["data"] == {"election": e.id, "member": "b4"}
     assert '"b3"' not in cast_raw.decode() and receipt not in cast_raw.decode()
-    actions.close_election(seated, actor="b1", election=e.id)
+    actions.close_election(seated, actor="b1", election=e.id, at=e.deadline)
     counted = [json.loads(raw) for raw in seated.raw_entries() if b'"election.counted"' in raw][-1]
     assert {"receipt": receipt, "ranking": ["b3", "b2"]} in counted["data"]["ballots"]
     assert '"b4"' not in json.dumps(counted["data"]["ballots"])
 
 
-def test_an_election_must_be_countable_by_its_method(seated: Database) -> None:
+def test_an_election_is_counted_by_the_constitutions_method_only(seated: Database) -> None:
     refused(
         seated,
         InputError,
-        "irv cannot fill 2 seat",
+        "election_method is 'scottish-stv'; an election cannot be counted by 'irv'",
         lambda: actions.open_election(
             seated,
             actor="a1",
             constituency="u1",
-            target="u1",
-            purpose="committee",
-            candidates=["a1", "a2", "a3"],
-            seats=2,
+            target="soviet",
+            purpose="delegation",
             method="irv",
         ),
     )
     refused(
         seated,
         InputError,
-        "unknown counting method",
+        "cannot be counted by 'dice'",
         lambda: actions.open_election(
             seated,
             actor="a1",
             constituency="u1",
-            target="u1",
-            purpose="committee",
-            candidates=["a1", "a2"],
-            seats=1,
+            target="soviet",
+            purpose="delegation",
             method="dice",
         ),
     )
+    with pytest.raises(InputError, match="irv cannot fill 2 seat"):
+        check_method("irv", 2, ["a1", "a2", "a3"])
+    with pytest.raises(InputError, match="unknown counting method"):
+        check_method("dice", 1, ["a1", "a2"])
 
 
 def test_empty_ballots_and_bad_positions_are_refused(seated: Database) -> None:
-    e = actions.open_election(
-        seated,
-        actor="a1",
-        constituency="u1",
-        target="u1",
-        purpose="committee",
-        candidates=["a1", "a2"],
-        seats=1,
-    )
+    e = open_vote(seated, "u1", "soviet", ["a1", "a2", "a3"], convenor="a1")
     refused(
         seated,
         InputError,

@@ -75,10 +75,14 @@ def test_replaying_the_log_gives_the_same_state(steps: list[tuple[str, str, obje
                     constituency=who,
                     target=who,
                     purpose="committee",
-                    seats=1,
-                    candidates=sorted(set(what)),
                 )
                 if e is not None:
+                    for member in sorted(set(what)):
+                        attempt(actions.stand, actor=member, election=e.id, statement=member)
+                    attempt(actions.withdraw, actor=what[0] if what else "m0", election=e.id)
+                    attempt(actions.nominate, actor="m0", election=e.id, member="m1")
+                    attempt(actions.begin_voting, actor="m0", election=e.id, at=e.nominations_close)
+                    attempt(actions.cast_ballot, actor="m1", election=e.id, ranking=["m1"])
                     attempt(actions.close_election, actor="m0", election=e.id)
             elif kind == "motion":
                 m = attempt(actions.propose_motion, actor=who, body=what, title="T", text="")

@@ -18,27 +18,28 @@ from sovet.storage import open_database
 from sovet.web import create_app
 from sovet.web.auth import hash_token, make_hasher
 
+from ..elections import open_vote
+
+# one committee seat, so that two candidates make a contested election
+ONE_SEAT = DEFAULT_CONSTITUTION.replace(
+    "[kinds.unit]\ncommittee_seats = 7", "[kinds.unit]\ncommittee_seats = 1"
+)
+
 TOKEN = "sovet_unavailable_test_token"
 
 
 def test_unreachable_database_answers_503_then_recovers(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sovet.db'}"
     db = open_database(url)
-    actions.found_federation(db, name="Outage", constitution=DEFAULT_CONSTITUTION)
+    actions.found_federation(db, name="Outage", constitution=ONE_SEAT)
     actions.found_unit(
         db, actor="operator", unit_id="u", name="Works", kind="workplace", convenors=["v1"]
     )
     actions.register_members(
         db, actor="operator", rows=[(m, f"Voter {m}", ["u"]) for m in ("v1", "v2", "v3")]
     )
-    election = actions.open_election(
-        db,
-        actor="v1",
-        constituency="u",
-        target="u",
-        purpose=ElectionPurpose.COMMITTEE,
-        candidates=["v1", "v2"],
-        seats=1,
+    election = open_vote(
+        db, "u", "u", ["v1", "v2"], convenor="v1", purpose=ElectionPurpose.COMMITTEE
     ).id
     account = store_accounts.create_account(
         db,

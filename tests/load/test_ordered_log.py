@@ -33,6 +33,12 @@ from sovet.storage import open_database, schema
 from sovet.web.auth import hash_token, make_hasher
 
 from ..conftest import BACKENDS, fresh_database_url
+from ..elections import open_vote
+
+# one committee seat, so that two candidates make a contested election
+ONE_SEAT = DEFAULT_CONSTITUTION.replace(
+    "[kinds.unit]\ncommittee_seats = 7", "[kinds.unit]\ncommittee_seats = 1"
+)
 
 PROCESSES = 4
 ACTIONS = 50
@@ -142,7 +148,7 @@ def _one_voter_federation(url: str) -> tuple[str, str, bytes]:
     """A unit of five members with an open election; member v1 has an API token."""
     db = open_database(url)
     try:
-        actions.found_federation(db, name="Double votes", constitution=DEFAULT_CONSTITUTION)
+        actions.found_federation(db, name="Double votes", constitution=ONE_SEAT)
         actions.found_unit(
             db, actor="operator", unit_id="u", name="Works", kind="workplace", convenors=["v1"]
         )
@@ -150,14 +156,8 @@ def _one_voter_federation(url: str) -> tuple[str, str, bytes]:
         actions.register_members(
             db, actor="operator", rows=[(m, f"Voter {m}", ["u"]) for m in members]
         )
-        e = actions.open_election(
-            db,
-            actor="v1",
-            constituency="u",
-            target="u",
-            purpose=ElectionPurpose.COMMITTEE,
-            candidates=["v1", "v2", "v3"],
-            seats=1,
+        e = open_vote(
+            db, "u", "u", ["v1", "v2", "v3"], convenor="v1", purpose=ElectionPurpose.COMMITTEE
         )
         account = store_accounts.create_account(
             db,

@@ -14,6 +14,8 @@ from sovet.errors import AlreadyVoted
 from sovet.ledger.verify import verify_log
 from sovet.storage import Database, open_database
 
+from ..elections import open_vote
+
 
 @pytest.fixture
 def election(tmp_path: Path) -> tuple[Database, str]:
@@ -23,16 +25,8 @@ def election(tmp_path: Path) -> tuple[Database, str]:
     actions.register_members(
         db, actor="operator", rows=[(f"m{i}", f"M{i}", ["u"]) for i in range(60)]
     )
-    e = actions.open_election(
-        db,
-        actor="m0",
-        constituency="u",
-        target="u",
-        purpose="committee",
-        candidates=["m1", "m2", "m3"],
-        seats=1,
-        method="plurality",
-    )
+    candidates = [f"m{i}" for i in range(1, 10)]  # more than the committee's seven seats
+    e = open_vote(db, "u", "u", candidates, convenor="m0", purpose="committee")
     return db, e.id
 
 

@@ -14,6 +14,8 @@ from sovet.model import ElectionPurpose, ElectionStatus
 from sovet.storage import Database
 from sovet.web.i18n import Language, load_translations
 
+from ..elections import open_vote
+
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "screenshots"
 CHROMIUM = "/usr/bin/chromium"
@@ -88,16 +90,17 @@ def num(lang: str, n: int) -> str:
     return Language(lang, load_translations(lang)).number(n)
 
 
-def committee_election(db: Database, method: str = "scottish-stv") -> str:
-    e = actions.open_election(
+def delegation_election(db: Database) -> str:
+    """u1's delegation to the soviet (two seats, Scottish STV), open for voting: a2..a5
+    stood (a2 with a statement) and the nomination period is over."""
+    e = open_vote(
         db,
-        actor="a1",
-        constituency="u1",
-        target="u1",
-        purpose=ElectionPurpose.COMMITTEE,
-        candidates=["a2", "a3", "a4", "a5"],
-        seats=2,
-        method=method,
+        "u1",
+        "soviet",
+        ["a2", "a3", "a4", "a5"],
+        convenor="a1",
+        purpose=ElectionPurpose.DELEGATION,
+        statements={"a2": "Bread and peace"},
     )
     return e.id
 

@@ -56,12 +56,19 @@ from sovet.web import create_app
 from sovet.web.auth import make_hasher
 
 from ..conftest import BACKENDS, PostgresCopy, fresh_database_url
+from ..elections import open_vote, run_election
 from .browser import CHROMIUM, Server, free_port
 
 OP = "operator"
 # one delegate per two members; ordinary council motions by open roll call
+# u2 elects a one-seat committee by approval, v by plurality (to show those ballots)
 TEST_CONSTITUTION = DEFAULT_CONSTITUTION.replace(
     "[kinds.council]\nmembers_per_delegate = 1000", "[kinds.council]\nmembers_per_delegate = 2"
+).replace(
+    "\n[recall]\n",
+    '\n[bodies.u2]\nkind = "unit"\ncommittee_seats = 1\nelection_method = "approval"\n'
+    '\n[bodies.v]\nkind = "unit"\ncommittee_seats = 1\nelection_method = "plurality"\n'
+    "\n[recall]\n",
 )
 MEMBERS = [f"a{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 5)] + ["c1", "c2", "c3"]
 ROLES = {
@@ -91,17 +98,10 @@ def _clock() -> Callable[[], str]:
 def _elect(
     db: Database, unit: str, candidates: list[str], ballots: dict[str, list[str]], convenor: str
 ) -> None:
-    e = actions.open_election(
-        db,
-        actor=convenor,
-        constituency=unit,
-        target="soviet",
-        purpose=ElectionPurpose.DELEGATION,
-        candidates=candidates,
+    e = open_vote(
+        db, unit, "soviet", candidates, convenor=convenor, purpose=ElectionPurpose.DELEGATION
     )
-    for voter, ranking in ballots.items():
-        actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
-    actions.close_election(db, actor=convenor, election=e.id)
+    run_election(db, e, ballots, closer=convenor)
 
 
 PLAN_PERIOD = "1918-Q1"

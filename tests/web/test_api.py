@@ -53,6 +53,10 @@ OPERATIONS = [
     "GET /elections",
     "POST /elections",
     "GET /elections/{election_id}",
+    "POST /elections/{election_id}/candidates",
+    "POST /elections/{election_id}/nominations",
+    "POST /elections/{election_id}/withdraw",
+    "POST /elections/{election_id}/begin-voting",
     "POST /elections/{election_id}/ballots",
     "GET /elections/{election_id}/ballots",
     "POST /elections/{election_id}/close",
@@ -285,23 +289,39 @@ def test_operator_founds_units_councils_factions_and_first_convenors(
     assert bad.status_code == 422 and bad.json()["error"]["message"].startswith("id:")
 
 
-def test_election_open_vote_close_publish_blt_recount(client_for: Clients) -> None:
+def test_election_open_vote_close_publish_blt_recount(
+    client_for: Clients, web_db: Database
+) -> None:
     a1 = client_for("a1")
-    e = ok(
-        a1.post(
-            f"{API}/elections",
-            json={
-                "constituency": "u1",
-                "target": "u1",
-                "purpose": "committee",
-                "candidates": ["a1", "a2", "a3", "a4"],
-                "seats": 2,
-            },
-        ),
-        201,
-    )
-    eid = e["id"]
+    committee = {"constituency": "u1", "target": "u1", "purpose": "committee"}
+    refused = a1.post(f"{API}/elections", json={**committee, "seats": 2})
+    assert refused.status_code == 422
+    assert "kinds.unit.committee_seats is 7" in refused.json()["error"]["message"]
+    opened = ok(a1.post(f"{API}/elections", json=committee), 201)
+    assert (opened["status"], opened["seats"]) == ("nominating", 7)
+    early = a1.post(f"{API}/elections/{opened['id']}/begin-voting")
+    assert early.status_code == 409 and early.json()["error"]["code"] == "not_open"
+    # u1's delegation, opened in December: its nomination period is over by now
+    eid = actions.open_election(
+        web_db,
+        actor="a1",
+        constituency="u1",
+        target="soviet",
+        purpose="delegation",
+        at="2025-12-01T00:00:00Z",
+    ).id
+    for member in ("a1", "a2", "a3", "a4"):
+        stood = ok(
+            client_for(member).post(
+                f"{API}/elections/{eid}/candidates", json={"statement": f"I am {member}"}
+            )
+        )
+    assert [n["statement"] for n in stood["nominations"]] == [
+        f"I am {m}" for m in ("a1", "a2", "a3", "a4")
+    ]
+    e = ok(client_for("a5").post(f"{API}/elections/{eid}/begin-voting"))
     assert e["status"] == "open" and e["electorate"] == 5 and e["method"] == "scottish-stv"
+    assert e["deadline"] > e["voting_opened_at"] and e["candidates"][0]["statement"] == "I am a1"
     sealed = client_for(None).get(f"{API}/elections/{eid}/ballots")
     assert sealed.status_code == 409 and sealed.json()["error"]["code"] == "not_open"
     ballots = {
@@ -593,7 +613,7 @@ def test_rules_gaps_are_refused_as_bad_input_not_server_errors(client_for: Clien
     """Values the rules would only meet deep inside (an unknown counting method, an
     instruction without a position) are refused at the door with 422."""
     a1 = client_for("a1")
-    body = {"constituency": "u1", "target": "u1", "purpose": "committee", "candidates": ["a3"]}
+    body = {"constituency": "u1", "target": "u1", "purpose": "committee"}
     r = a1.post(f"{API}/elections", json={**body, "seats": 1, "method": "nonsense"})
     assert r.status_code == 422 and "unknown method 'nonsense'" in r.json()["error"]["message"]
     target = ok(client_for("a2").post(f"{API}/motions", json={"body": "soviet", "title": "x"}), 201)

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 
 from sovet.storage import Database, open_database
 
+from ..elections import open_vote
+
 Clients = Callable[[str | None], TestClient]
 API = "/api/v1"
 VOTERS = ["a1", "a2", "a3", "a4", "a5"]
@@ -17,20 +19,7 @@ VOTERS = ["a1", "a2", "a3", "a4", "a5"]
 
 def test_concurrent_ballots_are_each_kept_once(client_for: Clients, web_db: Database) -> None:
     clients = {v: client_for(v) for v in VOTERS}
-    e = (
-        clients["a1"]
-        .post(
-            f"{API}/elections",
-            json={
-                "constituency": "u1",
-                "target": "u1",
-                "purpose": "committee",
-                "candidates": ["a3", "a4", "a5"],
-                "seats": 2,
-            },
-        )
-        .json()
-    )
+    e = {"id": open_vote(web_db, "u1", "soviet", ["a3", "a4", "a5"], convenor="a1").id}
     size = web_db.size()
 
     def cast(voter: str) -> list[int]:

@@ -23,10 +23,10 @@ import sqlalchemy as sa
 from fastapi import FastAPI
 
 from sovet import actions
-from sovet.model import ElectionPurpose
 from sovet.storage import Database, schema
 from sovet.storage import accounts as store_accounts
 
+from ..elections import open_vote
 from .conftest import PLAN_PERIOD, ROLES, sign_in
 
 API = "/api/v1"
@@ -54,23 +54,19 @@ def nothing(db: Database) -> Ctx:
     return {}
 
 
-def u1_election(db: Database) -> Ctx:
-    e = actions.open_election(
-        db,
-        actor="a1",
-        constituency="u1",
-        target="u1",
-        purpose=ElectionPurpose.COMMITTEE,
-        candidates=["a3", "a4", "a5"],
-        seats=2,
-    )
+PAST = "2025-12-01T00:00:00Z"  # the fixture's clock runs in January 2026
+
+
+def u1_nominating(db: Database) -> Ctx:
+    """u1's committee election, taking nominations."""
+    e = actions.open_election(db, actor="a1", constituency="u1", target="u1", purpose="committee")
     return {"election": e.id}
 
 
-def u1_election_with_ballots(db: Database) -> Ctx:
-    ctx = u1_election(db)
-    for voter, ranking in (("a4", ["a4", "a3"]), ("a5", ["a5"]), ("a3", ["a3", "a5"])):
-        actions.cast_ballot(db, actor=voter, election=ctx["election"], ranking=ranking)
+def u1_candidates_standing(db: Database) -> Ctx:
+    ctx = u1_nominating(db)
+    for member in ("a1", "a2", "a3"):
+        actions.stand(db, actor=member, election=ctx["election"])
     return ctx
 
 
@@ -83,6 +79,29 @@ def soviet_petition(db: Database) -> Ctx:
     """c1 petitions the soviet for a motion: one of the two signatures it needs."""
     d = actions.open_demand(db, actor="c1", body="soviet", kind="motion", title="Peace")
     return {"demand": d.id}
+
+
+def u1_nominations_over(db: Database) -> Ctx:
+    """u1's delegation election whose nomination period ended in December."""
+    e = actions.open_election(
+        db, actor="a1", constituency="u1", target="soviet", purpose="delegation", at=PAST
+    )
+    for member in ("a3", "a4", "a5"):
+        actions.stand(db, actor=member, election=e.id, at=PAST)
+    return {"election": e.id}
+
+
+def u1_election(db: Database) -> Ctx:
+    e = open_vote(db, "u1", "soviet", ["a3", "a4", "a5"], convenor="a1")
+    return {"election": e.id}
+
+
+def u1_election_past_its_deadline(db: Database) -> Ctx:
+    e = open_vote(db, "u1", "soviet", ["a3", "a4", "a5"], convenor="a1", opened_at=PAST)
+    assert e.voting_opened_at is not None
+    for voter, ranking in (("a4", ["a4", "a3"]), ("a5", ["a5"]), ("a3", ["a3", "a5"])):
+        actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking, at=e.voting_opened_at)
+    return {"election": e.id}
 
 
 def u1_motion(db: Database) -> Ctx:
@@ -221,15 +240,33 @@ ACTIONS = [
         lambda c: (
             "POST",
             "/elections",
-            {
-                "constituency": "u1",
-                "target": "u1",
-                "purpose": "committee",
-                "candidates": ["a3", "a4"],
-                "seats": 1,
-            },
+            {"constituency": "u1", "target": "u1", "purpose": "committee", "seats": 7},
         ),
         CONVENOR,
+    ),
+    Action(  # any voter of the constituency stands; never the operator
+        "stand as a candidate",
+        u1_nominating,
+        lambda c: ("POST", f"/elections/{c['election']}/candidates", {"statement": "Bread"}),
+        MEMBERS_OF_U1,
+    ),
+    Action(
+        "nominate a fellow member",
+        u1_nominating,
+        lambda c: ("POST", f"/elections/{c['election']}/nominations", {"member": "a5"}),
+        MEMBERS_OF_U1,
+    ),
+    Action(  # a candidate withdraws themselves: b3 and the operator are not candidates
+        "withdraw a candidacy",
+        u1_candidates_standing,
+        lambda c: ("POST", f"/elections/{c['election']}/withdraw", None),
+        MEMBERS_OF_U1,
+    ),
+    Action(  # once the nomination period is over, any voter of u1 opens the vote
+        "open the vote",
+        u1_nominations_over,
+        lambda c: ("POST", f"/elections/{c['election']}/begin-voting", None),
+        MEMBERS_OF_U1,
     ),
     Action(
         "cast ballot",
@@ -239,9 +276,9 @@ ACTIONS = [
     ),
     Action(
         "close and count election",
-        u1_election_with_ballots,
+        u1_election_past_its_deadline,
         lambda c: ("POST", f"/elections/{c['election']}/close", None),
-        CONVENOR,
+        MEMBERS_OF_U1,
     ),
     Action(
         "propose motion in a unit",

@@ -10,14 +10,15 @@ from typing import Any
 import pytest
 
 from sovet import actions
-from sovet.model import ElectionPurpose, PetitionStatus
+from sovet.model import PetitionStatus
 
+from ..elections import open_vote
 from .browser import (
     LANGS,
     Server,
     check_direction,
-    committee_election,
     counted_election,
+    delegation_election,
     mandate_of,
     open_page,
     shot,
@@ -51,10 +52,11 @@ def test_member_signs_in_and_sees_units_and_councils(
 def test_ranked_ballot_receipt_is_found_among_published_ballots(
     chromium: Any, server: Server, lang: str
 ) -> None:
-    eid = committee_election(server.db)
+    eid = delegation_election(server.db)
     page = open_page(chromium, server, lang)
     sign_in(page, "a3")
     page.goto(f"/elections/{eid}")
+    assert "Bread and peace" in page.locator("main").inner_text()  # a2's statement
     # every option named in words: the label of each select says whose preference it is
     label = page.locator('label[for="rank-a4"]').inner_text()
     assert "Member A4" in label
@@ -67,7 +69,8 @@ def test_ranked_ballot_receipt_is_found_among_published_ballots(
     shot(page, f"receipt-{lang}")
     for member in ("a1", "a2"):
         actions.cast_ballot(server.db, actor=member, election=eid, ranking=["a5"])
-    actions.close_election(server.db, actor="a1", election=eid)
+    deadline = server.db.state.elections[eid].deadline
+    actions.close_election(server.db, actor="a1", election=eid, at=deadline)
     page.goto(f"/elections/{eid}")
     page.fill("#find-receipt", receipt)
     page.press("#find-receipt", "Enter")
@@ -82,35 +85,35 @@ def test_ranked_ballot_receipt_is_found_among_published_ballots(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_approval_and_list_ballots(chromium: Any, server: Server, lang: str) -> None:
-    approval = committee_election(server.db, method="approval")
-    single = actions.open_election(
-        server.db,
-        actor="a1",
-        constituency="u1",
-        target="soviet",
-        purpose=ElectionPurpose.DELEGATION,
-        candidates=["a1", "a3", "a5"],
-        method="plurality",
+    # the constitution of the test federation: u2's committee by approval, v's by plurality
+    approval = open_vote(
+        server.db, "u2", "u2", ["b1", "b2", "b3", "b4"], convenor="b1", purpose="committee"
+    ).id
+    single = open_vote(
+        server.db, "v", "v", ["c1", "c2", "c3"], convenor="c1", purpose="committee"
     ).id
     page = open_page(chromium, server, lang)
-    sign_in(page, "a3")
+    sign_in(page, "b3")
     page.goto(f"/elections/{approval}")
     assert page.locator('input[type=checkbox][name="approve"]').count() == 4
-    assert "Member A5" in page.locator('label[for="approve-a5"]').inner_text()
-    page.check("#approve-a2")
-    page.check("#approve-a5")
+    assert "Member B4" in page.locator('label[for="approve-b4"]').inner_text()
+    page.check("#approve-b2")
+    page.check("#approve-b4")
     shot(page, f"ballot-approval-{lang}")
     page.click("form.ballot button[type=submit]")
     assert len(page.locator("#receipt").inner_text().strip()) == 32
+    page.context.close()
+    page = open_page(chromium, server, lang)
+    sign_in(page, "c2")
     page.goto(f"/elections/{single}")
     assert page.locator('input[type=radio][name="choice"]').count() == 3
-    page.check("#choice-a5")
+    page.check("#choice-c3")
     shot(page, f"ballot-list-{lang}")
     page.click("form.ballot button[type=submit]")
     page.wait_for_selector("#receipt")
     boxes = {e: sorted(k for _, k in server.db.sealed_ballots(e)) for e in (approval, single)}
-    assert boxes == {approval: [("a2", "a5")], single: [("a5",)]}
-    assert "a3" in server.db.state.elections[approval].voters
+    assert boxes == {approval: [("b2", "b4")], single: [("c3",)]}
+    assert "b3" in server.db.state.elections[approval].voters
     page.context.close()
 
 
@@ -158,7 +161,7 @@ def test_anyone_recounts_a_closed_election(chromium: Any, server: Server, lang: 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_keyboard_alone_signs_in_and_votes(chromium: Any, server: Server, lang: str) -> None:
-    eid = committee_election(server.db)
+    eid = delegation_election(server.db)
     page = open_page(chromium, server, lang)
     page.goto("/")
     page.keyboard.press("Tab")

@@ -17,8 +17,8 @@ from .browser import (
     PHONE,
     Server,
     check_direction,
-    committee_election,
     counted_election,
+    delegation_election,
     mandate_of,
     no_sideways_scroll,
     num,
@@ -100,14 +100,19 @@ def test_convenor_opens_an_election_a_session_and_a_motion(
     page.goto("/units/u1")
     page.click('a[href="/bodies/u1/elections/new"]')
     page.select_option("#target", "committee")
-    page.fill("#seats", "2")
-    for member in ("a3", "a4", "a5"):
-        page.check(f"#cand-{member}")
     shot(page, f"open-election-{lang}")
     page.click("form.stack button[type=submit]")
     page.wait_for_url("**/elections/e-*")
-    opened = [e for e in server.db.state.elections.values() if e.status is ElectionStatus.OPEN]
-    assert len(opened) == 1 and [c.member for c in opened[0].candidates] == ["a3", "a4", "a5"]
+    opened = [
+        e for e in server.db.state.elections.values() if e.status is ElectionStatus.NOMINATING
+    ]
+    assert len(opened) == 1 and (opened[0].seats, opened[0].method) == (7, "scottish-stv")
+    # the convenor stands like any member, with a statement; nobody else is added
+    page.fill("#statement", "Two more years")
+    page.click('form[action$="/stand"] button[type=submit]')
+    page.wait_for_selector('form[action$="/withdraw"]')
+    nominations = server.db.state.elections[opened[0].id].nominations
+    assert [(n.member, n.statement) for n in nominations] == [("a1", "Two more years")]
     page.goto("/councils/soviet")
     page.click('a[href="/councils/soviet/sessions/new"]')
     page.fill("#agenda", "Bread\nLand")
@@ -160,7 +165,7 @@ PHONE_PAGES = [
 @pytest.mark.parametrize("lang", LANGS)
 def test_pages_fit_a_phone(chromium: Any, server: Server, lang: str) -> None:
     eid = counted_election(server.db)
-    ballot = committee_election(server.db)
+    ballot = delegation_election(server.db)
     session, motion = sitting(server.db, ["a1", "a2", "b1"])
     more = [
         ("election", f"/elections/{eid}"),

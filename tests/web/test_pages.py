@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from sovet.model import ElectionStatus, MotionStatus
 from sovet.storage import Database
 
+from ..elections import open_vote, run_election
+
 
 def csrf_of(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
@@ -103,24 +105,36 @@ def test_wrong_password_is_refused_on_the_page(app: FastAPI) -> None:
     assert "Sign out" not in r.text
 
 
-def _open_committee_election(app: FastAPI, web_db: Database, method_seats: str = "3") -> str:
+def _open_election(app: FastAPI, web_db: Database) -> str:
+    """The convenor opens u1's delegation election on the form; a2 stands on the page with
+    a statement, a3..a5 stand too; voting opens when the nomination period is over."""
+    from sovet import actions
+
     convenor = browser_for(app, "a1")
     size = web_db.size()
+    form = convenor.get("/bodies/u1/elections/new").text
+    assert "single transferable vote (Scottish rules)" in form and 'name="seats"' not in form
     r = post_form(
-        convenor,
-        "/bodies/u1/elections/new",
-        "/bodies/u1/elections/new",
-        {"target": "committee", "seats": method_seats, "candidates": ["a2", "a3", "a4", "a5"]},
+        convenor, "/bodies/u1/elections/new", "/bodies/u1/elections/new", {"target": "soviet"}
     )
     assert r.status_code == 303, r.text  # type: ignore[attr-defined]
     assert web_db.size() == size + 1
-    return r.headers["location"].rsplit("/", 1)[1]  # type: ignore[attr-defined,no-any-return]
+    eid: str = r.headers["location"].rsplit("/", 1)[1]  # type: ignore[attr-defined]
+    assert web_db.state.elections[eid].status is ElectionStatus.NOMINATING
+    page = browser_for(app, "a2")
+    r = post_form(page, f"/elections/{eid}", f"/elections/{eid}/stand", {"statement": "Bread!"})
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    for member in ("a3", "a4", "a5"):
+        actions.stand(web_db, actor=member, election=eid)
+    close = web_db.state.elections[eid].nominations_close
+    actions.begin_voting(web_db, actor="a1", election=eid, at=close)
+    return eid
 
 
 def test_convenor_opens_election_member_votes_ranked_and_finds_receipt(
     app: FastAPI, web_db: Database
 ) -> None:
-    eid = _open_committee_election(app, web_db)
+    eid = _open_election(app, web_db)
     assert web_db.state.elections[eid].status is ElectionStatus.OPEN
     voter = browser_for(app, "a3")
     page = voter.get(f"/elections/{eid}")
@@ -128,6 +142,7 @@ def test_convenor_opens_election_member_votes_ranked_and_finds_receipt(
     for name in ("Member A2", "Member A3", "Member A4", "Member A5"):
         assert f"Preference for {name}" in page.text
     assert page.text.count('<select id="rank-') == 4
+    assert "Bread!" in page.text  # the candidate's statement is on the ballot page
     r = voter.post(
         f"/elections/{eid}/ballot",
         data={"csrf_token": csrf_of(page.text), "rank-a4": "1", "rank-a2": "2", "rank-a3": ""},
@@ -140,7 +155,9 @@ def test_convenor_opens_election_member_votes_ranked_and_finds_receipt(
         f"/elections/{eid}/ballot", data={"csrf_token": csrf_of(page.text), "rank-a2": "1"}
     )
     assert again.status_code == 409 and "You have already voted here." in again.text
-    for member in ("a1", "a2", "a4"):
+    early = post_form(browser_for(app, "a1"), f"/elections/{eid}", f"/elections/{eid}/close", {})
+    assert early.status_code == 409 and "closes early only when every elector" in early.text  # type: ignore[attr-defined]
+    for member in ("a1", "a2", "a4", "a5"):
         b = browser_for(app, member)
         p = b.get(f"/elections/{eid}")
         b.post(f"/elections/{eid}/ballot", data={"csrf_token": csrf_of(p.text), "rank-a5": "1"})
@@ -148,7 +165,7 @@ def test_convenor_opens_election_member_votes_ranked_and_finds_receipt(
     r = post_form(convenor, f"/elections/{eid}", f"/elections/{eid}/close", {})
     assert r.status_code == 303  # type: ignore[attr-defined]
     e = web_db.state.elections[eid]
-    assert e.status is ElectionStatus.COUNTED and len(e.ballots_published) == 4
+    assert e.status is ElectionStatus.COUNTED and len(e.ballots_published) == 5
     # the receipt goes in a form's body, never in the address (issue 13)
     look = f"/elections/{eid}/receipt"
     found = post_form(voter, f"/elections/{eid}", look, {"receipt": receipt.group(1)})
@@ -162,7 +179,7 @@ def test_convenor_opens_election_member_votes_ranked_and_finds_receipt(
 def test_ballot_with_a_number_twice_is_refused_and_nothing_is_written(
     app: FastAPI, web_db: Database
 ) -> None:
-    eid = _open_committee_election(app, web_db)
+    eid = _open_election(app, web_db)
     voter = browser_for(app, "a3")
     page = voter.get(f"/elections/{eid}")
     size = web_db.size()
@@ -176,7 +193,7 @@ def test_ballot_with_a_number_twice_is_refused_and_nothing_is_written(
 
 
 def test_form_without_csrf_token_changes_nothing(app: FastAPI, web_db: Database) -> None:
-    eid = _open_committee_election(app, web_db)
+    eid = _open_election(app, web_db)
     voter = browser_for(app, "a3")
     size = web_db.size()
     r = voter.post(f"/elections/{eid}/ballot", data={"rank-a2": "1"})
@@ -186,7 +203,7 @@ def test_form_without_csrf_token_changes_nothing(app: FastAPI, web_db: Database)
 
 
 def test_anonymous_cannot_vote(app: FastAPI, web_db: Database) -> None:
-    eid = _open_committee_election(app, web_db)
+    eid = _open_election(app, web_db)
     anon = TestClient(app)
     page = anon.get(f"/elections/{eid}")
     assert "Sign in to vote" in page.text and "Cast my ballot" not in page.text
@@ -383,31 +400,24 @@ def unlabelled_controls(html: str) -> list[str]:
 
 
 def test_every_control_is_labelled(app: FastAPI, web_db: Database) -> None:
-    ranked = _open_committee_election(app, web_db)
+    ranked = _open_election(app, web_db)
     from sovet import actions
 
-    approval = actions.open_election(
-        web_db,
-        actor="b1",
-        constituency="u2",
-        target="u2",
-        purpose="committee",
-        candidates=["b2", "b3"],
-        seats=1,
-        method="approval",
+    approval = open_vote(web_db, "u2", "u2", ["b2", "b3"], convenor="b1", purpose="committee").id
+    single = open_vote(web_db, "v", "v", ["c2", "c3"], convenor="c1", purpose="committee").id
+    nominating = actions.open_election(
+        web_db, actor="a1", constituency="u1", target="u1", purpose="committee"
     ).id
-    single = actions.open_election(
-        web_db,
-        actor="a1",
-        constituency="u1",
-        target="soviet",
-        purpose="delegation",
-        candidates=["a1", "a3", "a5"],
-        method="plurality",
-    ).id
+    actions.nominate(web_db, actor="a4", election=nominating, member="a3")
     mandate = ids(web_db)["mandate"]
     pages = {
-        "a3": [f"/elections/{ranked}", f"/elections/{single}", f"/delegates/{mandate}", "/me"],
+        "a3": [
+            f"/elections/{ranked}",
+            f"/elections/{nominating}",
+            f"/delegates/{mandate}",
+            "/me",
+        ],
+        "c2": [f"/elections/{single}"],
         "b3": [f"/elections/{approval}"],
         "a1": [
             "/bodies/u1/elections/new",
@@ -427,8 +437,10 @@ def test_every_control_is_labelled(app: FastAPI, web_db: Database) -> None:
     # the ballots name each option in words, never by position or colour alone
     html = browser_for(app, "b3").get(f"/elections/{approval}").text
     assert "I approve of Member B2" in html and "I approve of Member B3" in html
-    html = browser_for(app, "a3").get(f"/elections/{single}").text
-    assert "I vote for Member A5" in html
+    html = browser_for(app, "c2").get(f"/elections/{single}").text
+    assert "I vote for Member C3" in html
+    html = browser_for(app, "a3").get(f"/elections/{nominating}").text
+    assert "You have been nominated" in html and "Stand as a candidate" in html
 
 
 def _luminance(colour: str) -> float:
@@ -507,21 +519,9 @@ def test_convenor_invites_and_the_newcomer_joins(app: FastAPI, web_db: Database)
 
 
 def test_a_tie_broken_by_lot_is_shown(client: TestClient, web_db: Database) -> None:
-    from sovet import actions
 
-    e = actions.open_election(
-        web_db,
-        actor="b1",
-        constituency="u2",
-        target="u2",
-        purpose="committee",
-        candidates=["b2", "b3"],
-        seats=1,
-        method="approval",
-    )
-    actions.cast_ballot(web_db, actor="b1", election=e.id, ranking=["b2"])
-    actions.cast_ballot(web_db, actor="b4", election=e.id, ranking=["b3"])
-    actions.close_election(web_db, actor="b1", election=e.id)
+    e = open_vote(web_db, "u2", "u2", ["b2", "b3"], convenor="b1", purpose="committee")
+    run_election(web_db, e, {"b1": ["b2"], "b4": ["b3"]}, closer="b1")
     html = client.get(f"/elections/{e.id}").text
     ties = html.split("Ties broken by the recorded lot")[1].split("</table>")[0]
     elected = web_db.state.elections[e.id].elected[0]

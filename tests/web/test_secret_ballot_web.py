@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 
 from sovet.storage import Database
 
+from ..elections import open_vote
+
 Clients = Callable[[str | None], TestClient]
 API = "/api/v1"
 BALLOTS = {
@@ -38,18 +40,9 @@ def every_row(db: Database) -> dict[str, list[str]]:
     return out
 
 
-def cast_all(client_for: Clients) -> tuple[str, dict[str, str]]:
-    a1 = client_for("a1")
-    e = a1.post(
-        f"{API}/elections",
-        json={
-            "constituency": "u1",
-            "target": "u1",
-            "purpose": "committee",
-            "candidates": ["a3", "a4", "a5"],
-            "seats": 2,
-        },
-    ).json()
+def cast_all(client_for: Clients, db: Database) -> tuple[str, dict[str, str]]:
+    """u1's delegation election (two seats; a3, a4, a5 stood): every member votes."""
+    e = {"id": open_vote(db, "u1", "soviet", ["a3", "a4", "a5"], convenor="a1").id}
     receipts = {}
     for voter, ranking in BALLOTS.items():
         r = client_for(voter).post(f"{API}/elections/{e['id']}/ballots", json={"ranking": ranking})
@@ -63,7 +56,7 @@ def ledger_entries(db: Database) -> list[dict[str, Any]]:
 
 
 def test_the_sealed_box_holds_no_voter(client_for: Clients, web_db: Database) -> None:
-    eid, receipts = cast_all(client_for)
+    eid, receipts = cast_all(client_for, web_db)
     with web_db.engine.connect() as conn:
         columns = [c["name"] for c in sa.inspect(conn).get_columns("ballot_box")]
         box = conn.execute(
@@ -81,7 +74,7 @@ def test_the_sealed_box_holds_no_voter(client_for: Clients, web_db: Database) ->
 
 
 def test_no_row_anywhere_links_a_receipt_to_a_voter(client_for: Clients, web_db: Database) -> None:
-    eid, receipts = cast_all(client_for)
+    eid, receipts = cast_all(client_for, web_db)
     rows = every_row(web_db)
     for table, texts in rows.items():
         for text in texts:
@@ -97,7 +90,7 @@ def test_no_row_anywhere_links_a_receipt_to_a_voter(client_for: Clients, web_db:
 def test_published_ballots_carry_receipts_and_rankings_only(
     client_for: Clients, web_db: Database
 ) -> None:
-    eid, receipts = cast_all(client_for)
+    eid, receipts = cast_all(client_for, web_db)
     assert client_for("a1").post(f"{API}/elections/{eid}/close").status_code == 200
     counted = next(
         e
@@ -115,8 +108,10 @@ def test_published_ballots_carry_receipts_and_rankings_only(
     assert '"a1"' not in text and '"a2"' not in text  # voters who are not candidates
 
 
-def test_the_api_never_answers_with_another_voters_receipt(client_for: Clients) -> None:
-    eid, receipts = cast_all(client_for)
+def test_the_api_never_answers_with_another_voters_receipt(
+    client_for: Clients, web_db: Database
+) -> None:
+    eid, receipts = cast_all(client_for, web_db)
     answers = [
         client_for(None).get(f"{API}/elections/{eid}").text,
         client_for("a2").get(f"{API}/elections/{eid}").text,
