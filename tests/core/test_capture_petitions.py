@@ -28,7 +28,7 @@ from sovet.federation import Event, add_days, fold
 from sovet.federation.demands import owed_elections
 from sovet.ledger.lots import ballots_digest, check_lots, lot_seed
 from sovet.ledger.merkle import leaf_hash, levels, prefix_root
-from sovet.model import Demand, DemandStatus, ElectionPurpose, Faction, SessionStatus
+from sovet.model import Demand, DemandStatus, Faction, SessionStatus
 from sovet.storage import Database
 
 from .conftest import OP, elect
@@ -54,18 +54,9 @@ def test_no_closing_action_takes_a_seed(action: object) -> None:
 
 
 def _tied_election(db: Database) -> str:
-    """A committee seat of u1 by plurality, one vote each: a lot decides."""
-    return elect(
-        db,
-        "u1",
-        "u1",
-        ["a2", "a3"],
-        {"a1": ["a2"], "a2": ["a3"]},
-        convenor="a1",
-        purpose=ElectionPurpose.COMMITTEE,
-        method="plurality",
-        seats=1,
-    )
+    """The village's one delegate by its constitution's STV, one vote each: a lot decides
+    whom to exclude."""
+    return elect(db, "v", "soviet", ["c1", "c2"], {"c1": ["c1"], "c2": ["c2"]}, convenor="c1")
 
 
 def test_an_election_lot_follows_from_the_head_that_seals_its_ballots(small: Database) -> None:
@@ -74,7 +65,7 @@ def test_an_election_lot_follows_from_the_head_that_seals_its_ballots(small: Dat
     closing = len(entries) - 1
     e = small.state.elections[eid]
     tree = levels([leaf_hash(x) for x in entries])
-    digest = ballots_digest([["a2"], ["a3"]])
+    digest = ballots_digest([["c1"], ["c2"]])
     assert e.seed == lot_seed(eid, closing, prefix_root(tree, closing), digest)
     assert e.result is not None and e.result["seed"] == e.seed  # the tie was broken by it
     assert check_lots(entries) == 1
