@@ -109,6 +109,7 @@ class Council:
     constituents: tuple[str, ...]
     convenors: frozenset[str] = frozenset()
     dissolved: bool = False
+    invited: tuple[str, ...] = ()  # named at its founding, not yet joined by their own decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +124,7 @@ class ElectionPurpose(StrEnum):
     COMMITTEE = "committee"  # a unit's own committee
     DELEGATION = "delegation"  # a constituency's delegates to a council
     BY_ELECTION = "by-election"  # one seat left by a recall
+    OFFICE = "office"  # a body's officers (convenors ...), by its own voters
 
 
 class ElectionStatus(StrEnum):
@@ -161,6 +163,7 @@ class Election:
     result: dict[str, object] | None = field(default=None, compare=False, hash=False)
     seed: int | None = None
     replaces: str | None = None  # the recalled mandate a by-election fills
+    office: str | None = None  # the office an OFFICE election fills
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +183,9 @@ class MandateStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Mandate:
-    """A delegate's seat: who holds it, in which body, for which constituency."""
+    """A delegate's seat: who holds it, in which body, for which constituency; or, with
+    ``office`` set, an office of ``body`` (its convenor ...), held by the election of the
+    body's own voters (``constituency == body``). An office is not a seat."""
 
     id: str
     member: str
@@ -191,6 +196,7 @@ class Mandate:
     ends_at: str
     faction: str | None = None
     status: MandateStatus = MandateStatus.ACTIVE
+    office: str | None = None  # the office held ("convenor" ...); None for a seat
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,16 +10,15 @@ from sovet.actions.budgets import cast_budget_ballot, close_budget, open_budget
 from sovet.actions.elections import cast_ballot, close_election, open_election
 from sovet.actions.federation import (
     apportion_council,
-    convene_first,
     found_council,
     found_federation,
     found_unit,
+    join_council,
     join_unit,
     leave_unit,
     register_faction,
     register_member,
     register_members,
-    set_convenors,
     set_faction,
 )
 from sovet.actions.land import divide_land
@@ -55,7 +54,6 @@ __all__ = [
     "close_election",
     "close_motion",
     "close_session",
-    "convene_first",
     "decide_amendment",
     "declare_needs",
     "declare_production",
@@ -66,6 +64,7 @@ __all__ = [
     "found_federation",
     "found_unit",
     "give_floor",
+    "join_council",
     "join_unit",
     "leave_unit",
     "open_budget",
@@ -79,7 +78,6 @@ __all__ = [
     "register_member",
     "register_members",
     "request_floor",
-    "set_convenors",
     "set_faction",
     "sign_petition",
     "vote",

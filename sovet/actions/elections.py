@@ -27,17 +27,25 @@ def open_election(
     candidates: Sequence[str],
     seats: int | None = None,
     method: str | None = None,
+    office: str | None = None,
     election_id: str | None = None,
     at: str | None = None,
 ) -> Election:
-    """A convenor of the constituency opens an election for its committee or delegation.
+    """A convenor of the constituency opens an election for its committee or delegation,
+    or for one of its offices (``purpose="office"``, ``office="convenor"`` ...; while the
+    body has no convenor, any of its voters may open that one).
 
     The seats of a delegation are the constituency's apportioned seats in the council;
-    the method is the one the constitution sets for the body being filled.
+    the method is the one the constitution sets for the body being filled; an office's
+    seats and method are its ``[offices.<office>]`` table's.
     """
     purpose = ElectionPurpose(purpose)
     with db.writing() as w:
         s = w.state
+        if purpose is ElectionPurpose.OFFICE:
+            rule = rules.office_rules(s, office)
+            seats = rule.seats if seats is None else seats
+            method = method or rule.method
         if purpose is ElectionPurpose.DELEGATION and seats is None:
             seats = rules.delegate_seats(s, target, constituency)
         if purpose is ElectionPurpose.COMMITTEE and seats is None:
@@ -46,7 +54,7 @@ def open_election(
             raise InputError("say how many seats the election fills")
         method = method or rules.body_rules(s, target).election_method
         rules.check_open_election(
-            s, actor, constituency, target, purpose, seats, candidates, method
+            s, actor, constituency, target, purpose, seats, candidates, method, office
         )
         eid = election_id or new_id("e")
         if eid in s.elections:
@@ -62,6 +70,7 @@ def open_election(
                 "seats": seats,
                 "method": method,
                 "electorate": len(s.voters_of(constituency)),
+                **({"office": office} if office is not None else {}),
                 "candidates": [
                     {"member": m, "name": s.members[m].name, "faction": s.members[m].faction}
                     for m in candidates

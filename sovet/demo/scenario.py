@@ -117,39 +117,57 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
         )
     progress(f"{scenario.federation}: founding {len(scenario.units)} units")
     leaning: dict[str, str | None] = {}
+    founders: dict[str, list[str]] = {}
     for unit in scenario.units:
-        rows = []
+        rows: list[tuple[str, str, list[str]]] = []
         for i in range(unit.size):
             mid = f"{unit.id}-{i + 1:03d}"
             name = f"{rng.choice(scenario.first_names)} {rng.choice(scenario.last_names)}"
-            rows.append((mid, name, [unit.id]))
+            rows.append((mid, name, []))
             leaning[mid] = _draw(rng, unit.leaning)
-        actions.found_unit(
-            db, actor=OPERATOR, unit_id=unit.id, name=unit.name, kind=unit.kind, place=unit.place
-        )
         actions.register_members(db, actor=OPERATOR, rows=rows)
+        founders[unit.id] = [mid for mid, _, _ in rows]
     for mid, faction in leaning.items():
         if faction is not None:
             actions.set_faction(db, actor=mid, faction=faction)
     for unit in scenario.units:
-        # the first member convenes until the unit elects its committee
-        _convene(db, unit.id, f"{unit.id}-001")
+        # the members found their unit, and its founding assembly elects its convenors
+        members = founders[unit.id]
+        actions.found_unit(
+            db,
+            actor=members[0],
+            unit_id=unit.id,
+            name=unit.name,
+            kind=unit.kind,
+            place=unit.place,
+            founders=members,
+        )
+        _elect_convenors(db, rng, unit.id, leaning)
     for council in scenario.councils:
+        # a convenor of the first constituent founds it; each other joins by its own convenor
+        first, *others = council.constituents
         actions.found_council(
             db,
-            actor=OPERATOR,
+            actor=sorted(db.state.convenors_of(first))[0],
             council_id=council.id,
             name=council.name,
             level=council.level,
             constituents=list(council.constituents),
         )
+        for constituent in others:
+            actions.join_council(
+                db,
+                actor=sorted(db.state.convenors_of(constituent))[0],
+                council=council.id,
+                constituent=constituent,
+            )
         actions.apportion_council(db, actor=OPERATOR, council=council.id)
         progress(f"  {council.name}: electing delegates")
         for constituent in council.constituents:
             _elect_delegation(db, rng, constituent, council.id, leaning)
-        seated = sorted(db.state.seated(council.id))
-        if seated:
-            _convene(db, council.id, seated[0])
+        if db.state.seated(council.id):
+            # the seated delegates elect the council's convenors
+            _elect_convenors(db, rng, council.id, leaning)
     if scenario.economy is not None:
         progress("  workplaces declare production, councils declare needs")
         _declare_economy(db, rng, scenario)
@@ -171,19 +189,25 @@ def _declare_economy(db: Database, rng: random.Random, scenario: Scenario) -> No
         if unit is None:
             unit = slug(w.name)
             kind = "village" if w.place == "country" else "workplace"
-            actions.found_unit(
-                db, actor=OPERATOR, unit_id=unit, name=w.name, kind=kind, place=w.place
-            )
-            rows = [
+            rows: list[tuple[str, str, list[str]]] = [
                 (
                     f"{unit}-{i + 1:03d}",
                     f"{rng.choice(scenario.first_names)} {rng.choice(scenario.last_names)}",
-                    [unit],
+                    [],
                 )
                 for i in range(3)
             ]
             actions.register_members(db, actor=OPERATOR, rows=rows)
-            _convene(db, unit, rows[0][0])
+            actions.found_unit(
+                db,
+                actor=rows[0][0],
+                unit_id=unit,
+                name=w.name,
+                kind=kind,
+                place=w.place,
+                founders=[mid for mid, _, _ in rows],
+            )
+            _elect_convenors(db, rng, unit, {})
         convenor = sorted(db.state.units[unit].convenors)[0]
         actions.declare_production(
             db,
@@ -269,8 +293,30 @@ def _draw(rng: random.Random, leaning: dict[str, float]) -> str | None:
     return None
 
 
-def _convene(db: Database, body: str, member: str) -> None:
-    actions.convene_first(db, actor=OPERATOR, body=body, convenors=[member])
+def _elect_convenors(
+    db: Database, rng: random.Random, body: str, leaning: dict[str, str | None]
+) -> None:
+    """The body's own voters (a unit's members, a council's seated delegates) elect its
+    convenors, as the constitution's ``[offices.convenor]`` says; while it has none, any
+    of them opens and closes the election."""
+    voters = sorted(db.state.voters_of(body))
+    opener = voters[0]
+    seats = db.state.rules().offices["convenor"].seats
+    candidates = _candidates(rng, voters, seats)
+    e = actions.open_election(
+        db,
+        actor=opener,
+        constituency=body,
+        target=body,
+        purpose=ElectionPurpose.OFFICE,
+        office="convenor",
+        candidates=candidates,
+    )
+    for voter in voters:
+        if rng.random() < 0.9 or voter == opener:
+            ranking = _ballot(rng, leaning.get(voter), candidates, leaning)
+            actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
+    actions.close_election(db, actor=opener, election=e.id, seed=rng.randrange(2**31))
 
 
 def _ballot(
@@ -303,12 +349,7 @@ def _elect_delegation(
     voters = sorted(s.voters_of(constituency))
     if not voters:
         return
-    convenors = (
-        s.units[constituency].convenors
-        if constituency in s.units
-        else s.councils[constituency].convenors
-    )
-    convenor = sorted(convenors)[0]
+    convenor = sorted(s.convenors_of(constituency))[0]
     from sovet.rules import delegate_seats
 
     seats = delegate_seats(s, council, constituency)

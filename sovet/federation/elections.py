@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sovet.federation.offices import office_counted
 from sovet.federation.state import Event, State, add_days
 from sovet.model import Candidate, Election, ElectionPurpose, ElectionStatus, Mandate
 
@@ -27,6 +28,7 @@ def election_opened(s: State, e: Event) -> None:
         opened_by=e.actor or "",
         electorate=int(d["electorate"]),
         replaces=d.get("replaces"),
+        office=d.get("office"),
     )
     s.put("elections", election.id, election)
 
@@ -57,6 +59,9 @@ def election_counted(s: State, e: Event) -> None:
         seed=d.get("seed"),
     )
     s.put("elections", election.id, election)
+    if election.office is not None:
+        office_counted(s, election, e.at)
+        return
     term = s.rules().rules_for(election.target, s.kind_name(election.target)).term_days
     for i, member in enumerate(election.elected):
         grant_mandate(s, election, member, f"{election.id}:{i + 1}", e.at, term)

@@ -53,7 +53,9 @@ def elections(
 @router.post("/elections", response_model=ElectionDetail, status_code=201)
 def open_election(request: Request, body: ElectionIn, actor: Actor) -> dict[str, Any]:
     """A convenor of the constituency opens an election (seats and method from the
-    constitution unless given)."""
+    constitution unless given). With ``purpose`` ``office`` and ``office`` (e.g.
+    ``convenor``) it fills one of the body's offices, by its own voters; while the body
+    has no convenor, any of its voters may open that election."""
     e = store_of(request).act(
         actions.open_election,
         actor=actor,
@@ -63,6 +65,7 @@ def open_election(request: Request, body: ElectionIn, actor: Actor) -> dict[str,
         candidates=body.candidates,
         seats=body.seats,
         method=body.method,
+        office=body.office,
     )
     return views.election_detail(e)
 

@@ -36,6 +36,7 @@ from sovet.web.pages_common import (
     with_error,
 )
 from sovet.web.pages_elections import router as elections_router
+from sovet.web.pages_founding import router as founding_router
 from sovet.web.pages_land import router as land_router
 from sovet.web.pages_ledger import router as ledger_router
 from sovet.web.pages_membership import router as membership_router
@@ -278,7 +279,7 @@ def factions(request: Request) -> HTMLResponse:
     with store_of(request).read() as s:
         seats: dict[str | None, int] = {}
         for m in s.mandates.values():
-            if m.status is MandateStatus.ACTIVE and m.body in s.councils:
+            if m.status is MandateStatus.ACTIVE and m.body in s.councils and m.office is None:
                 seats[m.faction] = seats.get(m.faction, 0) + 1
         members: dict[str | None, int] = {}
         for mem in s.members.values():
@@ -340,6 +341,7 @@ def decisions(request: Request) -> HTMLResponse:
 router.include_router(account_router)
 router.include_router(bodies_router)
 router.include_router(membership_router)
+router.include_router(founding_router)
 router.include_router(elections_router)
 router.include_router(motions_router)
 router.include_router(proposals_router)

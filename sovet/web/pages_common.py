@@ -94,6 +94,10 @@ WORDS: dict[str, str] = {
     "committee": N_("committee"),
     "delegation": N_("delegation"),
     "by-election": N_("by-election"),
+    "office": N_("office"),
+    # offices
+    "convenor": N_("convenor"),
+    "secretary": N_("secretary"),
     # motion kinds
     "ordinary": N_("ordinary"),
     "reserved": N_("reserved matter"),

@@ -26,6 +26,7 @@ from sovet.web.pages_common import (
     redirect,
     render,
     with_error,
+    word,
 )
 from sovet.web.store import store_of
 
@@ -163,10 +164,11 @@ def election_view(
             and ctx.actor not in e.voters
         )
         constituency = e.constituency
-        convenes = ctx.actor is not None and ctx.actor in (
-            s.units[constituency].convenors
-            if constituency in s.units
-            else s.councils[constituency].convenors
+        convenors = s.convenors_of(constituency)
+        convenes = ctx.actor is not None and (
+            ctx.actor in convenors
+            # a body with no convenor closes its office election by any of its voters
+            or (e.office is not None and not convenors and ctx.actor in s.voters_of(constituency))
         )
         share = ctx.lang.percent(voted, e.electorate)
         values: dict[str, Any] = {
@@ -295,11 +297,21 @@ def recount(request: Request, election_id: str) -> HTMLResponse:
 def new_election_view(
     request: Request, body: str, *, error: SovetError | None = None
 ) -> HTMLResponse:
-    """The convenor's form to open an election of the body's committee or delegation."""
+    """The convenor's form to open an election of the body's committee or delegation, or
+    of one of its offices (which any voter may open while the body has no convenor)."""
     ctx = PageContext(request)
+    chosen = request.query_params.get("office", "")
     with store_of(request).read() as s:
         name = s.body_name(body)
-        targets: list[tuple[str, str, int]] = []
+        offices = [
+            (
+                f"office:{office}",
+                ctx._("Office of %(office)s of %(body)s", office=word(ctx.lang, office), body=name),
+                rule.seats,
+            )
+            for office, rule in s.rules().offices.items()
+        ]
+        targets: list[tuple[str, str, int]] = [t for t in offices if t[0] == f"office:{chosen}"]
         if body in s.units:
             targets.append(
                 (
@@ -316,6 +328,7 @@ def new_election_view(
                     delegate_seats(s, council, body),
                 )
             )
+        targets += [t for t in offices if t[0] != f"office:{chosen}"]
         voters = sorted(s.voters_of(body), key=lambda m: s.members[m].name)
         values: dict[str, Any] = {
             "title": ctx._("Open an election"),
@@ -336,13 +349,20 @@ def new_election(request: Request, body: str) -> HTMLResponse:
 
 @router.post("/bodies/{body}/elections/new")
 async def open_election(request: Request, body: str) -> Response:
-    """A convenor of the body opens an election of its committee or its delegation."""
+    """A convenor of the body opens an election of its committee, its delegation or one
+    of its offices."""
     try:
         form = await form_of(request)
         target = str(form.get("target", ""))
         candidates = form.get("candidates", [])
         candidates = candidates if isinstance(candidates, list) else [candidates]
-        purpose = ElectionPurpose.COMMITTEE if target == "committee" else ElectionPurpose.DELEGATION
+        office: str | None = None
+        if target.startswith("office:"):
+            purpose, office, target = ElectionPurpose.OFFICE, target.removeprefix("office:"), body
+        elif target == "committee":
+            purpose, target = ElectionPurpose.COMMITTEE, body
+        else:
+            purpose = ElectionPurpose.DELEGATION
         seats: int | None = None
         if purpose is ElectionPurpose.COMMITTEE and str(form.get("seats", "")).strip():
             try:
@@ -354,10 +374,11 @@ async def open_election(request: Request, body: str) -> Response:
             request,
             actions.open_election,
             constituency=body,
-            target=body if purpose is ElectionPurpose.COMMITTEE else target,
+            target=target,
             purpose=purpose,
             candidates=[c for c in candidates if c],
             seats=seats,
+            office=office,
         )
     except SovetError as exc:
         return await run_in_threadpool(new_election_view, request, body, error=exc)

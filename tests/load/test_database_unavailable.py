@@ -18,6 +18,8 @@ from sovet.storage import open_database
 from sovet.web import create_app
 from sovet.web.auth import hash_token, make_hasher
 
+from ..conftest import elect_convenor
+
 TOKEN = "sovet_unavailable_test_token"
 
 
@@ -25,12 +27,10 @@ def test_unreachable_database_answers_503_then_recovers(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sovet.db'}"
     db = open_database(url)
     actions.found_federation(db, name="Outage", constitution=DEFAULT_CONSTITUTION)
-    actions.found_unit(
-        db, actor="operator", unit_id="u", name="Works", kind="workplace", convenors=["v1"]
-    )
-    actions.register_members(
-        db, actor="operator", rows=[(m, f"Voter {m}", ["u"]) for m in ("v1", "v2", "v3")]
-    )
+    voters = ["v1", "v2", "v3"]
+    actions.register_members(db, actor="operator", rows=[(m, f"Voter {m}", []) for m in voters])
+    actions.found_unit(db, actor="v1", unit_id="u", name="Works", kind="workplace", founders=voters)
+    elect_convenor(db, "u", "v1")
     election = actions.open_election(
         db,
         actor="v1",

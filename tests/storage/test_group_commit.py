@@ -14,15 +14,17 @@ from sovet.errors import AlreadyVoted
 from sovet.ledger.verify import verify_log
 from sovet.storage import Database, open_database
 
+from ..conftest import elect_convenor
+
 
 @pytest.fixture
 def election(tmp_path: Path) -> tuple[Database, str]:
     db = open_database(f"sqlite:///{tmp_path / 'g.db'}")
     actions.found_federation(db, name="G", constitution=DEFAULT_CONSTITUTION)
-    actions.found_unit(db, actor="operator", unit_id="u", name="U", kind="coop", convenors=["m0"])
-    actions.register_members(
-        db, actor="operator", rows=[(f"m{i}", f"M{i}", ["u"]) for i in range(60)]
-    )
+    actions.register_members(db, actor="operator", rows=[(f"m{i}", f"M{i}", []) for i in range(60)])
+    founders = [f"m{i}" for i in range(60)]
+    actions.found_unit(db, actor="m0", unit_id="u", name="U", kind="coop", founders=founders)
+    elect_convenor(db, "u", "m0")
     e = actions.open_election(
         db,
         actor="m0",

@@ -4,8 +4,10 @@ The federation (built once per test session, copied for each test; every test th
 it runs on SQLite and, when SOVET_TEST_POSTGRES_URL is set, on PostgreSQL too):
 
 * units ``u1`` (a1..a5, convenor a1), ``u2`` (b1..b4, convenor b1), ``v`` (c1..c3,
-  convenor c1); the council ``soviet`` (convenor a1) with delegates a1, a2 (u1),
-  b1, b2 (u2), c1 (v), elected by STV from secret ballots;
+  convenor c1), each founded by its members, who elect its convenor; the council
+  ``soviet`` (founded by a1 for u1, joined by u2's and v's convenors) with delegates a1,
+  a2 (u1), b1, b2 (u2), c1 (v), elected by STV from secret ballots, who elect a1 its
+  convenor;
 * production and needs declared for the plan period ``1918-Q1`` (see
   :func:`declare_plan_period`).
 * a counted participatory budget ``vb`` of the village (convenor c1; c1..c3 voted), so
@@ -59,10 +61,10 @@ from ..conftest import BACKENDS, PostgresCopy, fresh_database_url
 from .browser import CHROMIUM, Server, free_port
 
 OP = "operator"
-# one delegate per two members; ordinary council motions by open roll call
+# one delegate per two members; ordinary council motions by open roll call; one convenor
 TEST_CONSTITUTION = DEFAULT_CONSTITUTION.replace(
     "[kinds.council]\nmembers_per_delegate = 1000", "[kinds.council]\nmembers_per_delegate = 2"
-)
+).replace("[offices.convenor]\nseats = 2", "[offices.convenor]\nseats = 1")
 MEMBERS = [f"a{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 5)] + ["c1", "c2", "c3"]
 ROLES = {
     "anonymous": None,
@@ -102,6 +104,25 @@ def _elect(
     for voter, ranking in ballots.items():
         actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
     actions.close_election(db, actor=convenor, election=e.id, seed=1)
+
+
+def _elect_office(
+    db: Database, body: str, candidates: list[str], ballots: dict[str, list[str]], opener: str
+) -> None:
+    """An election of ``body``'s convenor by its own voters (candidates given when it
+    opens, until nominations come)."""
+    e = actions.open_election(
+        db,
+        actor=opener,
+        constituency=body,
+        target=body,
+        purpose=ElectionPurpose.OFFICE,
+        office="convenor",
+        candidates=candidates,
+    )
+    for voter, ranking in ballots.items():
+        actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking)
+    actions.close_election(db, actor=opener, election=e.id, seed=1)
 
 
 PLAN_PERIOD = "1918-Q1"
@@ -164,25 +185,30 @@ def build_federation(db: Database) -> None:
     actions.found_federation(db, name="Test federation", constitution=TEST_CONSTITUTION)
     actions.register_faction(db, actor=OP, faction_id="bol", name="Bolsheviks", short="B")
     actions.register_faction(db, actor=OP, faction_id="men", name="Mensheviks", short="M")
-    for uid, name, kind, convenor in (
-        ("u1", "Putilov Works", "workplace", "a1"),
-        ("u2", "Obukhov Works", "workplace", "b1"),
-        ("v", "Village", "village", "c1"),
-    ):
-        actions.found_unit(db, actor=OP, unit_id=uid, name=name, kind=kind, convenors=[convenor])
-    rows = [(m, f"Member {m.upper()}", [{"a": "u1", "b": "u2", "c": "v"}[m[0]]]) for m in MEMBERS]
-    actions.register_members(db, actor=OP, rows=rows)
+    actions.register_members(db, actor=OP, rows=[(m, f"Member {m.upper()}", []) for m in MEMBERS])
     for member, faction in (("a1", "bol"), ("a2", "bol"), ("b1", "men"), ("b2", "bol")):
         actions.set_faction(db, actor=member, faction=faction)
+    # each unit is founded by its members and elects its convenor
+    for uid, name, kind, prefix in (
+        ("u1", "Putilov Works", "workplace", "a"),
+        ("u2", "Obukhov Works", "workplace", "b"),
+        ("v", "Village", "village", "c"),
+    ):
+        founders = [m for m in MEMBERS if m[0] == prefix]
+        first = founders[0]
+        actions.found_unit(db, actor=first, unit_id=uid, name=name, kind=kind, founders=founders)
+        _elect_office(db, uid, founders[:2], {m: [first] for m in founders[:3]}, first)
+    # a1 founds the soviet for u1; u2's and v's convenors take them in
     actions.found_council(
         db,
-        actor=OP,
+        actor="a1",
         council_id="soviet",
         name="District Soviet",
         level="territorial",
         constituents=["u1", "u2", "v"],
-        convenors=["a1"],
     )
+    actions.join_council(db, actor="b1", council="soviet", constituent="u2")
+    actions.join_council(db, actor="c1", council="soviet", constituent="v")
     _elect(
         db,
         "u1",
@@ -198,6 +224,14 @@ def build_federation(db: Database) -> None:
         "b1",
     )
     _elect(db, "v", ["c1", "c2"], {"c1": ["c1"], "c2": ["c1"], "c3": ["c2"]}, "c1")
+    # the seated delegates elect the soviet's convenor
+    _elect_office(
+        db,
+        "soviet",
+        ["a1", "b1"],
+        {"a1": ["a1"], "a2": ["a1"], "b1": ["b1"], "b2": ["a1"], "c1": ["a1"]},
+        "a1",
+    )
     declare_plan_period(db)
     _village_budget(db)
     hasher = make_hasher(fast=True)
