@@ -541,11 +541,12 @@ def check_office_election(
     rules = office_rules(state, office)
     state.kind_of(body)
     if target != body:
-        raise BaseProtected(
-            f"the officers of {state.body_name(target)} are elected by its own voters only"
-            if target in state.units or target in state.councils
-            else f"an office of {state.body_name(body)} is filled by {body} itself"
+        state.kind_of(target)
+        message = f"the officers of {state.body_name(target)} are elected by its own voters only"
+        above = body in state.councils and (
+            target in state.base_units_under(body) or target in _councils_under(state, body)
         )
+        raise BaseProtected(message) if above else Forbidden(message)
     check_office_opener(state, actor, body)
     if purpose is ElectionPurpose.OFFICE:
         if seats != rules.seats:

@@ -199,7 +199,10 @@ def me(request: Request) -> Response:
         delegates = [
             m
             for m in s.mandates.values()
-            if m.constituency in units and m.status is MandateStatus.ACTIVE and m.member != actor
+            if m.constituency in units
+            and m.status is MandateStatus.ACTIVE
+            and m.member != actor
+            and m.office is None  # officers are on their body's page, recalled from there too
         ]
         delegates.sort(key=lambda m: (m.body, s.members[m.member].name))
         petitions = {

@@ -168,7 +168,7 @@ def test_a_convenor_of_one_unit_cannot_fill_another_units_office(small: Database
     )
     refused(
         small,
-        BaseProtected,
+        Forbidden,
         "officers of Obukhov Works are elected by its own voters only",
         lambda: open_office(small, "a1", "u2", ["a3"], constituency="u1"),
     )
