@@ -124,12 +124,24 @@ def prepare(url: str, members: int, *, candidates: int = 10, batch: int = 2000) 
     ids = [member_id(i) for i in range(members)]
     actions.found_federation(db, name="Load test", constitution=DEFAULT_CONSTITUTION)
     op = "operator"
-    actions.found_unit(
-        db, actor=op, unit_id=UNIT, name="Big Works", kind="workplace", convenors=[ids[0]]
-    )
     for start in range(0, members, batch):
-        rows = [(m, f"Member {m}", [UNIT]) for m in ids[start : start + batch]]
+        rows = [(m, f"Member {m}", []) for m in ids[start : start + batch]]
         actions.register_members(db, actor=op, rows=rows)
+    # the members found their unit; its founding assembly elects the first as convenor
+    actions.found_unit(
+        db, actor=ids[0], unit_id=UNIT, name="Big Works", kind="workplace", founders=ids
+    )
+    first = actions.open_election(
+        db,
+        actor=ids[0],
+        constituency=UNIT,
+        target=UNIT,
+        purpose="office",
+        office="convenor",
+        candidates=[ids[0]],
+    )
+    actions.cast_ballot(db, actor=ids[0], election=first.id, ranking=[ids[0]])
+    actions.close_election(db, actor=ids[0], election=first.id, seed=1)
     chosen = ids[: min(candidates, members)]
     election = actions.open_election(
         db, actor=ids[0], constituency=UNIT, target=UNIT, purpose=ElectionPurpose.COMMITTEE

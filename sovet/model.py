@@ -114,6 +114,7 @@ class Council:
     constituents: tuple[str, ...]
     convenors: frozenset[str] = frozenset()
     dissolved: bool = False
+    invited: tuple[str, ...] = ()  # named at its founding, not yet joined by their own decision
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +241,9 @@ class MandateStatus(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Mandate:
-    """A delegate's seat: who holds it, in which body, for which constituency."""
+    """A delegate's seat: who holds it, in which body, for which constituency; or, with
+    ``office`` set, an office of ``body`` (its convenor ...), held by the election of the
+    body's own voters (``constituency == body``). An office is not a seat."""
 
     id: str
     member: str
@@ -251,6 +254,7 @@ class Mandate:
     ends_at: str
     faction: str | None = None
     status: MandateStatus = MandateStatus.ACTIVE
+    office: str | None = None  # the office held ("convenor" ...); None for a seat
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,13 @@
 """Pure policy: who may do what, and when. Every check raises a specific error or returns.
 
 Power flows from the base: rights come only from membership of a unit and from
-mandates. The instance operator (actor ``"operator"``) registers accounts and founds
-the structure, but has no action that changes a vote, a result, a mandate or the log.
-A higher council has no power over a lower body: it cannot dissolve it, annul its
-election, unseat its delegate or change its membership; only a delegate's own
-constituents can recall them.
+mandates. The instance operator (actor ``"operator"``) registers accounts, but founds no
+body, names no officer, and has no action that changes a vote, a result, a mandate or
+the log. Units are founded by their founding members, councils by their constituents;
+every office (a body's convenors ...) is filled by election of the body's own voters and
+lost by their recall. A higher council has no power over a lower body: it cannot
+dissolve it, annul its election, unseat its delegate, replace its convenor or change its
+membership; only a delegate's (or an officer's) own constituents can recall them.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from sovet.constitution import BodyRules, check_bodies, parse_constitution
+from sovet.constitution import BodyRules, OfficeRules, check_bodies, parse_constitution
 from sovet.errors import (
     AlreadyVoted,
     BaseProtected,
@@ -71,13 +73,19 @@ __all__ = [
     "check_divide_land",
     "check_expire_ratification",
     "check_forward",
+    "check_found_council",
     "check_found_faction",
+    "check_found_unit",
     "check_join",
+    "check_join_council",
     "check_lapse_demand",
     "check_leave",
     "check_method",
     "check_motion_fits",
     "check_nominate",
+    "check_office_body",
+    "check_office_election",
+    "check_office_opener",
     "check_open_demand",
     "check_open_election",
     "check_open_petition",
@@ -94,6 +102,7 @@ __all__ = [
     "delegate_seats",
     "demand_progress",
     "election_terms",
+    "office_rules",
     "open_session_of",
     "quorate",
     "rule_key",
@@ -116,7 +125,7 @@ _EFFECTS = (
 
 def check_operator(state: State, actor: str) -> None:
     if actor != OPERATOR:
-        raise Forbidden("only the instance operator registers accounts and founds bodies")
+        raise Forbidden("only the instance operator registers accounts")
 
 
 def _is_higher_council_of(state: State, actor: str, body: str) -> bool:
@@ -255,24 +264,26 @@ def election_terms(
     is the filled body's ``election_method`` (an office's own). Nominations, voting and
     the signatures a nomination takes follow the electing body's rules."""
     state.kind_of(constituency)
-    if office is not None and purpose is not ElectionPurpose.OFFICE:
-        raise InputError("only an office election names an office")
+    if office is not None and purpose not in (ElectionPurpose.OFFICE, ElectionPurpose.BY_ELECTION):
+        raise InputError("only an office election (or an office's by-election) names an office")
     own = body_rules(state, constituency)
-    if purpose in (ElectionPurpose.COMMITTEE, ElectionPurpose.OFFICE) and target != constituency:
+    of_office = purpose is ElectionPurpose.OFFICE or office is not None
+    if (purpose is ElectionPurpose.COMMITTEE or of_office) and target != constituency:
         raise InputError(
             f"a {purpose.value} is elected by its own body: {constituency}, not {target}"
         )
     method, method_key = "", ""
-    if purpose is ElectionPurpose.OFFICE:
-        offices = state.rules().offices
-        if office not in offices:
-            raise InputError(
-                f"the constitution names no office {office!r}; offices: {', '.join(offices)}"
-            )
-        assert office is not None
-        seats = offices[office].seats
+    if of_office:
+        rules = office_rules(state, office)
+        seats = rules.seats
         seats_rule = f"offices.{office}.seats is {seats}"
-        method, method_key = offices[office].method, f"offices.{office}.method"
+        method, method_key = rules.method, f"offices.{office}.method"
+        if purpose is ElectionPurpose.BY_ELECTION:
+            held = len(state.officers(constituency, office or ""))
+            seats -= held
+            seats_rule += f", of whom {held} hold it: {seats} places are empty"
+            if seats < 1:
+                raise InputError(f"no place of {office} in {constituency} is empty")
     elif purpose is ElectionPurpose.COMMITTEE:
         if constituency not in state.units:
             raise InputError(f"{constituency} is a council: only a base unit has a committee")
@@ -328,8 +339,14 @@ def check_open_election(
     office: str | None = None,
 ) -> ElectionTerms:
     """A convenor of the constituency opens an election on the constitution's terms only:
-    seats or a method other than the constitution's are refused, naming its key."""
-    check_convenor(state, actor, constituency)
+    seats or a method other than the constitution's are refused, naming its key. An
+    office's election is opened by the body's convenors, or by any of its voters while it
+    has none (:func:`check_office_opener`)."""
+    if office is not None or purpose is ElectionPurpose.OFFICE:
+        check_office_body(state, constituency, target)
+        check_office_opener(state, actor, constituency)
+    else:
+        check_convenor(state, actor, constituency)
     terms = election_terms(state, constituency, target, purpose, office)
     if seats is not None and seats != terms.seats:
         raise InputError(
@@ -348,7 +365,7 @@ def check_open_election(
             election.status in (ElectionStatus.NOMINATING, ElectionStatus.OPEN)
             and election.constituency == constituency
             and election.target == target
-            and election.purpose is purpose
+            and (election.purpose is purpose or office is not None)
             and election.office == office
         ):
             raise InputError(f"election {election.id} for these seats is already open")
@@ -753,6 +770,13 @@ def check_open_petition(state: State, actor: str, mandate: Mandate) -> None:
     if mandate.status is not MandateStatus.ACTIVE:
         raise NotOpen(f"mandate {mandate.id} is not active")
     if actor not in state.voters_of(mandate.constituency):
+        if mandate.office is not None:
+            where = state.body_name(mandate.body)
+            if _is_higher_council_of(state, actor, mandate.body):
+                raise BaseProtected(
+                    f"only {where}'s own voters, who elected its {mandate.office}, can recall them"
+                )
+            raise Forbidden(f"only {where}'s own voters can petition to recall its officers")
         if _is_higher_council_of(state, actor, mandate.constituency) or actor in state.voters_of(
             mandate.body
         ):
@@ -771,6 +795,11 @@ def check_sign_petition(state: State, actor: str, petition: Petition) -> None:
         raise NotOpen(f"petition {petition.id} is not open for signatures")
     mandate = state.mandates[petition.mandate]
     if actor not in state.voters_of(mandate.constituency):
+        if mandate.office is not None:
+            raise BaseProtected(
+                f"only {state.body_name(mandate.body)}'s own voters can sign a petition to "
+                f"recall its {mandate.office}"
+            )
         raise BaseProtected("only the delegate's own constituents can sign a recall petition")
     if actor in petition.signatures:
         raise AlreadyVoted(f"{actor} has already signed petition {petition.id}")
@@ -980,3 +1009,165 @@ def check_apportion(state: State, actor: str, council: str) -> None:
             "applied by the council's own convenors"
         )
     check_convenor(state, actor, council)
+
+
+# ---- offices and founding ---------------------------------------------------------------
+
+
+def check_office_opener(state: State, actor: str, body: str) -> None:
+    """Who may open (or close) an election of ``body``'s officers: its convenors; or, while
+    it has none (a body just founded, or whose convenors were all recalled or left), any
+    of its own voters. Never the operator, never a higher council."""
+    convenors = state.convenors_of(body)
+    if actor in convenors:
+        return
+    if not convenors and actor in state.voters_of(body):
+        return
+    if actor == OPERATOR:
+        raise Forbidden(
+            f"the operator names no officer: {state.body_name(body)} elects its own, "
+            "by its own voters"
+        )
+    if _is_higher_council_of(state, actor, body):
+        raise BaseProtected(
+            f"{actor} acts for a higher council; only {state.body_name(body)}'s own voters "
+            "elect its officers"
+        )
+    if convenors:
+        raise Forbidden(f"only a convenor of {state.body_name(body)} may do this")
+    raise Forbidden(f"only a voter of {state.body_name(body)} may open its convenor election")
+
+
+def check_office_body(state: State, body: str, target: str) -> None:
+    """A body's officers are elected by that body's own voters, never by another body's
+    (a higher council trying is refused as a breach of the base principle)."""
+    state.kind_of(body)
+    if target != body:
+        state.kind_of(target)
+        message = f"the officers of {state.body_name(target)} are elected by its own voters only"
+        above = body in state.councils and (
+            target in state.base_units_under(body) or target in _councils_under(state, body)
+        )
+        raise BaseProtected(message) if above else Forbidden(message)
+
+
+def office_rules(state: State, office: str | None) -> OfficeRules:
+    """The constitution's ``[offices.<office>]`` table, or a clear error."""
+    if office is None:
+        raise InputError("say which office the election fills (e.g. convenor)")
+    offices = state.rules().offices
+    if office not in offices:
+        known = ", ".join(sorted(offices))
+        raise InputError(f"the constitution names no office {office!r} ([offices]: {known})")
+    return offices[office]
+
+
+def check_office_election(
+    state: State,
+    actor: str,
+    body: str,
+    target: str,
+    purpose: ElectionPurpose,
+    office: str | None,
+    seats: int,
+    method: str,
+) -> None:
+    """An office is filled by the body's own voters, for the seats and by the method the
+    constitution's ``[offices.<office>]`` sets; a by-election fills no more places than
+    are empty."""
+    if purpose not in (ElectionPurpose.OFFICE, ElectionPurpose.BY_ELECTION):
+        raise InputError(f"a {purpose.value} election fills no office")
+    rules = office_rules(state, office)
+    check_office_body(state, body, target)
+    check_office_opener(state, actor, body)
+    if purpose is ElectionPurpose.OFFICE:
+        if seats != rules.seats:
+            raise InputError(
+                f"the constitution fills the office of {office} with {rules.seats} seat(s) "
+                f"(offices.{office}.seats), not {seats}"
+            )
+        if method != rules.method:
+            raise InputError(
+                f"the constitution elects the {office} by {rules.method} "
+                f"(offices.{office}.method), not {method}"
+            )
+        return
+    empty = rules.seats - len(state.officers(body, office))
+    if seats > empty:
+        raise InputError(
+            f"{state.body_name(body)} has {max(empty, 0)} empty place(s) of {office} "
+            f"(offices.{office}.seats = {rules.seats}), not {seats}"
+        )
+
+
+def check_found_unit(state: State, actor: str, unit_id: str, founders: Sequence[str]) -> None:
+    """A unit is founded by its founding members: registered members of the federation,
+    the actor among them. Never by the operator."""
+    if actor == OPERATOR:
+        raise Forbidden(
+            "the operator hosts and founds no body: a unit is founded by its founding members"
+        )
+    if actor not in state.members or not state.members[actor].active:
+        raise Forbidden("only a member of the federation founds a unit")
+    if actor not in founders:
+        raise Forbidden("whoever founds a unit is one of its founding members")
+    if len(set(founders)) != len(founders):
+        raise InputError("a founding member is named twice")
+    for founder in founders:
+        if founder not in state.members or not state.members[founder].active:
+            raise NotFound(f"founders: no member {founder!r}")
+    if unit_id in state.units or unit_id in state.councils:
+        raise InputError(f"id {unit_id!r} is taken")
+
+
+def check_found_council(
+    state: State, actor: str, council_id: str, constituents: Sequence[str]
+) -> tuple[list[str], list[str]]:
+    """A council is founded by a convenor of one of its constituents. Returns the named
+    constituents that join at once (those the actor convenes) and those invited, who join
+    only by their own convenors' act: no body is ever dragged into a council."""
+    if actor == OPERATOR:
+        raise Forbidden(
+            "the operator hosts and founds no body: a council is founded by its constituents"
+        )
+    if council_id in state.units or council_id in state.councils:
+        raise InputError(f"id {council_id!r} is taken")
+    if not constituents:
+        raise InputError("a council needs constituents")
+    if len(set(constituents)) != len(constituents):
+        raise InputError("a constituent is named twice")
+    for c in constituents:
+        if c not in state.units and c not in state.councils:
+            raise NotFound(f"constituent {c!r} is not a unit or council")
+        holder = state.units.get(c) or state.councils[c]
+        if holder.dissolved:
+            raise NotOpen(f"{state.body_name(c)} is dissolved")
+    joined = [c for c in constituents if actor in state.convenors_of(c)]
+    if not joined:
+        raise Forbidden(
+            "a council is founded by a convenor of one of its constituents; each other "
+            "constituent joins by its own convenors' decision"
+        )
+    return joined, [c for c in constituents if c not in joined]
+
+
+def check_join_council(state: State, actor: str, council: str, constituent: str) -> None:
+    """A constituent named at a council's founding joins it by its own convenors' act."""
+    c = state.get("councils", council)
+    if c.dissolved:
+        raise NotOpen(f"{c.name} is dissolved")
+    state.kind_of(constituent)
+    if constituent in c.constituents:
+        raise InputError(f"{state.body_name(constituent)} already sends delegates to {c.name}")
+    if constituent not in c.invited:
+        raise InputError(f"{state.body_name(constituent)} was not named at {c.name}'s founding")
+    if actor == OPERATOR:
+        raise Forbidden(
+            f"the operator joins no body to a council: {state.body_name(constituent)}'s "
+            "own convenors decide"
+        )
+    check_convenor(state, actor, constituent)
+    if constituent == council or (
+        constituent in state.councils and council in _councils_under(state, constituent)
+    ):
+        raise InputError(f"{c.name} is below {state.body_name(constituent)}: no cycle")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -155,3 +156,14 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.fail(f"real data missing: {SHARED_DATA} (clone with ../shared beside it)")
     return SHARED_DATA
+
+
+def elect_convenor(db: Any, body: str, convenor: str) -> None:
+    """``convenor`` becomes the sole convenor of ``body`` (a body that has none yet) by an
+    office election in which they are the only candidate and cast the only ballot."""
+    from .elections import open_vote
+
+    e = open_vote(
+        db, body, body, [convenor], convenor=convenor, purpose="office", office="convenor"
+    )
+    assert convenor in e.elected  # unopposed: no more candidates than seats

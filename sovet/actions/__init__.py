@@ -20,17 +20,16 @@ from sovet.actions.elections import (
 )
 from sovet.actions.federation import (
     apportion_council,
-    convene_first,
     cosign_faction,
     found_council,
     found_faction,
     found_federation,
     found_unit,
+    join_council,
     join_unit,
     leave_unit,
     register_member,
     register_members,
-    set_convenors,
     set_faction,
 )
 from sovet.actions.land import divide_land
@@ -71,7 +70,6 @@ __all__ = [
     "close_election",
     "close_motion",
     "close_session",
-    "convene_first",
     "cosign_faction",
     "decide_amendment",
     "declare_needs",
@@ -84,6 +82,7 @@ __all__ = [
     "found_federation",
     "found_unit",
     "give_floor",
+    "join_council",
     "join_unit",
     "leave_unit",
     "nominate",
@@ -98,7 +97,6 @@ __all__ = [
     "register_member",
     "register_members",
     "request_floor",
-    "set_convenors",
     "set_faction",
     "sign_demand",
     "sign_petition",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from sovet import rules
 from sovet.actions.common import new_id
@@ -15,17 +15,16 @@ from sovet.storage import Database
 
 __all__ = [
     "apportion_council",
-    "convene_first",
     "cosign_faction",
     "found_council",
     "found_faction",
     "found_federation",
     "found_unit",
+    "join_council",
     "join_unit",
     "leave_unit",
     "register_member",
     "register_members",
-    "set_convenors",
     "set_faction",
 ]
 
@@ -161,14 +160,18 @@ def found_unit(
     unit_id: str,
     name: str,
     kind: UnitKind | str,
+    founders: Sequence[str] = (),
     place: str = "",
-    convenors: Iterable[str] = (),
     at: str | None = None,
 ) -> Unit:
+    """Members found a base unit: ``founders`` (registered members, the actor among
+    them; just the actor if none are named) are its first members. It has no convenors
+    until its founding assembly elects them: any founder opens that election
+    (:func:`~sovet.actions.elections.open_election` with ``purpose="office"``,
+    ``office="convenor"``)."""
+    founders = list(founders) or [actor]
     with db.writing() as w:
-        rules.check_operator(w.state, actor)
-        if unit_id in w.state.units or unit_id in w.state.councils:
-            raise InputError(f"id {unit_id!r} is taken")
+        rules.check_found_unit(w.state, actor, unit_id, founders)
         try:
             kind = UnitKind(kind)
         except ValueError:
@@ -183,7 +186,7 @@ def found_unit(
                 "name": name,
                 "kind": kind.value,
                 "place": place,
-                "convenors": sorted(convenors),
+                "founders": sorted(founders),
             },
             at=at,
         )
@@ -198,74 +201,44 @@ def found_council(
     name: str,
     level: str,
     constituents: Sequence[str],
-    convenors: Iterable[str] = (),
     at: str | None = None,
 ) -> Council:
-    """Found a council of delegates from ``constituents`` (units or councils, no cycle).
+    """A convenor of one of ``constituents`` (units or councils) founds a council of their
+    delegates. The constituents the actor convenes join at once; each other one is invited
+    and joins only by its own convenors' act (:func:`join_council`). The council elects
+    its convenors from its seated delegates.
 
     A council with a fixed number of seats (``max_seats``) has them shared out among its
-    constituents by the constitution's method as it is founded; afterwards only its own
-    convenors re-apportion it, by the same rule (:func:`apportion_council`)."""
+    joined constituents by the constitution's method as it is founded; afterwards only its
+    own convenors re-apportion it, by the same rule (:func:`apportion_council`)."""
     with db.writing() as w:
-        rules.check_operator(w.state, actor)
         s = w.state
-        if council_id in s.units or council_id in s.councils:
-            raise InputError(f"id {council_id!r} is taken")
-        if not constituents:
-            raise InputError("a council needs constituents")
+        joined, invited = rules.check_found_council(s, actor, council_id, constituents)
         kind = level if level in s.rules().kinds else "council"
         _check_kind(w.state, council_id, kind)
-        for c in constituents:
-            if c not in s.units and c not in s.councils:
-                raise NotFound(f"constituent {c!r} is not a unit or council")
         data: dict[str, object] = {
             "id": council_id,
             "name": name,
             "level": level,
-            "constituents": list(constituents),
-            "convenors": sorted(convenors),
+            "constituents": joined,
+            "invited": invited,
         }
         r = s.rules().rules_for(council_id, kind)
-        if r.max_seats is not None and any(s.membership(c) for c in constituents):
+        if r.max_seats is not None and any(s.membership(c) for c in joined):
             # a fixed number of seats is shared out by the constitution's method at founding
-            data["seats"] = _seats_by_rule(s, r, constituents)
+            data["seats"] = _seats_by_rule(s, r, joined)
         w.append("council.founded", actor, data, at=at)
     return db.state.councils[council_id]
 
 
-def set_convenors(
-    db: Database, *, actor: str, body: str, convenors: Sequence[str], at: str | None = None
-) -> None:
-    """Convenors of a body hand the role on to members of that same body."""
+def join_council(
+    db: Database, *, actor: str, council: str, constituent: str, at: str | None = None
+) -> Council:
+    """A convenor of ``constituent`` takes it into a council that named it at its founding."""
     with db.writing() as w:
-        rules.check_convenor(w.state, actor, body)
-        voters = w.state.voters_of(body)
-        for c in convenors:
-            if c not in voters:
-                raise InputError(f"{c} is not a member of {body}")
-        w.append("body.convenors", actor, {"body": body, "convenors": sorted(convenors)}, at=at)
-
-
-def convene_first(
-    db: Database, *, actor: str, body: str, convenors: Sequence[str], at: str | None = None
-) -> None:
-    """The operator names a new body's first convenors, once, from its own members
-    (a council's from its seated delegates); afterwards only convenors hand on."""
-    with db.writing() as w:
-        rules.check_operator(w.state, actor)
-        s = w.state
-        current = (
-            s.units[body].convenors
-            if s.kind_of(body).value == "unit"
-            else (s.councils[body].convenors)
-        )
-        if current:
-            raise InputError(f"{body} already has convenors; they hand the role on themselves")
-        voters = s.voters_of(body)
-        for c in convenors:
-            if c not in voters:
-                raise InputError(f"{c} is not a member of {body}")
-        w.append("body.convenors", actor, {"body": body, "convenors": sorted(convenors)}, at=at)
+        rules.check_join_council(w.state, actor, council, constituent)
+        w.append("council.joined", actor, {"council": council, "constituent": constituent}, at=at)
+    return db.state.councils[council]
 
 
 def apportion_council(

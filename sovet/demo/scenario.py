@@ -130,39 +130,57 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
     actions.found_federation(db, name=scenario.federation, constitution=constitution)
     progress(f"{scenario.federation}: founding {len(scenario.units)} units")
     leaning: dict[str, str | None] = {}
+    founders: dict[str, list[str]] = {}
     for unit in scenario.units:
-        rows = []
+        rows: list[tuple[str, str, list[str]]] = []
         for i in range(unit.size):
             mid = f"{unit.id}-{i + 1:03d}"
             name = f"{rng.choice(scenario.first_names)} {rng.choice(scenario.last_names)}"
-            rows.append((mid, name, [unit.id]))
+            rows.append((mid, name, []))
             leaning[mid] = _draw(rng, unit.leaning)
-        actions.found_unit(
-            db, actor=OPERATOR, unit_id=unit.id, name=unit.name, kind=unit.kind, place=unit.place
-        )
         actions.register_members(db, actor=OPERATOR, rows=rows)
-    _found_factions(db, scenario, leaning)
+        founders[unit.id] = [mid for mid, _, _ in rows]
     for mid, faction in leaning.items():
         member = db.state.members[mid]
         if faction in db.state.factions and member.faction != faction:
             actions.set_faction(db, actor=mid, faction=faction)
     for unit in scenario.units:
-        # the first member convenes until the unit elects its committee
-        _convene(db, unit.id, f"{unit.id}-001")
+        # the members found their unit; its founding assembly elects its convenors (below)
+        members = founders[unit.id]
+        actions.found_unit(
+            db,
+            actor=members[0],
+            unit_id=unit.id,
+            name=unit.name,
+            kind=unit.kind,
+            place=unit.place,
+            founders=members,
+        )
+    _elect_convenors(db, rng, [unit.id for unit in scenario.units], leaning)
+    _found_factions(db, scenario, leaning)
     for council in scenario.councils:
+        # a convenor of the first constituent founds it; each other joins by its own convenor
+        first, *others = council.constituents
         actions.found_council(
             db,
-            actor=OPERATOR,
+            actor=sorted(db.state.convenors_of(first))[0],
             council_id=council.id,
             name=council.name,
             level=council.level,
             constituents=list(council.constituents),
         )
+        for constituent in others:
+            actions.join_council(
+                db,
+                actor=sorted(db.state.convenors_of(constituent))[0],
+                council=council.id,
+                constituent=constituent,
+            )
         progress(f"  {council.name}: electing delegates")
         _elect_delegations(db, rng, council.id, council.constituents, leaning)
-        seated = sorted(db.state.seated(council.id))
-        if seated:
-            _convene(db, council.id, seated[0])
+        if db.state.seated(council.id):
+            # the seated delegates elect the council's convenors
+            _elect_convenors(db, rng, [council.id], leaning)
     if scenario.economy is not None:
         progress("  workplaces declare production, councils declare needs")
         _declare_economy(db, rng, scenario)
@@ -200,19 +218,25 @@ def _declare_economy(db: Database, rng: random.Random, scenario: Scenario) -> No
         if unit is None:
             unit = slug(w.name)
             kind = "village" if w.place == "country" else "workplace"
-            actions.found_unit(
-                db, actor=OPERATOR, unit_id=unit, name=w.name, kind=kind, place=w.place
-            )
-            rows = [
+            rows: list[tuple[str, str, list[str]]] = [
                 (
                     f"{unit}-{i + 1:03d}",
                     f"{rng.choice(scenario.first_names)} {rng.choice(scenario.last_names)}",
-                    [unit],
+                    [],
                 )
                 for i in range(3)
             ]
             actions.register_members(db, actor=OPERATOR, rows=rows)
-            _convene(db, unit, rows[0][0])
+            actions.found_unit(
+                db,
+                actor=rows[0][0],
+                unit_id=unit,
+                name=w.name,
+                kind=kind,
+                place=w.place,
+                founders=[mid for mid, _, _ in rows],
+            )
+            _elect_convenors(db, rng, [unit], {})
         convenor = sorted(db.state.units[unit].convenors)[0]
         actions.declare_production(
             db,
@@ -300,8 +324,42 @@ def _draw(rng: random.Random, leaning: dict[str, float]) -> str | None:
     return None
 
 
-def _convene(db: Database, body: str, member: str) -> None:
-    actions.convene_first(db, actor=OPERATOR, body=body, convenors=[member])
+def _elect_convenors(
+    db: Database, rng: random.Random, bodies: Sequence[str], leaning: dict[str, str | None]
+) -> None:
+    """Each body's own voters (a unit's members, a council's seated delegates) elect its
+    convenors, as the constitution's ``[offices.convenor]`` says: members stand with a
+    statement, the nomination period passes, the vote runs to its end. While a body has no
+    convenor, any of its voters opens the election and moves it on."""
+    opened: list[tuple[str, str, list[str]]] = []
+    for body in bodies:
+        voters = sorted(db.state.voters_of(body))
+        if not voters:
+            continue
+        opener = sorted(db.state.convenors_of(body) or voters)[0]
+        e = actions.open_election(
+            db,
+            actor=opener,
+            constituency=body,
+            target=body,
+            purpose=ElectionPurpose.OFFICE,
+            office="convenor",
+        )
+        candidates = _candidates(rng, voters, e.seats)
+        for i, member in enumerate(candidates):
+            statement = STATEMENTS[i] if i < len(STATEMENTS) else ""
+            actions.stand(db, actor=member, election=e.id, statement=statement)
+        opened.append((e.id, opener, candidates))
+    rules = [body_rules(db.state, body) for body in bodies]
+    _pass_days(db, max((r.nomination_days for r in rules), default=0))
+    for election, opener, _ in opened:
+        actions.begin_voting(db, actor=opener, election=election)
+    for election, _, candidates in opened:
+        _vote(db, rng, election, candidates, leaning, 0.9)
+    _pass_days(db, max((r.voting_days for r in rules), default=0))
+    for election, opener, _ in opened:
+        if db.state.elections[election].status.value == "open":
+            actions.close_election(db, actor=opener, election=election)
 
 
 def _ballot(

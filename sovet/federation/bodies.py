@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from sovet.constitution import parse_constitution
+from sovet.federation.offices import end_offices_of
 from sovet.federation.state import Event, State
 from sovet.model import Council, Faction, Member, Unit, UnitKind
 
@@ -59,6 +60,7 @@ def member_left(s: State, e: Event) -> None:
         unit.id,
         replace(unit, members=unit.members - {member.id}, convenors=unit.convenors - {member.id}),
     )
+    end_offices_of(s, unit.id, member.id)
 
 
 def member_faction(s: State, e: Event) -> None:
@@ -73,19 +75,29 @@ def faction_registered(s: State, e: Event) -> None:
 
 
 def unit_founded(s: State, e: Event) -> None:
+    """A unit founded by its founding members, who are its first members; it elects its
+    convenors afterwards. (Older logs name ``convenors`` here instead, and no founders.)"""
     d = e.data
+    founders = frozenset(d.get("founders", ()))
     unit = Unit(
         id=d["id"],
         name=d["name"],
         kind=UnitKind(d["kind"]),
         founded_at=e.at,
         place=d.get("place", ""),
+        members=founders,
         convenors=frozenset(d.get("convenors", ())),
     )
     s.put("units", unit.id, unit)
+    for founder in sorted(founders):
+        member = s.members[founder]
+        s.put("members", founder, replace(member, units=member.units | {unit.id}))
 
 
 def council_founded(s: State, e: Event) -> None:
+    """A council founded by a convenor of one of its constituents: the constituents that
+    convenor acts for join at once, the others named are ``invited`` and join by their
+    own convenors' act (``council.joined``). (Older logs name ``convenors`` here.)"""
     d = e.data
     council = Council(
         id=d["id"],
@@ -94,6 +106,7 @@ def council_founded(s: State, e: Event) -> None:
         founded_at=e.at,
         constituents=tuple(d["constituents"]),
         convenors=frozenset(d.get("convenors", ())),
+        invited=tuple(d.get("invited", ())),
     )
     s.put("councils", council.id, council)
     if "seats" in d:  # apportioned as it was founded
@@ -107,6 +120,8 @@ def council_apportioned(s: State, e: Event) -> None:
 
 
 def convenors_set(s: State, e: Event) -> None:
+    """Convenors named directly: written by older versions only (the operator's first
+    convenors, a convenors' hand-on); convenors are now elected (see ``offices``)."""
     body, convenors = e.data["body"], frozenset(e.data["convenors"])
     if body in s.units:
         s.put("units", body, replace(s.units[body], convenors=convenors))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sovet.federation.offices import office_counted
 from sovet.federation.state import Event, State, add_days
 from sovet.model import (
     Candidate,
@@ -155,6 +156,9 @@ def election_counted(s: State, e: Event) -> None:
         seed=d.get("seed"),
     )
     s.put("elections", election.id, election)
+    if election.office is not None:
+        office_counted(s, election, e.at)
+        return
     term = s.rules().rules_for(election.target, s.kind_name(election.target)).term_days
     for i, member in enumerate(election.elected):
         grant_mandate(s, election, member, f"{election.id}:{i + 1}", e.at, term)

@@ -46,6 +46,7 @@ from sovet.federation.motions import (
     vote_cast,
     voting_opened,
 )
+from sovet.federation.offices import council_joined
 from sovet.federation.ratification import ratification_expired, ratification_unit
 from sovet.federation.recall import petition_opened, petition_signed
 from sovet.federation.sessions import session_closed, session_opened, session_update
@@ -64,6 +65,7 @@ HANDLERS: dict[str, Handler] = {
     "faction.registered": faction_registered,
     "unit.founded": unit_founded,
     "council.founded": council_founded,
+    "council.joined": council_joined,
     "council.apportioned": council_apportioned,
     "body.convenors": convenors_set,
     "election.opened": election_opened,

@@ -1,5 +1,8 @@
 """Recall: petitions, the vote at the petition threshold, and next-on-list seating.
 
+Delegates are recalled by their constituents; officers (a body's convenors ...) by the
+body's own voters, who elected them, by the same path.
+
 A vote against a binding instruction opens a petition too; that is derived in
 :func:`sovet.federation.motions.vote_cast`.
 """
@@ -11,6 +14,7 @@ from fractions import Fraction
 
 from sovet.constitution import Replacement
 from sovet.federation.elections import grant_mandate
+from sovet.federation.offices import drop_unseated_officers, officer_recalled
 from sovet.federation.state import Event, State, add_days
 from sovet.model import MandateStatus, Motion, MotionKind, MotionStatus, Petition, PetitionStatus
 
@@ -64,10 +68,15 @@ def _maybe_open_recall_vote(s: State, petition: Petition, e: Event) -> None:
     secret = constituency in s.units and (
         s.rules().rules_for(constituency, s.kind_name(constituency)).secret_ballot
     )
+    place = (
+        f"from {s.body_name(mandate.body)}"
+        if mandate.office is None
+        else f"as {mandate.office} of {s.body_name(mandate.body)}"
+    )
     motion = Motion(
         id=motion_id,
         body=mandate.constituency,
-        title=f"Recall {delegate} from {s.body_name(mandate.body)}",
+        title=f"Recall {delegate} {place}",
         text=petition.reason,
         kind=MotionKind.RECALL,
         proposed_by=petition.opened_by,
@@ -92,7 +101,12 @@ def passed_recall(s: State, motion: Motion, e: Event) -> None:
     s.put("petitions", petition.id, replace(petition, status=PetitionStatus.RECALLED))
     s.put("mandates", mandate.id, replace(mandate, status=MandateStatus.RECALLED))
     rules = s.rules()
-    if rules.recall.replacement is not Replacement.NEXT_ON_LIST:
+    next_on_list = rules.recall.replacement is Replacement.NEXT_ON_LIST
+    if mandate.office is not None:
+        officer_recalled(s, mandate, e.at, next_on_list=next_on_list)
+        return
+    if not next_on_list:
+        drop_unseated_officers(s, mandate.body)
         return
     election = s.elections[mandate.election]
     seated = set(s.seated(mandate.body))
@@ -101,7 +115,8 @@ def passed_recall(s: State, motion: Motion, e: Event) -> None:
             continue
         term = rules.rules_for(mandate.body, s.kind_name(mandate.body)).term_days
         grant_mandate(s, election, member, f"{mandate.id}:r", e.at, term)
-        return
+        break
+    drop_unseated_officers(s, mandate.body)
 
 
 def recall_failed(s: State, motion: Motion) -> None:

@@ -147,12 +147,31 @@ class State:
             raise NotFound(f"no {kind.rstrip('s')} {record_id!r}") from None
 
     def seated(self, council: str) -> dict[str, Mandate]:
-        """Active mandates in a body, by member id."""
+        """Active seats in a body (delegates, or a unit's committee), by member id.
+        Offices (a convenor ...) are not seats: see :meth:`officers`."""
         return {
             m.member: m
             for m in self.mandates.values()
-            if m.body == council and m.status is MandateStatus.ACTIVE
+            if m.body == council and m.status is MandateStatus.ACTIVE and m.office is None
         }
+
+    def officers(self, body: str, office: str | None = None) -> list[Mandate]:
+        """The active office mandates of ``body`` (of one ``office``, or of all), in the
+        order they were granted."""
+        return [
+            m
+            for m in self.mandates.values()
+            if m.body == body
+            and m.office is not None
+            and (office is None or m.office == office)
+            and m.status is MandateStatus.ACTIVE
+        ]
+
+    def convenors_of(self, body: str) -> frozenset[str]:
+        """Who convenes ``body`` now: the holders of its "convenor" office."""
+        if self.kind_of(body) is BodyKind.UNIT:
+            return self.units[body].convenors
+        return self.councils[body].convenors
 
     def voters_of(self, body: str) -> frozenset[str]:
         """Who votes in ``body``: a unit's members, or a council's seated delegates."""

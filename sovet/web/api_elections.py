@@ -58,7 +58,9 @@ def elections(
 def open_election(request: Request, body: ElectionIn, actor: Actor) -> dict[str, Any]:
     """A convenor of the constituency opens an election; it takes nominations for the
     constitution's ``nomination_days``. Seats and method come from the constitution:
-    other values are refused (422) naming the constitution key."""
+    other values are refused (422) naming the constitution key. With ``purpose``
+    ``office`` and ``office`` (e.g. ``convenor``) it fills one of the body's offices, by
+    its own voters; while the body has no convenor, any of its voters may open that one."""
     e = store_of(request).act(
         actions.open_election,
         actor=actor,

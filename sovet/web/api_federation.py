@@ -6,12 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from sovet import actions, rules
+from sovet import actions
 from sovet.errors import Forbidden
 from sovet.web import views
 from sovet.web.auth import require_actor, require_member
 from sovet.web.schemas import (
-    ConvenorsIn,
     CouncilDetail,
     CouncilIn,
     CouncilOut,
@@ -19,6 +18,7 @@ from sovet.web.schemas import (
     FactionOut,
     FederationOut,
     HeadOut,
+    JoinCouncilIn,
     JoinIn,
     MandateOut,
     MemberOut,
@@ -170,12 +170,14 @@ def mandates(
         return [views.mandate_out(s, m) for m in sorted(found, key=lambda m: m.id)]
 
 
-# ---- founding the structure (the instance operator, as the rules say) ------------------------
+# ---- founding: units by their founding members, councils by their constituents -------------
 
 
 @router.post("/units", response_model=UnitDetail, status_code=201, tags=["federation"])
 def found_unit(request: Request, body: UnitIn, actor: Actor) -> dict[str, Any]:
-    """The operator founds a base unit; its members then come by invitation."""
+    """Members found a base unit: the founders (the signed-in member among them) are its
+    first members, and elect its convenors (``POST /elections``, purpose ``office``). The
+    operator founds no body."""
     store = store_of(request)
     store.act(
         actions.found_unit,
@@ -184,6 +186,7 @@ def found_unit(request: Request, body: UnitIn, actor: Actor) -> dict[str, Any]:
         name=body.name,
         kind=body.kind,
         place=body.place,
+        founders=body.founders,
     )
     with store.read() as s:
         return views.unit_detail(s, s.units[body.id])
@@ -191,7 +194,8 @@ def found_unit(request: Request, body: UnitIn, actor: Actor) -> dict[str, Any]:
 
 @router.post("/councils", response_model=CouncilDetail, status_code=201, tags=["federation"])
 def found_council(request: Request, body: CouncilIn, actor: Actor) -> dict[str, Any]:
-    """The operator founds a council of delegates from its constituent units or councils."""
+    """A convenor of one of the constituents founds a council: the constituents they
+    convene join at once, the others are invited and join by their own convenors' act."""
     store = store_of(request)
     store.act(
         actions.found_council,
@@ -203,6 +207,21 @@ def found_council(request: Request, body: CouncilIn, actor: Actor) -> dict[str, 
     )
     with store.read() as s:
         return views.council_detail(s, s.councils[body.id])
+
+
+@router.post(
+    "/councils/{council_id}/constituents",
+    response_model=CouncilDetail,
+    tags=["federation"],
+)
+def join_council(
+    request: Request, council_id: str, body: JoinCouncilIn, actor: Actor
+) -> dict[str, Any]:
+    """A convenor of a constituent named at the council's founding takes it in."""
+    store = store_of(request)
+    store.act(actions.join_council, actor=actor, council=council_id, constituent=body.constituent)
+    with store.read() as s:
+        return views.council_detail(s, s.councils[council_id])
 
 
 @router.post("/factions", response_model=FoundingOut, status_code=201, tags=["federation"])
@@ -244,20 +263,3 @@ def cosign_faction(request: Request, faction_id: str, actor: MemberActor) -> dic
     f = store.act(actions.cosign_faction, actor=actor, faction=faction_id)
     with store.read() as s:
         return views.founding_out(s, f)
-
-
-@router.post("/bodies/{body_id}/convenors", response_model=Ok, tags=["federation"])
-def set_convenors(request: Request, body_id: str, body: ConvenorsIn, actor: Actor) -> Ok:
-    """Convenors hand their role on to members of the same body; the operator names a
-    new body's first convenors, once, from its own members."""
-    store = store_of(request)
-    if actor == rules.OPERATOR:
-        with store.read() as s:
-            kind = s.kind_of(body_id).value
-            current = (s.units if kind == "unit" else s.councils)[body_id].convenors
-            if current:
-                raise Forbidden(f"{s.body_name(body_id)} has convenors; only they hand the role on")
-        store.act(actions.convene_first, actor=actor, body=body_id, convenors=body.convenors)
-    else:
-        store.act(actions.set_convenors, actor=actor, body=body_id, convenors=body.convenors)
-    return Ok()

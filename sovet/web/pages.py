@@ -36,6 +36,7 @@ from sovet.web.pages_common import (
     with_error,
 )
 from sovet.web.pages_elections import router as elections_router
+from sovet.web.pages_founding import router as founding_router
 from sovet.web.pages_land import router as land_router
 from sovet.web.pages_ledger import router as ledger_router
 from sovet.web.pages_membership import router as membership_router
@@ -199,7 +200,10 @@ def me(request: Request) -> Response:
         delegates = [
             m
             for m in s.mandates.values()
-            if m.constituency in units and m.status is MandateStatus.ACTIVE and m.member != actor
+            if m.constituency in units
+            and m.status is MandateStatus.ACTIVE
+            and m.member != actor
+            and m.office is None  # officers are on their body's page, recalled from there too
         ]
         delegates.sort(key=lambda m: (m.body, s.members[m.member].name))
         petitions = {
@@ -281,7 +285,7 @@ def factions_view(
     with store_of(request).read() as s:
         seats: dict[str | None, int] = {}
         for m in s.mandates.values():
-            if m.status is MandateStatus.ACTIVE and m.body in s.councils:
+            if m.status is MandateStatus.ACTIVE and m.body in s.councils and m.office is None:
                 seats[m.faction] = seats.get(m.faction, 0) + 1
         members: dict[str | None, int] = {}
         for mem in s.members.values():
@@ -356,6 +360,7 @@ def decisions(request: Request) -> HTMLResponse:
 router.include_router(account_router)
 router.include_router(bodies_router)
 router.include_router(membership_router)
+router.include_router(founding_router)
 router.include_router(elections_router)
 router.include_router(motions_router)
 router.include_router(proposals_router)

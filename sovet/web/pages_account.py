@@ -1,9 +1,10 @@
 """The account's own page (faction, password, API tokens) and the instance operator's
-page (accounts; founding units, councils and factions; a new body's first convenors).
+page (accounts and factions).
 
 The operator's forms call the same actions as the API, under the same rules: the
-operator founds the structure and manages sign-ins, but no form here changes a vote,
-a result, a mandate or the log's past."""
+operator manages sign-ins, but founds no body, names no officer, and no form here
+changes a vote, a result, a mandate or the log's past. Members found units and councils
+themselves (:mod:`sovet.web.pages_founding`)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,6 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet import actions
 from sovet.errors import Forbidden, InputError, NotFound, SovetError
-from sovet.model import UnitKind
 from sovet.storage import accounts as store_accounts
 from sovet.storage import utc_now
 from sovet.web import auth
@@ -31,10 +31,8 @@ from sovet.web.pages_common import (
 )
 from sovet.web.schemas import (
     AccountCreate,
-    CouncilIn,
     PasswordIn,
     TokenCreate,
-    UnitIn,
 )
 from sovet.web.store import store_of
 
@@ -179,15 +177,6 @@ def operator_view(
             "accounts": accounts,
             "with_account": {a.member for a in accounts if a.member},
             "members": sorted(s.members.values(), key=lambda m: m.name),
-            "units": sorted((u for u in s.units.values() if not u.dissolved), key=lambda u: u.name),
-            "councils": sorted(
-                (c for c in s.councils.values() if not c.dissolved), key=lambda c: c.name
-            ),
-            "unit_kinds": list(UnitKind),
-            "without_convenors": [
-                (u.id, u.name) for u in s.units.values() if not u.convenors and not u.dissolved
-            ]
-            + [(c.id, c.name) for c in s.councils.values() if not c.convenors and not c.dissolved],
             "form": form or {},
             "notice": notice,
         }
@@ -205,7 +194,7 @@ async def _operator_form(request: Request) -> dict[str, Any]:
     form = await form_of(request)
     account = auth.require_account(request)
     if not account.operator:
-        raise Forbidden("only the instance operator manages accounts and founds bodies")
+        raise Forbidden("only the instance operator manages accounts")
     return form
 
 
@@ -247,60 +236,9 @@ def _reset_password(request: Request, form: dict[str, Any]) -> str:
     return login
 
 
-def _found_unit(request: Request, form: dict[str, Any]) -> str:
-    body = parsed(
-        UnitIn,
-        {k: str(form.get(k, "")).strip() for k in ("id", "name", "kind", "place")},
-    )
-    act(
-        request,
-        actions.found_unit,
-        unit_id=body.id,
-        name=body.name,
-        kind=body.kind,
-        place=body.place,
-    )
-    return body.name
-
-
-def _found_council(request: Request, form: dict[str, Any]) -> str:
-    body = parsed(
-        CouncilIn,
-        {
-            **{k: str(form.get(k, "")).strip() for k in ("id", "name", "level")},
-            "constituents": ids_in(form.get("constituents", "")),
-        },
-    )
-    act(
-        request,
-        actions.found_council,
-        council_id=body.id,
-        name=body.name,
-        level=body.level,
-        constituents=body.constituents,
-    )
-    return body.name
-
-
-def _first_convenors(request: Request, form: dict[str, Any]) -> str:
-    body = str(form.get("body", "")).strip()
-    convenors = ids_in(form.get("convenors", ""))
-    if not convenors:
-        raise InputError("convenors: name at least one member of the body")
-    with store_of(request).read() as s:
-        kind = s.kind_of(body).value
-        if (s.units if kind == "unit" else s.councils)[body].convenors:
-            raise Forbidden(f"{s.body_name(body)} has convenors; only they hand the role on")
-    act(request, actions.convene_first, body=body, convenors=convenors)
-    return body
-
-
 _OPERATOR_FORMS = {
     "accounts": _create_account,
     "password": _reset_password,
-    "units": _found_unit,
-    "councils": _found_council,
-    "convenors": _first_convenors,
 }
 
 

@@ -21,7 +21,7 @@ from sovet.model import (
     SessionStatus,
 )
 from sovet.rules import body_rules, delegate_seats, open_session_of
-from sovet.web import auth
+from sovet.web import auth, views
 from sovet.web.charts import Seat, hemicycle
 from sovet.web.errors import NotSignedIn
 from sovet.web.pages_common import (
@@ -52,6 +52,23 @@ def units(request: Request) -> HTMLResponse:
             for u in sorted(s.units.values(), key=lambda u: u.name)
         ]
         return render(request, "units.html", {"title": ctx._("Units"), "rows": rows}, state=s)
+
+
+def officer_values(s: State, body: str, actor: str | None) -> dict[str, Any]:
+    """A body's officers as elected (and any convenors an older log named unelected), the
+    offices the constitution sets, and whether ``actor`` may open their elections: a
+    convenor, or any voter of a body that has none."""
+    held = views.officers_out(s, body)
+    convenors = s.convenors_of(body)
+    elected = {o["member"] for o in held if o["office"] == "convenor"}
+    return {
+        "officers": held,
+        "unelected": [s.members[c].name for c in sorted(convenors - elected) if c in s.members],
+        "offices": [(name, rule.seats) for name, rule in s.rules().offices.items()],
+        "can_elect": actor is not None
+        and (actor in convenors or (not convenors and actor in s.voters_of(body))),
+        "body_id": body,
+    }
 
 
 def _bodies_lists(s: State, body: str) -> dict[str, Any]:
@@ -114,7 +131,7 @@ def unit_view(
             (
                 m
                 for m in s.mandates.values()
-                if m.body == unit_id and m.status is MandateStatus.ACTIVE
+                if m.body == unit_id and m.status is MandateStatus.ACTIVE and m.office is None
             ),
             key=lambda m: s.members[m.member].name,
         )
@@ -139,6 +156,7 @@ def unit_view(
             "is_convenor": ctx.actor in u.convenors,
             "invitation": invitation,
             "voters": sorted((s.members[m] for m in u.members), key=lambda m: m.name),
+            **officer_values(s, unit_id, ctx.actor),
             # the unit's own divisions of its land or housing, newest first
             "land_divisions": sorted(
                 (d for d in s.land.values() if d.unit == unit_id),
@@ -249,6 +267,12 @@ def council_view(
             "open_status": SessionStatus.OPEN,
             "voters": sorted((s.members[m] for m in s.voters_of(council_id)), key=lambda m: m.name),
             "notice": notice,
+            "invited": [
+                (k, s.body_name(k), body_href(s, k), ctx.actor in s.convenors_of(k))
+                for k in c.invited
+                if k in s.units or k in s.councils
+            ],
+            **officer_values(s, council_id, ctx.actor),
             **_bodies_lists(s, council_id),
         }
         status = with_error(values, ctx.lang, error)

@@ -97,7 +97,6 @@ WORDS: dict[str, str] = {
     "session": N_("convene a session"),
     "motion": N_("put a motion on the agenda"),
     "election": N_("hold an election"),
-    "convenor": N_("convenor"),
     # choices
     "yes": N_("yes"),
     "no": N_("no"),
@@ -107,6 +106,9 @@ WORDS: dict[str, str] = {
     "delegation": N_("delegation"),
     "by-election": N_("by-election"),
     "office": N_("office"),
+    # offices
+    "convenor": N_("convenor"),
+    "secretary": N_("secretary"),
     # motion kinds
     "ordinary": N_("ordinary"),
     "reserved": N_("reserved matter"),

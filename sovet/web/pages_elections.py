@@ -29,6 +29,7 @@ from sovet.web.pages_common import (
     redirect,
     render,
     with_error,
+    word,
 )
 from sovet.web.store import store_of
 
@@ -176,10 +177,11 @@ def election_view(
         mine = next((n for n in e.nominations if n.member == ctx.actor), None)
         faction_of = {f: x.name for f, x in s.factions.items()}
         constituency = e.constituency
-        convenes = ctx.actor is not None and ctx.actor in (
-            s.units[constituency].convenors
-            if constituency in s.units
-            else s.councils[constituency].convenors
+        convenors = s.convenors_of(constituency)
+        convenes = ctx.actor is not None and (
+            ctx.actor in convenors
+            # a body with no convenor closes its office election by any of its voters
+            or (e.office is not None and not convenors and ctx.actor in s.voters_of(constituency))
         )
         share = ctx.lang.percent(voted, e.electorate)
         values: dict[str, Any] = {
@@ -371,8 +373,11 @@ def recount(request: Request, election_id: str) -> HTMLResponse:
 def new_election_view(
     request: Request, body: str, *, error: SovetError | None = None
 ) -> HTMLResponse:
-    """The convenor's form to open an election: it shows what the constitution sets."""
+    """The convenor's form to open an election of the body's committee, its delegation or
+    one of its offices (which any voter may open while the body has no convenor): it shows
+    what the constitution sets."""
     ctx = PageContext(request)
+    chosen = request.query_params.get("office", "")
     with store_of(request).read() as s:
         name = s.body_name(body)
         choices: list[tuple[str, str, ElectionPurpose, str, str | None]] = []
@@ -390,8 +395,12 @@ def new_election_view(
             label = ctx._("Delegation to %(body)s", body=s.body_name(council))
             choices.append((council, label, ElectionPurpose.DELEGATION, council, None))
         for post in s.rules().offices:
-            label = ctx._("Office of %(office)s of %(body)s", office=post, body=name)
+            label = ctx._(
+                "Office of %(office)s of %(body)s", office=word(ctx.lang, post), body=name
+            )
             choices.append((f"office:{post}", label, ElectionPurpose.OFFICE, body, post))
+        # ``?office=convenor`` (a link from the body's officers) puts that office first
+        choices.sort(key=lambda c: c[0] != f"office:{chosen}")
         targets = []
         for value, label, purpose, target, office in choices:
             terms = election_terms(s, body, target, purpose, office)

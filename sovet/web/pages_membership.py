@@ -1,6 +1,7 @@
-"""Forms on a body's page that change who belongs and who convenes: a convenor admits an
-existing member to a unit, a member leaves a unit (nobody else can make them), convenors
-hand their role on, and a council's convenors apportion its seats by membership."""
+"""Forms on a body's page that change who belongs: a convenor admits an existing member
+to a unit, a member leaves a unit (nobody else can make them), and a council's convenors
+apportion its seats by membership. Convenors are elected, never handed on: see the
+office elections of :mod:`sovet.web.pages_elections`."""
 
 from __future__ import annotations
 
@@ -12,14 +13,12 @@ from starlette.concurrency import run_in_threadpool
 
 from sovet import actions
 from sovet.errors import Forbidden, InputError, SovetError
-from sovet.web.pages_account import ids_in
 from sovet.web.pages_bodies import council_view, unit_view
 from sovet.web.pages_common import (
     PageContext,
     PageRoute,
     act,
     actor_of,
-    body_href,
     form_of,
     redirect,
 )
@@ -65,21 +64,6 @@ async def leave(request: Request, unit_id: str) -> Response:
     except SovetError as exc:
         return await run_in_threadpool(unit_view, request, unit_id, error=exc)
     return redirect(f"/units/{unit_id}")
-
-
-@router.post("/bodies/{body}/convenors")
-async def convenors(request: Request, body: str) -> Response:
-    """The convenors hand the role on to members (or delegates) of the same body."""
-    try:
-        form = await form_of(request)
-        chosen = ids_in(form.get("convenors", ""))
-        if not chosen:
-            raise InputError("convenors: choose at least one")
-        await run_in_threadpool(act, request, actions.set_convenors, body=body, convenors=chosen)
-    except SovetError as exc:
-        return await run_in_threadpool(_body_page, request, body, error=exc)
-    with store_of(request).read() as s:
-        return redirect(body_href(s, body))
 
 
 @router.post("/councils/{council_id}/apportion")

@@ -35,7 +35,6 @@ __all__ = [
     "BallotsOut",
     "CandidateOut",
     "ConsistencyProofOut",
-    "ConvenorsIn",
     "CouncilDetail",
     "CouncilIn",
     "CouncilOut",
@@ -61,6 +60,7 @@ __all__ = [
     "InvitationIn",
     "InvitationInfo",
     "InvitationOut",
+    "JoinCouncilIn",
     "JoinIn",
     "LoginIn",
     "MandateOut",
@@ -71,6 +71,7 @@ __all__ = [
     "MotionOut",
     "NominateIn",
     "NominationOut",
+    "OfficerOut",
     "Ok",
     "PasswordIn",
     "PetitionIn",
@@ -237,6 +238,19 @@ class FactionOut(BaseModel):
     members: int
 
 
+class OfficerOut(BaseModel):
+    """An office held: by whom, from which election (or as next on its list), until when."""
+
+    office: str
+    member: str
+    name: str
+    mandate: str
+    election: str
+    started_at: str
+    ends_at: str
+    next_on_list: bool
+
+
 class UnitOut(BaseModel):
     id: str
     name: str
@@ -260,6 +274,7 @@ class DelegateOut(BaseModel):
 class UnitDetail(UnitOut):
     member_list: list[MemberOut]
     delegates: list[DelegateOut]
+    officers: list[OfficerOut]
 
 
 class CouncilOut(BaseModel):
@@ -271,6 +286,7 @@ class CouncilOut(BaseModel):
     seats: int
     seated: int
     dissolved: bool
+    invited: list[str]
 
 
 class CouncilDetail(CouncilOut):
@@ -278,6 +294,7 @@ class CouncilDetail(CouncilOut):
     composition: list[FactionSeats]
     delegates: list[DelegateOut]
     open_session: str | None
+    officers: list[OfficerOut]
 
 
 class MemberOut(BaseModel):
@@ -298,16 +315,21 @@ class MandateOut(BaseModel):
     ends_at: str
     faction: str | None
     status: MandateStatus
+    office: str | None = None
 
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,59}$")]
 
 
 class UnitIn(_In):
+    """A unit founded by its founding members (the signed-in member among them; alone
+    if none are named)."""
+
     id: Slug
     name: Annotated[str, Field(min_length=1, max_length=200)]
     kind: UnitKind
     place: Line = ""
+    founders: Annotated[list[Id], Field(max_length=1000)] = []
 
 
 class CouncilIn(_In):
@@ -324,8 +346,10 @@ class FactionIn(_In):
     colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#777777"
 
 
-class ConvenorsIn(_In):
-    convenors: Annotated[list[Id], Field(min_length=1, max_length=50)]
+class JoinCouncilIn(_In):
+    """The constituent (a unit or council the signed-in member convenes) that joins."""
+
+    constituent: Id
 
 
 class FactionChoice(_In):

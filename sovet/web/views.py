@@ -45,6 +45,8 @@ __all__ = [
     "member_out",
     "motion_detail",
     "motion_out",
+    "officer_out",
+    "officers_out",
     "petition_out",
     "ratification_out",
     "session_out",
@@ -121,10 +123,30 @@ def _sent_by(s: State, body: str) -> list[dict[str, Any]]:
     ]
 
 
+def officer_out(s: State, m: Mandate) -> dict[str, Any]:
+    return {
+        "office": m.office or "",
+        "member": m.member,
+        "name": s.members[m.member].name if m.member in s.members else m.member,
+        "mandate": m.id,
+        "election": m.election,
+        "started_at": m.started_at,
+        "ends_at": m.ends_at,
+        "next_on_list": m.id.endswith(":r"),
+    }
+
+
+def officers_out(s: State, body: str) -> list[dict[str, Any]]:
+    """A body's officers now, by office, as elected."""
+    held = sorted(s.officers(body), key=lambda m: (m.office or "", m.started_at, m.member))
+    return [officer_out(s, m) for m in held]
+
+
 def unit_detail(s: State, u: Unit) -> dict[str, Any]:
     out = unit_out(s, u)
     out["member_list"] = [member_out(s.members[m]) for m in sorted(u.members)]
     out["delegates"] = _sent_by(s, u.id)
+    out["officers"] = officers_out(s, u.id)
     return out
 
 
@@ -160,6 +182,7 @@ def council_out(s: State, c: Council) -> dict[str, Any]:
         "seats": sum(apportioned.values()) if apportioned is not None else seated,
         "seated": seated,
         "dissolved": c.dissolved,
+        "invited": list(c.invited),
     }
 
 
@@ -172,6 +195,7 @@ def council_detail(s: State, c: Council) -> dict[str, Any]:
     ]
     session = open_session_of(s, c.id)
     out["open_session"] = None if session is None else session.id
+    out["officers"] = officers_out(s, c.id)
     return out
 
 
@@ -187,6 +211,7 @@ def mandate_out(s: State, m: Mandate) -> dict[str, Any]:
         "ends_at": m.ends_at,
         "faction": m.faction,
         "status": m.status,
+        "office": m.office,
     }
 
 
@@ -196,6 +221,7 @@ def election_out(e: Election) -> dict[str, Any]:
         "constituency": e.constituency,
         "target": e.target,
         "purpose": e.purpose,
+        "office": e.office,
         "seats": e.seats,
         "method": e.method,
         "status": e.status,
@@ -203,7 +229,6 @@ def election_out(e: Election) -> dict[str, Any]:
         "voted": len(e.voters),
         "electorate": e.electorate,
         "elected": list(e.elected),
-        "office": e.office,
         "nominations_close": e.nominations_close,
         "voting_opened_at": e.voting_opened_at,
         "deadline": e.deadline,

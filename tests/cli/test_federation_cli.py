@@ -94,13 +94,14 @@ def test_init_then_members_import(tmp_path: Path, capsys: pytest.CaptureFixture[
     from sovet import actions
 
     db = open_database(url)
-    actions.found_unit(db, actor="operator", unit_id="elm", name="Elm St", kind="neighbourhood")
+    actions.register_member(db, actor="operator", name="Founder", member_id="f1")
+    actions.found_unit(db, actor="f1", unit_id="elm", name="Elm St", kind="neighbourhood")
     good = tmp_path / "members.csv"
     good.write_text("id,name,units\nm1,Ana,elm\nm2,Ben,\n", encoding="utf-8")
     code, out, _ = run(["members", "import", str(good), "--db", url], capsys)
     assert code == 0 and "Registered 2 members" in out
     db.forget()
-    assert db.state.units["elm"].members == {"m1"}
+    assert db.state.units["elm"].members == {"f1", "m1"}
 
     bad = tmp_path / "bad.csv"
     bad.write_text("id,name,units\nm3,Cy,elm\nm1,Dup,elm\nm4,,nowhere\n", encoding="utf-8")

@@ -15,6 +15,8 @@ from sovet.constitution import DEFAULT_CONSTITUTION
 from sovet.federation import KINDS
 from sovet.storage import open_database
 
+from ..conftest import elect_convenor
+
 OP = "operator"
 # Illustrative fields and households (not historical figures).
 PARCELS = "parcel,area,quality\nnorth,12,1\nriver,6,3/2\nhill,10.5,2/3\n"
@@ -34,20 +36,31 @@ def village(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'v.db'}"
     db = open_database(url)
     actions.found_federation(db, name="F", constitution=DEFAULT_CONSTITUTION)
-    actions.found_unit(db, actor=OP, unit_id="v", name="Village", kind="village", convenors=["c1"])
-    actions.found_unit(db, actor=OP, unit_id="w", name="Works", kind="workplace", convenors=["s1"])
     actions.register_members(
-        db, actor=OP, rows=[("c1", "C1", ["v"]), ("c2", "C2", ["v"]), ("s1", "S1", ["w"])]
+        db, actor=OP, rows=[("c1", "C1", []), ("c2", "C2", []), ("s1", "S1", [])]
     )
+    actions.found_unit(
+        db, actor="c1", unit_id="v", name="Village", kind="village", founders=["c1", "c2"]
+    )
+    elect_convenor(db, "v", "c1")
+    actions.found_unit(db, actor="s1", unit_id="w", name="Works", kind="workplace")
+    elect_convenor(db, "w", "s1")
     actions.found_council(
         db,
-        actor=OP,
+        actor="s1",
         council_id="soviet",
         name="Soviet",
         level="territorial",
-        constituents=["v", "w"],
-        convenors=["s1"],
+        constituents=["w", "v"],
     )
+    actions.join_council(db, actor="c1", council="soviet", constituent="v")
+    # s1 sits in the soviet for the works, and its delegates elect s1 the soviet's convenor
+    e = actions.open_election(
+        db, actor="s1", constituency="w", target="soviet", purpose="delegation", candidates=["s1"]
+    )
+    actions.cast_ballot(db, actor="s1", election=e.id, ranking=["s1"])
+    actions.close_election(db, actor="s1", election=e.id, seed=1)
+    elect_convenor(db, "soviet", "s1")
     db.close()
     return url
 

@@ -27,7 +27,8 @@ def url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'f.db'}"
     with open_database(url) as db:
         actions.found_federation(db, name="F", constitution=DEFAULT_CONSTITUTION)
-        actions.found_unit(db, actor="operator", unit_id="u", name="U", kind="coop")
+        actions.register_member(db, actor="operator", name="Founder", member_id="f0")
+        actions.found_unit(db, actor="f0", unit_id="u", name="U", kind="coop")
         actions.register_members(
             db, actor="operator", rows=[(f"m{i}", f"M{i}", ["u"]) for i in range(12)]
         )
@@ -39,7 +40,7 @@ def test_export_then_verify_the_file_and_the_database(
 ) -> None:
     out = tmp_path / "ledger.jsonl"
     code, text, _ = run(["ledger", "export", str(out), "--db", url], capsys)
-    assert code == 0 and "26 entries" in text  # founding, unit, 12 × (registered + joined)
+    assert code == 0 and "27 entries" in text  # founding, founder, unit, 12 × (registered + joined)
     assert (tmp_path / "ledger.heads.jsonl").is_file()
     with open_database(url) as db:
         key = (db.public_key() or b"").hex()
@@ -60,16 +61,16 @@ def test_export_then_verify_the_file_and_the_database(
 def test_verify_db_names_a_changed_entry(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
-        raw = conn.execute("SELECT raw FROM ledger WHERE idx = 4").fetchone()[0]
-        conn.execute("UPDATE ledger SET raw = ? WHERE idx = 4", (raw.replace(b'"M1"', b'"M7"'),))
+        raw = conn.execute("SELECT raw FROM ledger WHERE idx = 5").fetchone()[0]
+        conn.execute("UPDATE ledger SET raw = ? WHERE idx = 5", (raw.replace(b'"M1"', b'"M7"'),))
     code, _, err = run(["ledger", "verify", "--db", url], capsys)
-    assert code == 1 and "entry 4" in err and "Traceback" not in err
+    assert code == 1 and "entry 5" in err and "Traceback" not in err
 
 
 def test_prove_from_the_database(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, text, _ = run(["ledger", "prove", "7", "--db", url, "--json"], capsys)
     proof = json.loads(text)
-    assert code == 0 and proof["index"] == 7 and proof["size"] == 26 and proof["proof"]
+    assert code == 0 and proof["index"] == 7 and proof["size"] == 27 and proof["proof"]
     code, _, err = run(["ledger", "prove", "99", "--db", url], capsys)
     assert code == 2 and "INDEX must be between 0 and 25" in err
 

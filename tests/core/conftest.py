@@ -20,10 +20,11 @@ from ..elections import open_vote, run_election
 OP = "operator"
 
 # Councils send one delegate per 2 members here, so u1 (5) sends 2, u2 (4) 2, v (3) 1;
-# ordinary motions are decided by a show of hands (open) so roll calls can be checked.
+# ordinary motions are decided by a show of hands (open) so roll calls can be checked;
+# every body elects one convenor.
 TEST_CONSTITUTION = DEFAULT_CONSTITUTION.replace(
     "[kinds.council]\nmembers_per_delegate = 1000", "[kinds.council]\nmembers_per_delegate = 2"
-)
+).replace("[offices.convenor]\nseats = 2", "[offices.convenor]\nseats = 1")
 
 
 def clock() -> Iterator[str]:
@@ -46,27 +47,49 @@ def db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def small(db: Database) -> Database:
     """u1: a1..a5 (convenor a1); u2: b1..b4 (convenor b1); v: c1..c3 (convenor c1);
-    the soviet (convenor a1 once seated) has them as constituents."""
-    for uid, name, kind, convenor in (
-        ("u1", "Putilov Works", "workplace", "a1"),
-        ("u2", "Obukhov Works", "workplace", "b1"),
-        ("v", "Village", "village", "c1"),
-    ):
-        actions.found_unit(db, actor=OP, unit_id=uid, name=name, kind=kind, convenors=[convenor])
-    rows = [(f"a{i}", f"Worker A{i}", ["u1"]) for i in range(1, 6)]
-    rows += [(f"b{i}", f"Worker B{i}", ["u2"]) for i in range(1, 5)]
-    rows += [(f"c{i}", f"Peasant C{i}", ["v"]) for i in range(1, 4)]
+    the soviet (convenor a1 once seated) has them as constituents.
+
+    Each unit is founded by its members (the first of them acting) and elects its
+    convenor; a1 founds the soviet for u1, and u2's and v's convenors take them in."""
+    rows = [(f"a{i}", f"Worker A{i}", []) for i in range(1, 6)]
+    rows += [(f"b{i}", f"Worker B{i}", []) for i in range(1, 5)]
+    rows += [(f"c{i}", f"Peasant C{i}", []) for i in range(1, 4)]
     actions.register_members(db, actor=OP, rows=rows)
+    for uid, name, kind, prefix, size in (
+        ("u1", "Putilov Works", "workplace", "a", 5),
+        ("u2", "Obukhov Works", "workplace", "b", 4),
+        ("v", "Village", "village", "c", 3),
+    ):
+        founders = [f"{prefix}{i}" for i in range(1, size + 1)]
+        first = founders[0]
+        actions.found_unit(db, actor=first, unit_id=uid, name=name, kind=kind, founders=founders)
+        elect_office(db, uid, founders[:2], {m: [first] for m in founders[:3]}, opener=first)
     actions.found_council(
         db,
-        actor=OP,
+        actor="a1",
         council_id="soviet",
         name="District Soviet",
         level="territorial",
         constituents=["u1", "u2", "v"],
-        convenors=["a1"],
     )
+    actions.join_council(db, actor="b1", council="soviet", constituent="u2")
+    actions.join_council(db, actor="c1", council="soviet", constituent="v")
     return db
+
+
+def elect_office(
+    db: Database,
+    body: str,
+    candidates: list[str],
+    ballots: dict[str, list[str]],
+    *,
+    opener: str,
+    office: str = "convenor",
+) -> str:
+    """Open, vote and count an election of ``body``'s ``office`` by its own voters
+    (``candidates`` stand); returns its id."""
+    e = open_vote(db, body, body, candidates, convenor=opener, purpose="office", office=office)
+    return run_election(db, e, ballots, closer=opener).id
 
 
 def elect(
@@ -98,7 +121,8 @@ def elect(
 
 @pytest.fixture
 def seated(small: Database) -> Database:
-    """The soviet with its five delegates elected: a1, a2 (u1), b1, b2 (u2), c1 (v)."""
+    """The soviet with its five delegates elected: a1, a2 (u1), b1, b2 (u2), c1 (v);
+    they elect a1 its convenor."""
     db = small
     elect(
         db,
@@ -118,5 +142,13 @@ def seated(small: Database) -> Database:
     )
     elect(
         db, "v", "soviet", ["c1", "c2"], {"c1": ["c1"], "c2": ["c1"], "c3": ["c2"]}, convenor="c1"
+    )
+    # the seated delegates elect the soviet's convenor
+    elect_office(
+        db,
+        "soviet",
+        ["a1", "b1"],
+        {"a1": ["a1"], "a2": ["a1"], "b1": ["b1"], "b2": ["a1"], "c1": ["a1"]},
+        opener="a1",
     )
     return db

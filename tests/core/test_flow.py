@@ -27,9 +27,11 @@ def seated_in(db: Database, council: str) -> set[str]:
 def test_delegation_elections_seat_the_apportioned_delegates(seated: Database) -> None:
     s = seated.state
     assert seated_in(seated, "soviet") == {"a1", "a2", "b1", "b2", "c1"}
-    by_constituency = {m.member: m.constituency for m in s.mandates.values()}
+    by_constituency = {m.member: m.constituency for m in s.mandates.values() if m.office is None}
     assert by_constituency == {"a1": "u1", "a2": "u1", "b1": "u2", "b2": "u2", "c1": "v"}
-    election = next(e for e in s.elections.values() if e.constituency == "u1")
+    election = next(
+        e for e in s.elections.values() if e.constituency == "u1" and e.target == "soviet"
+    )
     assert election.status is ElectionStatus.COUNTED
     assert election.seats == 2  # five members, one delegate per two
     assert len(election.ballots_published) == 5
@@ -112,7 +114,7 @@ def test_assembly_vote_is_secret_and_counted_from_the_sealed_box(small: Database
 
 def test_recall_petition_vote_and_seat_to_next_on_list(seated: Database) -> None:
     db = seated
-    mandate = next(m for m in db.state.mandates.values() if m.member == "a2")
+    mandate = db.state.seated("soviet")["a2"]
     petition = actions.open_petition(db, actor="a4", mandate=mandate.id, reason="Never reports")
     # threshold 1/5 of u1's five members: the opener's signature is enough
     petition = db.state.petitions[petition.id]
@@ -130,7 +132,7 @@ def test_recall_petition_vote_and_seat_to_next_on_list(seated: Database) -> None
 
 def test_failed_recall_keeps_the_delegate(seated: Database) -> None:
     db = seated
-    mandate = next(m for m in db.state.mandates.values() if m.member == "c1")
+    mandate = db.state.seated("soviet")["c1"]
     petition = actions.open_petition(db, actor="c3", mandate=mandate.id, reason="")
     motion = db.state.petitions[petition.id].vote_motion or ""
     for member, choice in (("c1", "no"), ("c2", "no"), ("c3", "yes")):
@@ -240,9 +242,10 @@ def test_council_seats_apportioned_by_membership(small: Database) -> None:
 def test_a_body_must_be_of_the_kind_its_constitution_table_says(db: Database) -> None:
     from sovet.errors import ConstitutionError
 
+    actions.register_member(db, actor=OP, name="X1", member_id="x1")
     size = db.size()
     with pytest.raises(ConstitutionError, match=r"federation-congress\.kind"):
-        actions.found_unit(db, actor=OP, unit_id="federation-congress", name="X", kind="coop")
+        actions.found_unit(db, actor="x1", unit_id="federation-congress", name="X", kind="coop")
     assert db.size() == size
 
 

@@ -20,7 +20,7 @@ from sovet.storage import Database, open_database
 from sovet.storage.codec import dump_record
 from sovet.storage.rebuild import rebuild_projection
 
-from .conftest import OP, TEST_CONSTITUTION, clock
+from .conftest import OP, TEST_CONSTITUTION, clock, elect_office
 
 # Illustrative village fields and households (not historical figures).
 FIELDS = [("north", "12", "1"), ("river", "6", "3/2"), ("hill", "10.5", "2/3")]
@@ -85,8 +85,9 @@ def test_the_norm_comes_from_the_constitution_in_force(tmp_path: Path) -> None:
     ticks = clock()
     db.clock = lambda: next(ticks)
     actions.found_federation(db, name="W", constitution=text)
-    actions.found_unit(db, actor=OP, unit_id="v", name="V", kind="village", convenors=["c1"])
-    actions.register_members(db, actor=OP, rows=[("c1", "C1", ["v"])])
+    actions.register_members(db, actor=OP, rows=[("c1", "C1", [])])
+    actions.found_unit(db, actor="c1", unit_id="v", name="V", kind="village")
+    elect_office(db, "v", ["c1"], {"c1": ["c1"]}, opener="c1")
     d = actions.divide_land(
         db,
         actor="c1",
@@ -101,9 +102,9 @@ def test_the_norm_comes_from_the_constitution_in_force(tmp_path: Path) -> None:
     db.engine.dispose()
 
 
-def test_a_council_convenor_cannot_divide_a_units_land(small: Database) -> None:
+def test_a_council_convenor_cannot_divide_a_units_land(seated: Database) -> None:
     # a1 convenes the district soviet that v sends delegates to
-    refused(small, BaseProtected, "only Village's own convenors", lambda: divide(small, "a1"))
+    refused(seated, BaseProtected, "only Village's own convenors", lambda: divide(seated, "a1"))
 
 
 def test_a_seated_delegate_of_a_higher_council_cannot_divide_it(seated: Database) -> None:

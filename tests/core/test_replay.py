@@ -19,7 +19,7 @@ from sovet.ledger.events import decode_entry
 from sovet.storage import open_database
 from sovet.storage.codec import dump_record
 
-from .conftest import TEST_CONSTITUTION, clock
+from .conftest import TEST_CONSTITUTION, clock, elect_office
 
 MEMBERS = [f"m{i}" for i in range(6)]
 UNITS = ["u1", "u2"]
@@ -28,6 +28,7 @@ step = st.one_of(
     st.tuples(st.just("join"), st.sampled_from(MEMBERS), st.sampled_from(UNITS)),
     st.tuples(st.just("leave"), st.sampled_from(MEMBERS), st.sampled_from(UNITS)),
     st.tuples(st.just("elect"), st.sampled_from(UNITS), st.lists(st.sampled_from(MEMBERS))),
+    st.tuples(st.just("office"), st.sampled_from(UNITS), st.lists(st.sampled_from(MEMBERS))),
     st.tuples(st.just("motion"), st.sampled_from(MEMBERS), st.sampled_from(UNITS)),
     st.tuples(st.just("vote"), st.sampled_from(MEMBERS), st.sampled_from(["yes", "no"])),
     st.tuples(st.just("close"), st.sampled_from(MEMBERS), st.just("")),
@@ -46,11 +47,12 @@ def test_replaying_the_log_gives_the_same_state(steps: list[tuple[str, str, obje
         ticks = clock()
         db.clock = lambda: next(ticks)
         actions.found_federation(db, name="P", constitution=TEST_CONSTITUTION)
-        for unit in UNITS:
+        actions.register_members(db, actor="operator", rows=[(m, m, []) for m in MEMBERS])
+        for unit, founders in (("u1", MEMBERS), ("u2", ["m0"])):
             actions.found_unit(
-                db, actor="operator", unit_id=unit, name=unit, kind="coop", convenors=["m0"]
+                db, actor="m0", unit_id=unit, name=unit, kind="coop", founders=founders
             )
-        actions.register_members(db, actor="operator", rows=[(m, m, ["u1"]) for m in MEMBERS])
+            elect_office(db, unit, ["m0"], {"m0": ["m0"]}, opener="m0")
         motions: list[str] = []
 
         def attempt(action: Callable[..., Any], **kwargs: Any) -> Any:
@@ -83,6 +85,23 @@ def test_replaying_the_log_gives_the_same_state(steps: list[tuple[str, str, obje
                     attempt(actions.nominate, actor="m0", election=e.id, member="m1")
                     attempt(actions.begin_voting, actor="m0", election=e.id, at=e.nominations_close)
                     attempt(actions.cast_ballot, actor="m1", election=e.id, ranking=["m1"])
+                    attempt(actions.close_election, actor="m0", election=e.id)
+            elif kind == "office":  # a convenor election: its candidates stand and vote
+                assert isinstance(what, list)
+                e = attempt(
+                    actions.open_election,
+                    actor="m0",
+                    constituency=who,
+                    target=who,
+                    purpose="office",
+                    office="convenor",
+                )
+                if e is not None:
+                    for member in sorted(set(what)):
+                        attempt(actions.stand, actor=member, election=e.id, statement=member)
+                    attempt(actions.begin_voting, actor="m0", election=e.id, at=e.nominations_close)
+                    for voter in sorted(set(what)):
+                        attempt(actions.cast_ballot, actor=voter, election=e.id, ranking=[voter])
                     attempt(actions.close_election, actor="m0", election=e.id)
             elif kind == "motion":
                 m = attempt(actions.propose_motion, actor=who, body=what, title="T", text="")

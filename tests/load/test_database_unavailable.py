@@ -18,6 +18,7 @@ from sovet.storage import open_database
 from sovet.web import create_app
 from sovet.web.auth import hash_token, make_hasher
 
+from ..conftest import elect_convenor
 from ..elections import open_vote
 
 # one committee seat, so that two candidates make a contested election
@@ -32,12 +33,10 @@ def test_unreachable_database_answers_503_then_recovers(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'sovet.db'}"
     db = open_database(url)
     actions.found_federation(db, name="Outage", constitution=ONE_SEAT)
-    actions.found_unit(
-        db, actor="operator", unit_id="u", name="Works", kind="workplace", convenors=["v1"]
-    )
-    actions.register_members(
-        db, actor="operator", rows=[(m, f"Voter {m}", ["u"]) for m in ("v1", "v2", "v3")]
-    )
+    voters = ["v1", "v2", "v3"]
+    actions.register_members(db, actor="operator", rows=[(m, f"Voter {m}", []) for m in voters])
+    actions.found_unit(db, actor="v1", unit_id="u", name="Works", kind="workplace", founders=voters)
+    elect_convenor(db, "u", "v1")
     election = open_vote(
         db, "u", "u", ["v1", "v2"], convenor="v1", purpose=ElectionPurpose.COMMITTEE
     ).id

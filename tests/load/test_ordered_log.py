@@ -32,7 +32,7 @@ from sovet.storage import accounts as store_accounts
 from sovet.storage import open_database, schema
 from sovet.web.auth import hash_token, make_hasher
 
-from ..conftest import BACKENDS, fresh_database_url
+from ..conftest import BACKENDS, elect_convenor, fresh_database_url
 from ..elections import open_vote
 
 # one committee seat, so that two candidates make a contested election
@@ -149,13 +149,14 @@ def _one_voter_federation(url: str) -> tuple[str, str, bytes]:
     db = open_database(url)
     try:
         actions.found_federation(db, name="Double votes", constitution=ONE_SEAT)
-        actions.found_unit(
-            db, actor="operator", unit_id="u", name="Works", kind="workplace", convenors=["v1"]
-        )
         members = [f"v{i}" for i in range(1, 6)]
         actions.register_members(
-            db, actor="operator", rows=[(m, f"Voter {m}", ["u"]) for m in members]
+            db, actor="operator", rows=[(m, f"Voter {m}", []) for m in members]
         )
+        actions.found_unit(
+            db, actor="v1", unit_id="u", name="Works", kind="workplace", founders=members
+        )
+        elect_convenor(db, "u", "v1")
         e = open_vote(
             db, "u", "u", ["v1", "v2", "v3"], convenor="v1", purpose=ElectionPurpose.COMMITTEE
         )

@@ -14,6 +14,7 @@ from sovet.errors import AlreadyVoted
 from sovet.ledger.verify import verify_log
 from sovet.storage import Database, open_database
 
+from ..conftest import elect_convenor
 from ..elections import open_vote
 
 
@@ -21,10 +22,10 @@ from ..elections import open_vote
 def election(tmp_path: Path) -> tuple[Database, str]:
     db = open_database(f"sqlite:///{tmp_path / 'g.db'}")
     actions.found_federation(db, name="G", constitution=DEFAULT_CONSTITUTION)
-    actions.found_unit(db, actor="operator", unit_id="u", name="U", kind="coop", convenors=["m0"])
-    actions.register_members(
-        db, actor="operator", rows=[(f"m{i}", f"M{i}", ["u"]) for i in range(60)]
-    )
+    actions.register_members(db, actor="operator", rows=[(f"m{i}", f"M{i}", []) for i in range(60)])
+    founders = [f"m{i}" for i in range(60)]
+    actions.found_unit(db, actor="m0", unit_id="u", name="U", kind="coop", founders=founders)
+    elect_convenor(db, "u", "m0")
     candidates = [f"m{i}" for i in range(1, 10)]  # more than the committee's seven seats
     e = open_vote(db, "u", "u", candidates, convenor="m0", purpose="committee")
     return db, e.id

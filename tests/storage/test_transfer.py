@@ -50,11 +50,12 @@ class _FullDisk(io.StringIO):
 def test_an_export_that_fails_half_way_leaves_nothing_open(backend: str, tmp_path: Path) -> None:
     with open_database(fresh_database_url(backend, tmp_path)) as db:
         actions.found_federation(db, name="Union", constitution=DEFAULT_CONSTITUTION)
-        actions.found_unit(db, actor="operator", unit_id="u", name="U", kind="workplace")
+        actions.register_member(db, actor="operator", name="F", member_id="f")
+        actions.found_unit(db, actor="f", unit_id="u", name="U", kind="workplace")
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             with pytest.raises(OSError, match="No space left"):
                 export_federation(db, _FullDisk())
             gc.collect()  # an unclosed cursor or connection warns when it is collected
         assert [str(w.message) for w in caught if w.category is ResourceWarning] == []
-        assert db.size() == 2  # and the database goes on answering
+        assert db.size() == 3  # and the database goes on answering

@@ -4,8 +4,10 @@ The federation (built once per test session, copied for each test; every test th
 it runs on SQLite and, when SOVET_TEST_POSTGRES_URL is set, on PostgreSQL too):
 
 * units ``u1`` (a1..a5, convenor a1), ``u2`` (b1..b4, convenor b1), ``v`` (c1..c3,
-  convenor c1); the council ``soviet`` (convenor a1) with delegates a1, a2 (u1),
-  b1, b2 (u2), c1 (v), elected by STV from secret ballots;
+  convenor c1), each founded by its members, who elect its convenor; the council
+  ``soviet`` (founded by a1 for u1, joined by u2's and v's convenors) with delegates a1,
+  a2 (u1), b1, b2 (u2), c1 (v), elected by STV from secret ballots, who elect a1 its
+  convenor;
 * production and needs declared for the plan period ``1918-Q1`` (see
   :func:`declare_plan_period`).
 * a counted participatory budget ``vb`` of the village (convenor c1; c1..c3 voted), so
@@ -61,14 +63,19 @@ from .browser import CHROMIUM, Server, free_port
 
 OP = "operator"
 # one delegate per two members; ordinary council motions by open roll call
-# u2 elects a one-seat committee by approval, v by plurality (to show those ballots)
-TEST_CONSTITUTION = DEFAULT_CONSTITUTION.replace(
-    "[kinds.council]\nmembers_per_delegate = 1000", "[kinds.council]\nmembers_per_delegate = 2"
-).replace(
-    "\n[recall]\n",
-    '\n[bodies.u2]\nkind = "unit"\ncommittee_seats = 1\nelection_method = "approval"\n'
-    '\n[bodies.v]\nkind = "unit"\ncommittee_seats = 1\nelection_method = "plurality"\n'
-    "\n[recall]\n",
+# u2 elects a one-seat committee by approval, v by plurality (to show those ballots);
+# every body has one convenor
+TEST_CONSTITUTION = (
+    DEFAULT_CONSTITUTION.replace(
+        "[kinds.council]\nmembers_per_delegate = 1000", "[kinds.council]\nmembers_per_delegate = 2"
+    )
+    .replace(
+        "\n[recall]\n",
+        '\n[bodies.u2]\nkind = "unit"\ncommittee_seats = 1\nelection_method = "approval"\n'
+        '\n[bodies.v]\nkind = "unit"\ncommittee_seats = 1\nelection_method = "plurality"\n'
+        "\n[recall]\n",
+    )
+    .replace("[offices.convenor]\nseats = 2", "[offices.convenor]\nseats = 1")
 )
 MEMBERS = [f"a{i}" for i in range(1, 6)] + [f"b{i}" for i in range(1, 5)] + ["c1", "c2", "c3"]
 ROLES = {
@@ -102,6 +109,15 @@ def _elect(
         db, unit, "soviet", candidates, convenor=convenor, purpose=ElectionPurpose.DELEGATION
     )
     run_election(db, e, ballots, closer=convenor)
+
+
+def _elect_office(
+    db: Database, body: str, candidates: list[str], ballots: dict[str, list[str]], opener: str
+) -> None:
+    """An election of ``body``'s convenor by its own voters: ``candidates`` stand, the
+    vote runs, ``opener`` (a convenor, or any voter while there is none) moves it on."""
+    e = open_vote(db, body, body, candidates, convenor=opener, purpose="office", office="convenor")
+    run_election(db, e, ballots, closer=opener)
 
 
 PLAN_PERIOD = "1918-Q1"
@@ -162,14 +178,17 @@ def _village_budget(db: Database) -> None:
 def build_federation(db: Database) -> None:
     """The small federation of this module's docstring, with its accounts."""
     actions.found_federation(db, name="Test federation", constitution=TEST_CONSTITUTION)
-    for uid, name, kind, convenor in (
-        ("u1", "Putilov Works", "workplace", "a1"),
-        ("u2", "Obukhov Works", "workplace", "b1"),
-        ("v", "Village", "village", "c1"),
+    actions.register_members(db, actor=OP, rows=[(m, f"Member {m.upper()}", []) for m in MEMBERS])
+    # each unit is founded by its members and elects its convenor
+    for uid, name, kind, prefix in (
+        ("u1", "Putilov Works", "workplace", "a"),
+        ("u2", "Obukhov Works", "workplace", "b"),
+        ("v", "Village", "village", "c"),
     ):
-        actions.found_unit(db, actor=OP, unit_id=uid, name=name, kind=kind, convenors=[convenor])
-    rows = [(m, f"Member {m.upper()}", [{"a": "u1", "b": "u2", "c": "v"}[m[0]]]) for m in MEMBERS]
-    actions.register_members(db, actor=OP, rows=rows)
+        founders = [m for m in MEMBERS if m[0] == prefix]
+        first = founders[0]
+        actions.found_unit(db, actor=first, unit_id=uid, name=name, kind=kind, founders=founders)
+        _elect_office(db, uid, founders[:2], {m: [first] for m in founders[:3]}, first)
     # members found the factions (three founders each, by the constitution): a1, a2 and b2
     # found the Bolsheviks; b1 the Mensheviks with b3 and b4, who then leave it
     actions.found_faction(db, actor="a1", faction_id="bol", name="Bolsheviks", short="B")
@@ -180,15 +199,17 @@ def build_federation(db: Database) -> None:
         actions.cosign_faction(db, actor=member, faction="men")
     for member in ("b3", "b4"):
         actions.set_faction(db, actor=member, faction=None)
+    # a1 founds the soviet for u1; u2's and v's convenors take them in
     actions.found_council(
         db,
-        actor=OP,
+        actor="a1",
         council_id="soviet",
         name="District Soviet",
         level="territorial",
         constituents=["u1", "u2", "v"],
-        convenors=["a1"],
     )
+    actions.join_council(db, actor="b1", council="soviet", constituent="u2")
+    actions.join_council(db, actor="c1", council="soviet", constituent="v")
     _elect(
         db,
         "u1",
@@ -204,6 +225,14 @@ def build_federation(db: Database) -> None:
         "b1",
     )
     _elect(db, "v", ["c1", "c2"], {"c1": ["c1"], "c2": ["c1"], "c3": ["c2"]}, "c1")
+    # the seated delegates elect the soviet's convenor
+    _elect_office(
+        db,
+        "soviet",
+        ["a1", "b1"],
+        {"a1": ["a1"], "a2": ["a1"], "b1": ["b1"], "b2": ["a1"], "c1": ["a1"]},
+        "a1",
+    )
     declare_plan_period(db)
     _village_budget(db)
     hasher = make_hasher(fast=True)

@@ -48,7 +48,7 @@ OPERATIONS = [
     "POST /bodies/{body_id}/petitions",
     "GET /bodies/{body_id}/petitions/{demand_id}",
     "POST /bodies/{body_id}/petitions/{demand_id}/signatures",
-    "POST /bodies/{body_id}/convenors",
+    "POST /councils/{council_id}/constituents",
     "GET /mandates",
     "GET /elections",
     "POST /elections",
@@ -201,9 +201,14 @@ def test_factions_and_mandates(client: TestClient) -> None:
     factions = {f["id"]: f["members"] for f in ok(client.get(f"{API}/factions"))}
     assert factions == {"bol": 3, "men": 1}
     mandates = ok(client.get(f"{API}/mandates", params={"body": "soviet", "active": True}))
-    assert len(mandates) == 5
+    assert len([m for m in mandates if m["office"] is None]) == 5  # the seats
+    assert [(m["member"], m["office"]) for m in mandates if m["office"]] == [("a1", "convenor")]
     by_member = ok(client.get(f"{API}/mandates", params={"member": "c1"}))
-    assert [m["constituency"] for m in by_member] == ["v"]
+    # c1 sits in the soviet for v, and holds v's convenor office by v's election
+    assert sorted((m["body"], m["office"] or "") for m in by_member) == [
+        ("soviet", ""),
+        ("v", "convenor"),
+    ]
 
 
 def test_member_sets_own_faction(client_for: Clients) -> None:
@@ -233,38 +238,48 @@ def test_apportion_council(client_for: Clients) -> None:
     assert after["apportioned"] == seats and after["seats"] == 5
 
 
-def test_operator_founds_units_councils_factions_and_first_convenors(
+def test_members_found_units_and_councils_and_elect_their_convenors(
     client_for: Clients,
 ) -> None:
-    op = client_for("operator")
-    unit = ok(op.post(f"{API}/units", json={"id": "bakery", "name": "Bakery", "kind": "coop"}), 201)
-    assert (unit["members"], unit["convenors"]) == (0, [])
-    assert (
-        op.post(f"{API}/units", json={"id": "bakery", "name": "B", "kind": "coop"}).status_code
-        == 422
+    op, a3, a4, a1 = (client_for(x) for x in ("operator", "a3", "a4", "a1"))
+    bakery = {"id": "bakery", "name": "Bakery", "kind": "coop"}
+    assert op.post(f"{API}/units", json=bakery).status_code == 403  # the operator founds none
+    unit = ok(a3.post(f"{API}/units", json={**bakery, "founders": ["a3", "a4"]}), 201)
+    assert (unit["members"], unit["convenors"], unit["officers"]) == (2, [], [])
+    assert a3.post(f"{API}/units", json={**bakery, "name": "B"}).status_code == 422
+    # the founding assembly elects its convenor; the operator cannot open that election
+    office = {
+        "constituency": "bakery",
+        "target": "bakery",
+        "purpose": "office",
+        "office": "convenor",
+        "candidates": ["a3", "a4"],
+    }
+    assert op.post(f"{API}/elections", json=office).status_code == 403
+    e = ok(a4.post(f"{API}/elections", json=office), 201)
+    assert (e["office"], e["seats"], e["method"]) == ("convenor", 1, "scottish-stv")
+    for voter in (a3, a4):
+        ok(voter.post(f"{API}/elections/{e['id']}/ballots", json={"ranking": ["a4"]}), 201)
+    ok(a4.post(f"{API}/elections/{e['id']}/close"))
+    after = ok(op.get(f"{API}/units/bakery"))
+    assert after["convenors"] == ["a4"]
+    (officer,) = after["officers"]
+    assert (officer["office"], officer["member"], officer["election"]) == (
+        "convenor",
+        "a4",
+        e["id"],
     )
-    ok(op.post(f"{API}/units/bakery/members", json={"member": "a3"}))
-    ok(op.post(f"{API}/bodies/bakery/convenors", json={"convenors": ["a3"]}))
-    assert ok(op.get(f"{API}/units/bakery"))["convenors"] == ["a3"]
-    again = op.post(f"{API}/bodies/bakery/convenors", json={"convenors": ["a3"]})
-    assert again.status_code == 403  # from now on only the convenors hand the role on
-    ok(client_for("a3").post(f"{API}/units/bakery/members", json={"member": "a4"}))
-    ok(client_for("a3").post(f"{API}/bodies/bakery/convenors", json={"convenors": ["a4"]}))
-    assert ok(op.get(f"{API}/units/bakery"))["convenors"] == ["a4"]
-    council = ok(
-        op.post(
-            f"{API}/councils",
-            json={
-                "id": "city",
-                "name": "City",
-                "level": "territorial",
-                "constituents": ["u1", "bakery"],
-            },
-        ),
-        201,
-    )
-    assert council["constituents"] == ["u1", "bakery"] and council["seated"] == 0
-    missing = op.post(
+    # a4 founds a council with the bakery; u1 is invited and joins by its own convenor
+    city = {"id": "city", "name": "City", "level": "territorial", "constituents": ["bakery", "u1"]}
+    assert op.post(f"{API}/councils", json=city).status_code == 403
+    council = ok(a4.post(f"{API}/councils", json=city), 201)
+    assert council["constituents"] == ["bakery"] and council["invited"] == ["u1"]
+    assert council["seated"] == 0 and council["officers"] == []
+    join = {"constituent": "u1"}
+    assert a4.post(f"{API}/councils/city/constituents", json=join).status_code == 403
+    joined = ok(a1.post(f"{API}/councils/city/constituents", json=join))
+    assert joined["constituents"] == ["bakery", "u1"] and joined["invited"] == []
+    missing = a1.post(
         f"{API}/councils",
         json={"id": "x", "name": "X", "level": "territorial", "constituents": ["nowhere"]},
     )
@@ -285,7 +300,7 @@ def test_operator_founds_units_councils_factions_and_first_convenors(
     assert ok(op.get(f"{API}/factions/sr"))["founders"] == ["a3", "a4", "c2"]
     again = client_for("a5").post(f"{API}/factions", json={"id": "sr", "name": "X", "short": "X"})
     assert again.status_code == 422
-    bad = op.post(f"{API}/units", json={"id": "Bad Id!", "name": "X", "kind": "coop"})
+    bad = a3.post(f"{API}/units", json={"id": "Bad Id!", "name": "X", "kind": "coop"})
     assert bad.status_code == 422 and bad.json()["error"]["message"].startswith("id:")
 
 

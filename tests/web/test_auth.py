@@ -125,7 +125,7 @@ def test_logout(client_for: Clients) -> None:
 def test_me_lists_units_convened_bodies_and_mandates(client_for: Clients) -> None:
     me = client_for("a1").get(f"{API}/auth/me").json()["account"]
     assert me["units"] == ["u1"] and me["convenes"] == ["soviet", "u1"]
-    assert len(me["mandates"]) == 1
+    assert len(me["mandates"]) == 3  # a seat in the soviet, u1's and the soviet's convenor
     op = client_for("operator").get(f"{API}/auth/me").json()["account"]
     assert op["operator"] is True and op["member"] is None
 

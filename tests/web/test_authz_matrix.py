@@ -169,6 +169,35 @@ def open_petition_below_threshold(db: Database) -> Ctx:
     return ctx
 
 
+def city_inviting_u1(db: Database) -> Ctx:
+    actions.found_council(
+        db,
+        actor="b1",
+        council_id="city",
+        name="City",
+        level="territorial",
+        constituents=["u2", "u1"],
+    )
+    return {}
+
+
+def bakery_founded_by_a3(db: Database) -> Ctx:
+    actions.found_unit(
+        db, actor="a3", unit_id="bakery", name="Bakery", kind="coop", founders=["a3", "b4"]
+    )
+    return {}
+
+
+def office_election(body: str, candidates: list[str]) -> dict[str, Any]:
+    return {
+        "constituency": body,
+        "target": body,
+        "purpose": "office",
+        "office": "convenor",
+        "candidates": candidates,
+    }
+
+
 def u1_budget(db: Database) -> Ctx:
     b = actions.open_budget(
         db,
@@ -410,13 +439,13 @@ ACTIONS = [
         lambda c: ("POST", "/councils/soviet/apportion", None),
         CONVENOR,  # by the constitution's rule, never at the operator's wish
     ),
-    Action(
+    Action(  # any member founds a unit (and is among its founders); never the operator
         "found a unit",
         nothing,
         lambda c: ("POST", "/units", {"id": "bakery", "name": "Bakery", "kind": "coop"}),
-        frozenset({"operator"}),
+        ANY_MEMBER,
     ),
-    Action(
+    Action(  # a convenor of a constituent founds a council; never the operator
         "found a council",
         nothing,
         lambda c: (
@@ -424,7 +453,13 @@ ACTIONS = [
             "/councils",
             {"id": "city", "name": "City", "level": "territorial", "constituents": ["u1"]},
         ),
-        frozenset({"operator"}),
+        CONVENOR,
+    ),
+    Action(  # a body named at a council's founding joins by its own convenor only
+        "join a council",
+        city_inviting_u1,
+        lambda c: ("POST", "/councils/city/constituents", {"constituent": "u1"}),
+        CONVENOR,
     ),
     Action(
         "found a faction",
@@ -450,11 +485,17 @@ ACTIONS = [
         lambda c: ("POST", f"/bodies/soviet/petitions/{c['demand']}/signatures", None),
         SEATED,
     ),
-    Action(
-        "hand on the convenorship",
+    Action(  # the convenor role is never handed on: the office is elected by u1's members
+        "open an election of u1's convenor",
         nothing,
-        lambda c: ("POST", "/bodies/u1/convenors", {"convenors": ["a1", "a3"]}),
+        lambda c: ("POST", "/elections", office_election("u1", ["a3", "a4"])),
         CONVENOR,
+    ),
+    Action(  # a new unit with no convenor yet: any of its founders opens the election
+        "open the first convenor election of a new unit",
+        bakery_founded_by_a3,
+        lambda c: ("POST", "/elections", office_election("bakery", ["a3", "b4"])),
+        frozenset({"member"}),
     ),
     Action(
         "make an invitation link",
@@ -611,6 +652,7 @@ def _template(path: str) -> str:
     return (
         path.replace("/units/u1/", "/units/{unit_id}/")
         .replace("/councils/soviet/", "/councils/{council_id}/")
+        .replace("/councils/city/", "/councils/{council_id}/")
         .replace("/bodies/u1/", "/bodies/{body_id}/")
         .replace("/bodies/soviet/", "/bodies/{body_id}/")
     )

@@ -1,6 +1,7 @@
-"""The account page (faction, password, API tokens) and the operator's page: each form
-does what the API does, a refused one says which field and changes nothing, and only
-the operator has the operator's page."""
+"""The account page (faction, password, API tokens), the operator's page and the
+founding page: each form does what the API does, a refused one says which field and
+changes nothing, only the operator has the operator's page, and the operator founds no
+body and names no convenor: members found units, convenors found councils."""
 
 from __future__ import annotations
 
@@ -77,48 +78,87 @@ def test_only_the_operator_has_the_operator_page(app: FastAPI) -> None:
     assert browser_for(app, "a1").get("/operator").status_code == 403
     assert TestClient(app).get("/operator", follow_redirects=False).status_code == 303
     page = browser_for(app, "operator").get("/operator")
-    assert page.status_code == 200 and "Found a base unit" in page.text
+    assert page.status_code == 200 and "Register a faction" in page.text
     assert "Instance operator" in page.text
+    assert "Found a base unit" not in page.text and "first convenors" not in page.text
 
 
-def test_operator_founds_a_unit_and_council_and_names_first_convenors(
-    app: FastAPI, web_db: Database
-) -> None:
+def test_the_operator_founds_no_body_and_names_no_convenor(app: FastAPI, web_db: Database) -> None:
     op = browser_for(app, "operator")
     size = web_db.size()
+    for form, data in (
+        ("/operator/units", {"id": "tram-depot", "name": "Tram Depot", "kind": "workplace"}),
+        ("/operator/councils", {"id": "t", "name": "T", "level": "x", "constituents": "u1"}),
+        ("/operator/convenors", {"body": "u1", "convenors": "a3"}),
+    ):
+        r = post_form(op, "/operator", form, data)
+        assert r.status_code == 404  # type: ignore[attr-defined]
     r = post_form(
-        op,
-        "/operator",
-        "/operator/units",
-        {"id": "tram-depot", "name": "Tram Depot", "kind": "workplace", "place": "Vyborg side"},
+        op, "/operator", "/found/unit", {"id": "tram-depot", "name": "Tram", "kind": "workplace"}
     )
-    assert r.status_code == 200 and "Done: Tram Depot" in r.text  # type: ignore[attr-defined]
-    assert web_db.state.units["tram-depot"].place == "Vyborg side"
+    assert r.status_code == 403 and "founds no body" in r.text  # type: ignore[attr-defined]
+    assert web_db.size() == size and "tram-depot" not in web_db.state.units
+
+
+def test_members_found_a_unit_elect_its_convenor_and_found_a_council(
+    app: FastAPI, web_db: Database
+) -> None:
+    a3 = browser_for(app, "a3")
+    page = a3.get("/found")
+    assert page.status_code == 200 and "Found a base unit" in page.text
+    assert "you convene no body" in page.text  # a3 convenes nothing: no council form
     r = post_form(
-        op,
-        "/operator",
-        "/operator/councils",
+        a3,
+        "/found",
+        "/found/unit",
+        {"id": "tram-depot", "name": "Tram Depot", "kind": "workplace", "place": "Vyborg side",
+         "founders": ["a4", "b3"]},
+    )  # fmt: skip
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    unit = web_db.state.units["tram-depot"]
+    assert unit.members == frozenset({"a3", "a4", "b3"}) and unit.convenors == frozenset()
+    page = a3.get("/units/tram-depot")
+    assert "No officers yet" in page.text
+    assert "/bodies/tram-depot/elections/new?office=convenor" in page.text  # any founder opens
+    r = post_form(
+        browser_for(app, "b3"),
+        "/bodies/tram-depot/elections/new?office=convenor",
+        "/bodies/tram-depot/elections/new",
+        {"target": "office:convenor", "candidates": ["a3", "a4"]},
+    )
+    eid = r.headers["location"].removeprefix("/elections/")  # type: ignore[attr-defined]
+    for voter in ("a3", "a4", "b3"):
+        actions.cast_ballot(web_db, actor=voter, election=eid, ranking=["a3"])
+    actions.close_election(web_db, actor="b3", election=eid, seed=1)
+    officers = a3.get("/units/tram-depot").text.split('id="officers"')[1]
+    assert "Member A3" in officers and f'href="/elections/{eid}"' in officers
+    # a3 now convenes the depot and founds a council with it; u2 is invited
+    r = post_form(
+        a3,
+        "/found",
+        "/found/council",
         {"id": "transport", "name": "Transport Council", "level": "industrial",
          "constituents": ["tram-depot", "u2"]},
     )  # fmt: skip
-    assert r.status_code == 200, r.text  # type: ignore[attr-defined]
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    council = web_db.state.councils["transport"]
+    assert council.constituents == ("tram-depot",) and council.invited == ("u2",)
+    assert "Join this council as" not in a3.get("/councils/transport").text
+    b1 = browser_for(app, "b1")  # u2's convenor takes it in
+    assert "Join this council as Obukhov Works" in b1.get("/councils/transport").text
+    r = post_form(b1, "/councils/transport", "/councils/transport/join", {"constituent": "u2"})
+    assert r.status_code == 303  # type: ignore[attr-defined]
     assert web_db.state.councils["transport"].constituents == ("tram-depot", "u2")
-    actions.register_members(web_db, actor="operator", rows=[("d1", "Driver D1", ["tram-depot"])])
-    size = web_db.size()
-    r = post_form(op, "/operator", "/operator/convenors", {"body": "tram-depot", "convenors": "d1"})
-    assert r.status_code == 200, r.text  # type: ignore[attr-defined]
-    assert web_db.state.units["tram-depot"].convenors == frozenset({"d1"})
-    assert web_db.size() == size + 1
-    # a second naming is refused: only the convenors hand the role on
-    r = post_form(op, "/operator", "/operator/convenors", {"body": "tram-depot", "convenors": "d1"})
-    assert r.status_code == 403 and web_db.size() == size + 1  # type: ignore[attr-defined]
 
 
 def test_operator_forms_refuse_bad_input_by_field(app: FastAPI, web_db: Database) -> None:
     op = browser_for(app, "operator")
     size = web_db.size()
     r = post_form(
-        op, "/operator", "/operator/units", {"id": "Bad Id", "name": "x", "kind": "workplace"}
+        browser_for(app, "a3"),
+        "/found",
+        "/found/unit",
+        {"id": "Bad Id", "name": "x", "kind": "workplace"},
     )
     assert r.status_code == 422 and "id:" in r.text  # type: ignore[attr-defined]
     r = op.post("/operator/factions", data={"id": "f", "name": "F", "short": "F"})
@@ -170,8 +210,8 @@ def test_a_member_cannot_use_the_operator_forms(app: FastAPI, web_db: Database) 
     size = web_db.size()
     page = member.get("/account")
     r = member.post(
-        "/operator/units",
-        data={"csrf_token": csrf_of(page.text), "id": "x", "name": "X", "kind": "workplace"},
+        "/operator/factions",
+        data={"csrf_token": csrf_of(page.text), "id": "x", "name": "X", "short": "X"},
     )
     assert r.status_code == 403
     r = member.post(
@@ -179,7 +219,7 @@ def test_a_member_cannot_use_the_operator_forms(app: FastAPI, web_db: Database) 
         data={"csrf_token": csrf_of(page.text), "login": "a3", "password": "taken-over-1"},
     )
     assert r.status_code == 403
-    assert web_db.size() == size and "x" not in web_db.state.units
+    assert web_db.size() == size and "x" not in web_db.state.factions
     assert (
         TestClient(app)
         .post("/api/v1/auth/login", json={"login": "a3", "password": "taken-over-1"})
@@ -191,7 +231,12 @@ def test_a_member_cannot_use_the_operator_forms(app: FastAPI, web_db: Database) 
 def test_every_control_on_the_account_and_operator_pages_is_labelled(app: FastAPI) -> None:
     from tests.web.test_pages import unlabelled_controls
 
-    for login, url in (("a3", "/account"), ("operator", "/operator"), ("a1", "/account")):
+    for login, url in (
+        ("a3", "/account"),
+        ("operator", "/operator"),
+        ("a1", "/account"),
+        ("a1", "/found"),
+    ):
         html = browser_for(app, login).get(url).text
         assert "<select" in html
         assert unlabelled_controls(html) == [], url

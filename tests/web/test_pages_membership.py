@@ -1,5 +1,6 @@
-"""Forms on a body's page: a convenor admits a member and hands the role on, a member
-leaves by their own decision only, a council's convenor apportions its seats."""
+"""Forms on a body's page: a convenor admits a member, the convenors are elected (never
+handed on), a member leaves by their own decision only, a council's convenor apportions
+its seats."""
 
 from __future__ import annotations
 
@@ -46,18 +47,42 @@ def test_a_member_leaves_and_nobody_else_can_make_them(app: FastAPI, web_db: Dat
     assert "a4" not in web_db.state.units["u1"].members and web_db.size() == size + 1
 
 
-def test_convenor_hands_the_role_on(app: FastAPI, web_db: Database) -> None:
+def test_the_convenor_role_is_not_handed_on_but_elected(app: FastAPI, web_db: Database) -> None:
     convenor = browser_for(app, "a1")
+    page = convenor.get("/units/u1")
+    assert "/bodies/u1/convenors" not in page.text  # the hand-on form is gone
     size = web_db.size()
-    r = post_form(convenor, "/units/u1", "/bodies/u1/convenors", {"convenors": "b1"})
-    assert r.status_code == 422  # type: ignore[attr-defined]
-    assert "b1 is not a member of u1" in r.text  # type: ignore[attr-defined]
-    assert web_db.size() == size
-    r = post_form(convenor, "/units/u1", "/bodies/u1/convenors", {"convenors": ["a3", "a4"]})
+    r = convenor.post(
+        "/bodies/u1/convenors", data={"csrf_token": csrf_of(page.text), "convenors": "a3"}
+    )
+    assert r.status_code in (404, 405) and web_db.size() == size
+    # instead: an election of the office, by the unit's members
+    assert "/bodies/u1/elections/new?office=convenor" in page.text
+    assert (
+        "/bodies/u1/elections/new?office=convenor"
+        not in browser_for(app, "a3").get("/units/u1").text
+    )
+    form = convenor.get("/bodies/u1/elections/new?office=convenor")
+    # the office asked for comes first among the seats to fill
+    assert form.text.index('value="office:convenor"') < form.text.index('value="committee"')
+    r = post_form(
+        convenor,
+        "/bodies/u1/elections/new?office=convenor",
+        "/bodies/u1/elections/new",
+        {"target": "office:convenor", "candidates": ["a3", "a4"]},
+    )
     assert r.status_code == 303  # type: ignore[attr-defined]
-    assert web_db.state.units["u1"].convenors == frozenset({"a3", "a4"})
-    assert web_db.size() == size + 1
-    assert "Admit to the unit" not in convenor.get("/units/u1").text  # no longer convenes
+    eid = r.headers["location"].removeprefix("/elections/")  # type: ignore[attr-defined]
+    e = web_db.state.elections[eid]
+    assert (e.purpose.value, e.office, e.seats) == ("office", "convenor", 1)
+    for voter in ("a1", "a3", "a4"):
+        actions.cast_ballot(web_db, actor=voter, election=eid, ranking=["a3"])
+    actions.close_election(web_db, actor="a1", election=eid, seed=1)
+    assert web_db.state.units["u1"].convenors == frozenset({"a3"})
+    page = convenor.get("/units/u1")
+    assert "Admit to the unit" not in page.text  # a1 no longer convenes
+    officers = page.text.split('id="officers"')[1].split("</section>")[0]
+    assert "Member A3" in officers and f'href="/elections/{eid}"' in officers
 
 
 def test_council_convenor_apportions_the_seats(app: FastAPI, web_db: Database) -> None:
