@@ -42,7 +42,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from sovet.counting.base import Tie, TieBreak, format_value
+from sovet.counting.base import MAX_VOTES, Tie, TieBreak, format_value
 from sovet.counting.budgets_mes import SupportIndex, mes_cardinal, mes_uniform
 from sovet.counting.pabulib import PBInstance
 from sovet.errors import InputError, UnresolvedTie
@@ -239,6 +239,10 @@ def support_of(instance: PBInstance) -> IntArray:
         declared = instance.meta.get("max_length", "")
         longest = int(declared) if declared.isdigit() else int(lengths.max(initial=0))
         longest = max(longest, int(lengths.max(initial=0)))
+        if longest * len(instance.ballot_projects) > MAX_VOTES:
+            raise InputError(
+                f"max_length {longest} in META gives more Borda points than a count can hold"
+            )
         position = np.arange(len(instance.ballot_projects)) - np.repeat(starts[:-1], lengths)
         out = np.zeros(len(instance.projects), dtype=np.int64)
         np.add.at(out, instance.ballot_projects, longest - position)

@@ -30,6 +30,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from sovet.counting.base import MAX_VOTES
 from sovet.errors import FileFormatError
 
 __all__ = ["VOTE_TYPES", "PBInstance", "PBProject", "parse_pabulib"]
@@ -110,8 +111,9 @@ def _whole(text: str, what: str, line: int, path: str | None) -> int:
     """A whole number, allowing a redundant ``.0`` as some exports write."""
     try:
         value = Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
-        raise FileFormatError(f"{what} {text!r} is not a number", path=path, line=line) from None
+    except (ValueError, ZeroDivisionError):  # also past int()'s 4300 digits
+        shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
+        raise FileFormatError(f"{what} {shown} is not a number", path=path, line=line) from None
     if value.denominator != 1:
         raise FileFormatError(f"{what} {text!r} is not a whole number", path=path, line=line)
     return value.numerator
@@ -232,6 +234,7 @@ def _build(
     starts = [0]
     chosen: list[int] = []
     points: list[int] = []
+    total = 0  # all the points given, which every project's score is part of
     voter_ids: list[str] = []
     seen_voters: set[str] = set()
     for line, voter, vote, pts in raw_votes:
@@ -264,6 +267,14 @@ def _build(
                 value = _whole(p, "points", line, path)
                 if value < 0:
                     raise FileFormatError("points cannot be negative", path=path, line=line)
+                total += value
+                if total > MAX_VOTES:
+                    raise FileFormatError(
+                        f"points: {value} brings the points given to {total}, more than"
+                        f" {MAX_VOTES}, the most a count can hold",
+                        path=path,
+                        line=line,
+                    )
                 points.append(value)
     return PBInstance(
         meta=dict(meta),
