@@ -369,6 +369,7 @@ def test_a_mutated_real_file_parses_or_is_refused_with_an_input_error(fmt: str) 
     # the real files as they are parse (but equal preferences, refused by design)
     refused = [n for n, d in files if outcome(reader, n, d) != "parsed"]
     assert refused in ([], ["eq1.blt", "eq2.blt"])
+    seen: dict[str, int] = {"parsed": 0, "refused": 0}
 
     @settings(
         max_examples=EXAMPLES,
@@ -378,9 +379,15 @@ def test_a_mutated_real_file_parses_or_is_refused_with_an_input_error(fmt: str) 
     )
     @given(mutated(files))
     def check(case: tuple[str, bytes]) -> None:
-        outcome(reader, *case)
+        seen[outcome(reader, *case)] += 1
 
     check()
+    # shown by `make fuzz` (pytest -s): cases per format, none raised anything else
+    print(
+        f"\nfuzz {fmt}: {sum(seen.values())} cases, {seen['parsed']} parsed, "
+        f"{seen['refused']} refused, 0 tracebacks"
+    )
+    assert sum(seen.values()) >= min(EXAMPLES, 10)
 
 
 # -------------------------------------------------- the command line on mutated files
@@ -451,4 +458,8 @@ def test_the_command_line_refuses_a_mutated_file_with_exit_code_2(
         codes.append(code)
 
     check()
+    print(
+        f"\ncli {' '.join(argv[:2])} on {fmt}: {len(codes)} cases, "
+        f"{codes.count(0)} exit 0, {codes.count(2)} exit 2, 0 tracebacks"
+    )
     assert codes

@@ -252,3 +252,16 @@ def test_a_json_lines_import_refuses_what_is_not_a_record(
     path.write_bytes(lines)
     with pytest.raises(FileFormatError, match=rf"export\.jsonl:{line}: "):
         import_federation(path, f"sqlite:///{tmp_path / 'copy.db'}")
+
+
+# -------------------------------------------------------------------- members CSV
+
+
+def test_the_members_csv_reads_a_lone_cr_and_refuses_what_csv_cannot_read() -> None:
+    from sovet.cli.federation import parse_members_csv
+    from sovet.federation.state import State
+
+    rows = parse_members_csv("id,name,units\rm1,Ann,\rm2,Bob,\r", "m.csv", State())
+    assert [r[:2] for r in rows] == [("m1", "Ann"), ("m2", "Bob")]
+    with pytest.raises(FileFormatError, match=r"^m\.csv:\d+: not CSV: field larger"):
+        parse_members_csv("id,name,units\nm1," + "x" * 200_000 + ",\n", "m.csv", State())
