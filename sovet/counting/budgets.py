@@ -44,7 +44,7 @@ import numpy.typing as npt
 
 from sovet.counting.base import MAX_VOTES, Tie, TieBreak, format_value
 from sovet.counting.budgets_mes import SupportIndex, mes_cardinal, mes_uniform
-from sovet.counting.pabulib import PBInstance
+from sovet.counting.pabulib import PBInstance, exact_number
 from sovet.errors import InputError, UnresolvedTie
 
 __all__ = ["BUDGET_RULES", "RULE_ALIASES", "BudgetResult", "budget", "resolve_rule"]
@@ -255,9 +255,10 @@ def _threshold(instance: PBInstance) -> int:
     if raw is None:
         raise InputError("greedy-threshold needs min_project_score_threshold in META")
     try:
-        value = Fraction(raw)
+        value = exact_number(raw)
     except (ValueError, ZeroDivisionError):
-        raise InputError(f"min_project_score_threshold {raw!r} is not a number") from None
+        shown = raw[:40]
+        raise InputError(f"min_project_score_threshold {shown!r} is not a number") from None
     return -((-value.numerator) // value.denominator)  # ceiling: support >= value
 
 

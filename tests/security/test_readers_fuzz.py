@@ -146,6 +146,8 @@ HUGE = [
     "9" * 40,
     "1e20",
     "1e400",
+    "1e999999999",  # Fraction() and Decimal -> Fraction would work out a billion digits
+    "1e-999999999",
     "-1",
     "-" + str(2**63 + 1),
     "inf",

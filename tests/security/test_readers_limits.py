@@ -265,3 +265,23 @@ def test_the_members_csv_reads_a_lone_cr_and_refuses_what_csv_cannot_read() -> N
     assert [r[:2] for r in rows] == [("m1", "Ann"), ("m2", "Bob")]
     with pytest.raises(FileFormatError, match=r"^m\.csv:\d+: not CSV: field larger"):
         parse_members_csv("id,name,units\nm1," + "x" * 200_000 + ",\n", "m.csv", State())
+
+
+def test_a_pabulib_number_with_a_huge_exponent_is_refused_at_once() -> None:
+    """``Fraction("1e999999999")`` works out a billion digits: minutes of one core."""
+    text = PB.format(kind="cumulative").replace("p1;6", "p1;1e999999999") + "v1;p1;1\n"
+    with pytest.raises(FileFormatError, match=r"^b\.pb:7: cost of project 'p1'"):
+        parse_pabulib(text, path="b.pb")
+    text = PB.format(kind="cumulative").replace("budget;10", "budget;1e-999999999")
+    with pytest.raises(FileFormatError, match="budget '1e-999999999' is not a number"):
+        parse_pabulib(text, path="b.pb")
+
+
+def test_a_constitution_share_with_a_huge_exponent_is_a_problem_not_a_hang() -> None:
+    from sovet.constitution import check_constitution
+
+    sample = (Path(__file__).parents[2] / "docs" / "sample-constitution.toml").read_text()
+    for share in ("1e-99999999", "1e99999999"):
+        text = sample.replace('quorum = "1/2"', f"quorum = {share}", 1)
+        problems = check_constitution(text)
+        assert [p.path for p in problems] == ["defaults.quorum"], problems
