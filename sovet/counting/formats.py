@@ -397,13 +397,14 @@ def read_preflib(
                     raise FileFormatError(
                         "ALTERNATIVE NAME needs a number", path=source, line=lineno
                     )
-                if len(names) >= np.iinfo(np.int16).max and int(number) not in names:
+                alternative = _blt_int(number, "an alternative's number", source, lineno)
+                if len(names) >= np.iinfo(np.int16).max and alternative not in names:
                     raise FileFormatError(
                         f"more than {np.iinfo(np.int16).max} alternatives",
                         path=source,
                         line=lineno,
                     )
-                names[int(number)] = value
+                names[alternative] = value
             else:
                 header[key] = value
             continue

@@ -144,6 +144,7 @@ HUGE = [
     str(2**64 + 1),
     str(10**20),
     "9" * 40,
+    "9" * 5000,  # past the 4,300 digits int() reads
     "1e20",
     "1e400",
     "1e999999999",  # Fraction() and Decimal -> Fraction would work out a billion digits

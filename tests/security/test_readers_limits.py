@@ -285,3 +285,9 @@ def test_a_constitution_share_with_a_huge_exponent_is_a_problem_not_a_hang() -> 
         text = sample.replace('quorum = "1/2"', f"quorum = {share}", 1)
         problems = check_constitution(text)
         assert [p.path for p in problems] == ["defaults.quorum"], problems
+
+
+def test_a_preflib_alternative_number_of_5000_digits_is_refused() -> None:
+    text = f"# ALTERNATIVE NAME {'7' * 5000}: A\n1: 1\n"
+    with pytest.raises(FileFormatError, match=r"^d\.soi:1: an alternative's number"):
+        read_preflib(text, source="d.soi")
