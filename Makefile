@@ -71,7 +71,7 @@ audit: $(VENV)/.installed-test $(AUDIT_VENV)/.installed
 		--requirement $(VENV)/requirements.lock
 
 # Mutation testing of the pure core with mutmut (configured in pyproject.toml); slow, so
-# not part of make test. MUTATE=sovet/counting/apportion.py make mutate for one module.
+# not part of make test. MUTATE='sovet.counting.borda*' make mutate for one module's mutants.
 MUTATE_VENV ?= .venv-mutate
 $(MUTATE_VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(MUTATE_VENV)
