@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from sovet import rules
-from sovet.actions.common import new_id
+from sovet.actions.common import check_name, new_id
 from sovet.counting.base import TieBreak
 from sovet.counting.budgets import BudgetResult, budget, resolve_rule
 from sovet.counting.pabulib import parse_pabulib
@@ -25,6 +25,8 @@ from sovet.storage import Database
 VOTE_TYPES = ("approval", "scoring")
 """The ballots a budget takes: approve projects, or give each points from 0 to a maximum."""
 MAX_POINTS = 100
+MAX_ID = 60
+"""The longest project id, in characters."""
 
 __all__ = [
     "cast_budget_ballot",
@@ -66,12 +68,16 @@ def open_budget(
         raise InputError("max_points: only a scoring ballot gives points")
     if total <= 0:
         raise InputError("the budget must be a positive whole amount")
+    check_name(title, "title")
     ids = [p[0] for p in projects]
     if not projects or len(set(ids)) != len(ids):
         raise InputError("a budget needs projects with distinct ids")
-    for pid, name, cost in projects:
-        if not pid or ";" in pid or "," in pid or not name.strip():
-            raise InputError(f"project {pid!r}: an id without ';' or ',' and a name are needed")
+    for i, (pid, name, cost) in enumerate(projects):
+        # ids are listed in each ballot of the published instance: kept plain
+        check_name(pid, f"projects[{i}].id", limit=MAX_ID)
+        if any(c in pid for c in ';,"'):
+            raise InputError(f"projects[{i}].id: {pid!r} cannot hold ';', ',' or '\"'")
+        check_name(name, f"projects[{i}].name")
         if cost <= 0:
             raise InputError(f"project {pid}: the cost must be positive")
     with db.writing() as w:
@@ -147,34 +153,60 @@ def _ballot(b: Budget, approved: Sequence[str], points: Mapping[str, int] | None
 def pabulib_text(b: Budget, ballots: Sequence[tuple[str, Sequence[str]]]) -> str:
     """The budget and its anonymised ballots, ``(receipt, ballot)`` in receipt order, as
     a pabulib instance whose voter ids are the receipts (with a ``points`` column for a
-    scoring budget, whose sealed ballots are ``id:points`` items)."""
-    lines = [
-        "META",
-        "key;value",
-        f"description;{b.title.replace(';', ',')}",
-        "country;-",
-        "unit;" + b.body,
-        f"num_projects;{len(b.projects)}",
-        f"num_votes;{len(ballots)}",
-        f"budget;{b.total}",
-        f"vote_type;{b.vote_type}",
-        *(["min_points;0", f"max_points;{b.max_points}"] if b.vote_type == "scoring" else []),
-        f"rule;{b.rule}",
-        "PROJECTS",
-        "project_id;cost;name",
+    scoring budget, whose sealed ballots are ``id:points`` items).
+
+    Every field is quoted as CSV quotes where needed (``;``-separated, as pabulib's
+    readers read it), so a name holding a quote, a separator, a line break or a section
+    word comes back as it was; it cannot end a section or start another.
+
+    >>> from sovet.model import BudgetProject
+    >>> b = Budget("b1", "u1", "Fund", 10, (BudgetProject("p1", 'say "yes"; go', 6),),
+    ...            "greedy", "2026-01-01T00:00:00Z", "a1")
+    >>> print(pabulib_text(b, [("r1", ["p1"])]).split("PROJECTS\\n")[1], end="")
+    project_id;cost;name
+    p1;6;"say ""yes""; go"
+    VOTES
+    voter_id;vote
+    r1;p1
+    """
+    rows: list[list[object]] = [
+        ["META"],
+        ["key", "value"],
+        ["description", b.title],
+        ["country", "-"],
+        ["unit", b.body],
+        ["num_projects", len(b.projects)],
+        ["num_votes", len(ballots)],
+        ["budget", b.total],
+        ["vote_type", b.vote_type],
+        *([["min_points", 0], ["max_points", b.max_points]] if b.vote_type == "scoring" else []),
+        ["rule", b.rule],
+        ["PROJECTS"],
+        ["project_id", "cost", "name"],
+        *([p.id, p.cost, p.name] for p in b.projects),
     ]
-    lines += [f"{p.id};{p.cost};{p.name.replace(';', ',')}" for p in b.projects]
     if b.vote_type == "scoring":
-        lines += ["VOTES", "voter_id;vote;points"]
+        rows += [["VOTES"], ["voter_id", "vote", "points"]]
         for receipt, ballot in ballots:
             pairs = [item.rsplit(":", 1) for item in ballot]
-            lines.append(
-                f"{receipt};{','.join(p for p, _ in pairs)};{','.join(n for _, n in pairs)}"
-            )
+            rows.append([receipt, ",".join(p for p, _ in pairs), ",".join(n for _, n in pairs)])
     else:
-        lines += ["VOTES", "voter_id;vote"]
-        lines += [f"{receipt};{','.join(ballot)}" for receipt, ballot in ballots]
-    return "\n".join(lines) + "\n"
+        rows += [["VOTES"], ["voter_id", "vote"]]
+        rows += [[receipt, ",".join(ballot)] for receipt, ballot in ballots]
+    return "".join(";".join(_cell(v) for v in row) + "\n" for row in rows)
+
+
+def _cell(value: object) -> str:
+    """One field, quoted as CSV quotes (``"`` doubled) when it holds ``;``, ``"`` or a
+    line end; a lone CR is quoted too (Python's CSV writer leaves it bare).
+
+    >>> _cell("p1"), _cell('a "b"; c'), _cell("line\\rbreak")
+    ('p1', '"a ""b""; c"', '"line\\rbreak"')
+    """
+    text = str(value)
+    if any(c in text for c in ';"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def close_budget(db: Database, *, actor: str, budget_id: str, at: str | None = None) -> Budget:

@@ -336,15 +336,26 @@ def import_members(database_url: str | None, csv_file: Path) -> None:
 
 def parse_members_csv(text: str, source: str, state: State) -> list[tuple[str, str, list[str]]]:
     """Rows of (id, name, units), or a FileFormatError listing every bad line."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = reader.fieldnames or []
+    # any line end (LF, CRLF, a lone CR); a record the CSV reader cannot read is an error
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as exc:
+        raise FileFormatError(f"not CSV: {exc}", path=source, line=1) from None
     missing = [c for c in ("id", "name", "units") if c not in header]
     if missing:
         raise FileFormatError(f"missing column(s) {', '.join(missing)}", path=source, line=1)
     problems: list[str] = []
     rows: list[tuple[str, str, list[str]]] = []
     seen: set[str] = set()
-    for row in reader:
+    records = iter(reader)
+    while True:
+        try:
+            row = next(records)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise FileFormatError(f"not CSV: {exc}", path=source, line=reader.line_num) from None
         line = reader.line_num
         mid, name = (row.get("id") or "").strip(), (row.get("name") or "").strip()
         units = [u.strip() for u in (row.get("units") or "").split(";") if u.strip()]

@@ -25,6 +25,9 @@ def parse_share(value: object) -> Fraction:
     if isinstance(value, decimal.Decimal):
         if not value.is_finite():
             raise ValueError(f"expected a finite share, got {value}")
+        if value and not -100 <= value.adjusted() <= 100:
+            # Fraction(Decimal("1e-99999999")) would work out 10^99999999: minutes
+            raise ValueError(f"expected a share such as 0.5, got {value}")
         return Fraction(value)
     if isinstance(value, str):
         text = value.strip()

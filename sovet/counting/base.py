@@ -23,16 +23,22 @@ import numpy.typing as npt
 from sovet.errors import InputError, UnresolvedTie
 
 __all__ = [
+    "MAX_VOTES",
     "Method",
     "Profile",
     "Result",
     "Round",
     "Tie",
     "TieBreak",
+    "check_weights",
     "format_value",
 ]
 
 Value = Fraction
+MAX_VOTES = int(np.iinfo(np.int64).max)
+"""The most votes a profile may hold in all (2^63 - 1). Every tally is a sum of ballot
+weights, so none can pass this and wrap round the 64-bit integers the methods count in;
+a method that multiplies votes (Borda's points, fixed-point STV) checks for itself."""
 IntArray = npt.NDArray[np.int64]
 RankArray = npt.NDArray[np.int16]
 
@@ -63,6 +69,7 @@ class Profile:
             raise InputError("one weight per ballot is needed")
         if len(set(self.candidates)) != len(self.candidates):
             raise InputError("candidate names must be distinct")
+        check_weights(self.weights)
 
     @classmethod
     def from_rankings(
@@ -101,6 +108,8 @@ class Profile:
                 row.append(index[name])
             if weight < 0:
                 raise InputError("a ballot weight cannot be negative")
+            if weight > MAX_VOTES:
+                raise InputError(f"a ballot weight of {weight} is more than {MAX_VOTES} votes")
             rows.append(row)
             weights.append(weight)
         width = max((len(r) for r in rows), default=0)
@@ -126,6 +135,33 @@ class Profile:
         for row, weight in zip(self.rankings.tolist(), self.weights.tolist(), strict=True):
             out.append((tuple(self.candidates[c] for c in row if c >= 0), int(weight)))
         return out
+
+
+def check_weights(weights: IntArray) -> None:
+    """Raise :class:`InputError` unless ``weights`` are whole numbers, none negative, that
+    add up to at most :data:`MAX_VOTES`.
+
+    >>> check_weights(np.array([MAX_VOTES - 1, 1]))
+    >>> check_weights(np.array([2**62, 2**62]))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sovet.errors.InputError: the ballots carry 9223372036854775808 votes in all, more than ...
+    """
+    if weights.dtype.kind not in "iu":
+        raise InputError(f"ballot weights must be whole numbers, not {weights.dtype}")
+    if weights.size == 0:
+        return
+    low, high = int(weights.min()), int(weights.max())
+    if low < 0:
+        raise InputError(f"a ballot weight cannot be negative ({low})")
+    if high * weights.size <= MAX_VOTES:
+        return  # no sum of these can overflow
+    total = sum(weights.tolist())  # exact, in Python integers
+    if total > MAX_VOTES:
+        raise InputError(
+            f"the ballots carry {total} votes in all, more than the {MAX_VOTES}"
+            " a count can hold exactly"
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,18 +34,24 @@ def borda_scores(profile: Profile) -> dict[int, int]:
     """
     standing = eligible(profile)
     n, m = len(standing), len(profile.candidates)
+    # at[c, p]: the votes that put candidate c in place p (each at most the total weight,
+    # so exact in int64); the points are weighed in Python integers, where a score may
+    # pass 2^63 although every weight fits
     if profile.withdrawn:
         mask = approved_mask(profile)
         place = np.cumsum(mask, axis=1) - 1  # 0-based place among candidates standing
-        points = (n - 1 - place) * profile.weights[:, None]
-        tallies = weighted_bincount(profile.rankings[mask], points[mask], m)
-    else:  # place = column: count each column once, then weigh it by its points
+        weights = np.broadcast_to(profile.weights[:, None], mask.shape)[mask]
+        keys = profile.rankings[mask].astype(np.int64) * max(n, 1) + place[mask]
+        at = weighted_bincount(keys, weights, m * max(n, 1)).reshape(m, max(n, 1))
+    else:  # place = column: count each column once
         check_rankings(profile)
-        tallies = np.zeros(m, dtype=np.int64)
-        for column, names in enumerate(np.ascontiguousarray(profile.rankings.T)):
-            ranked = names >= 0
-            counts = weighted_bincount(names[ranked], profile.weights[ranked], m)
-            tallies += counts * (n - 1 - column)
+        columns = [
+            weighted_bincount(names[names >= 0], profile.weights[names >= 0], m)
+            for names in np.ascontiguousarray(profile.rankings.T)
+        ]
+        at = np.stack(columns, axis=1) if columns else np.zeros((m, 0), dtype=np.int64)
+    points = np.asarray([n - 1 - p for p in range(at.shape[1])], dtype=object)
+    tallies = at.astype(object) @ points if at.shape[1] else [0] * m
     return {c: int(tallies[c]) for c in standing}
 
 

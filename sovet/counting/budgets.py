@@ -42,9 +42,9 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from sovet.counting.base import Tie, TieBreak, format_value
+from sovet.counting.base import MAX_VOTES, Tie, TieBreak, format_value
 from sovet.counting.budgets_mes import SupportIndex, mes_cardinal, mes_uniform
-from sovet.counting.pabulib import PBInstance
+from sovet.counting.pabulib import PBInstance, exact_number
 from sovet.errors import InputError, UnresolvedTie
 
 __all__ = ["BUDGET_RULES", "RULE_ALIASES", "BudgetResult", "budget", "resolve_rule"]
@@ -239,6 +239,10 @@ def support_of(instance: PBInstance) -> IntArray:
         declared = instance.meta.get("max_length", "")
         longest = int(declared) if declared.isdigit() else int(lengths.max(initial=0))
         longest = max(longest, int(lengths.max(initial=0)))
+        if longest * len(instance.ballot_projects) > MAX_VOTES:
+            raise InputError(
+                f"max_length {longest} in META gives more Borda points than a count can hold"
+            )
         position = np.arange(len(instance.ballot_projects)) - np.repeat(starts[:-1], lengths)
         out = np.zeros(len(instance.projects), dtype=np.int64)
         np.add.at(out, instance.ballot_projects, longest - position)
@@ -251,9 +255,10 @@ def _threshold(instance: PBInstance) -> int:
     if raw is None:
         raise InputError("greedy-threshold needs min_project_score_threshold in META")
     try:
-        value = Fraction(raw)
+        value = exact_number(raw)
     except (ValueError, ZeroDivisionError):
-        raise InputError(f"min_project_score_threshold {raw!r} is not a number") from None
+        shown = raw[:40]
+        raise InputError(f"min_project_score_threshold {shown!r} is not a number") from None
     return -((-value.numerator) // value.denominator)  # ceiling: support >= value
 
 

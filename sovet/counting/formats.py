@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from sovet.counting.base import Profile
+from sovet.counting.base import MAX_VOTES, Profile
 from sovet.errors import FileFormatError
 
 __all__ = [
@@ -99,19 +99,60 @@ def _text(data: str | bytes, source: str) -> str:
 _BLT_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|\S+')
 
 
+_BLT_ESCAPE = re.compile(r'\\(["\\nrt]|u[0-9a-fA-F]{4})')
+_BLT_ESCAPED = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t"}
+
+
 def _unquote(token: str) -> str:
+    r"""A quoted name's text, its escapes undone: ``\"``, ``\\``, ``\n``, ``\r``, ``\t``
+    and ``\uXXXX`` (how Sovet writes a quote, a backslash and a line break in a name);
+    a backslash before anything else stays as written.
+
+    >>> print(_unquote(r'"say \"yes\"\\ now\nC:\dir\u2028"'))
+    say "yes"\ now
+    C:\dir\u2028
+    """
     if len(token) >= 2 and token[0] == token[-1] == '"':
-        return token[1:-1].replace('\\"', '"')
+        return _BLT_ESCAPE.sub(
+            lambda m: _BLT_ESCAPED.get(m[1]) or chr(int(m[1][1:], 16)), token[1:-1]
+        )
     return token
 
 
 def _blt_int(token: str, what: str, source: str, line: int) -> int:
     try:
         return int(token)
-    except ValueError:
+    except ValueError:  # not a number, or more digits than int() reads
+        shown = repr(token) if len(token) <= 40 else repr(token[:40]) + "…"
         raise FileFormatError(
-            f"{what} must be a whole number, not {token!r}", path=source, line=line
+            f"{what} must be a whole number, not {shown}", path=source, line=line
         ) from None
+
+
+def _add_votes(total: int, weight: int, what: str, source: str, line: int) -> int:
+    """``total + weight``, refusing a weight or a total that a count cannot hold exactly
+    (more than :data:`~sovet.counting.base.MAX_VOTES`, where 64-bit tallies would wrap).
+
+    >>> _add_votes(2**62, 2**62, "the ballot weight", "w.blt", 3)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    sovet.errors.FileFormatError: w.blt:3: the ballot weight 4611686018427387904 brings ...
+    """
+    if weight > MAX_VOTES:
+        raise FileFormatError(
+            f"{what} {weight} is more than {MAX_VOTES}, the most votes a count can hold",
+            path=source,
+            line=line,
+        )
+    total += weight
+    if total > MAX_VOTES:
+        raise FileFormatError(
+            f"{what} {weight} brings the votes to {total}, more than {MAX_VOTES},"
+            " the most a count can hold",
+            path=source,
+            line=line,
+        )
+    return total
 
 
 def read_blt(data: str | bytes, *, source: str = "<blt>") -> BallotFile:
@@ -167,6 +208,7 @@ def read_blt(data: str | bytes, *, source: str = "<blt>") -> BallotFile:
     nick: dict[str, int] = {}
     rows: list[list[int]] = []
     weights: list[int] = []
+    total = 0
 
     def candidate(token: str, line: int) -> int:
         if token in nick:
@@ -246,6 +288,7 @@ def read_blt(data: str | bytes, *, source: str = "<blt>") -> BallotFile:
             raise FileFormatError(
                 f"a ballot weight cannot be negative ({weight})", path=source, line=lineno
             )
+        total = _add_votes(total, weight, "the ballot weight", source, lineno)
         row: list[int] = []
         for tok in tokens[1:-1]:
             if tok == "-":  # a skipped rank: later preferences still count
@@ -339,6 +382,7 @@ def read_preflib(
     names: dict[int, str] = {}
     rows: list[list[int]] = []
     weights: list[int] = []
+    total = 0
     for lineno, raw_line in enumerate(text.splitlines(), start=1):
         raw = raw_line.strip()
         if not raw:
@@ -353,7 +397,14 @@ def read_preflib(
                     raise FileFormatError(
                         "ALTERNATIVE NAME needs a number", path=source, line=lineno
                     )
-                names[int(number)] = value
+                alternative = _blt_int(number, "an alternative's number", source, lineno)
+                if len(names) >= np.iinfo(np.int16).max and alternative not in names:
+                    raise FileFormatError(
+                        f"more than {np.iinfo(np.int16).max} alternatives",
+                        path=source,
+                        line=lineno,
+                    )
+                names[alternative] = value
             else:
                 header[key] = value
             continue
@@ -371,6 +422,7 @@ def read_preflib(
             raise FileFormatError(
                 f"a voter count cannot be negative ({weight})", path=source, line=lineno
             )
+        total = _add_votes(total, weight, "the voter count", source, lineno)
         if "{" in order:
             raise FileFormatError(
                 "tied ranks {...} are not supported (strict rankings only)",
@@ -403,7 +455,7 @@ def read_preflib(
         raise FileFormatError("alternatives must be numbered 1..n without gaps", path=source)
     checks = (
         ("NUMBER ALTERNATIVES", len(names)),
-        ("NUMBER VOTERS", sum(weights)),
+        ("NUMBER VOTERS", total),
         ("NUMBER UNIQUE ORDERS", len(rows)),
     )
     for key, actual in checks:
@@ -533,6 +585,7 @@ def read_cvr_csv(
     rank_cols = [i for _, i in ranks]
     index: dict[str, int] = {}
     merged: dict[tuple[int, ...], int] = {}
+    total = 0
     try:
         for record in reader:
             lineno = reader.line_num
@@ -549,6 +602,7 @@ def read_cvr_csv(
                     raise FileFormatError(
                         f"the count cannot be negative ({weight})", path=source, line=lineno
                     )
+            total = _add_votes(total, weight, "the count", source, lineno)
             names = rules.ranking([record[i] for i in rank_cols])
             key = tuple(index.setdefault(n, len(index)) for n in names)
             merged[key] = merged.get(key, 0) + weight

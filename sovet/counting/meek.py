@@ -168,7 +168,13 @@ class _Walk:
 
     @staticmethod
     def fits(ncand: int, seats: int) -> bool:
-        return bool((ncand + 1) ** (seats + 1) < 2**62)
+        """Whether a pattern fits in 62 bits; never raises a huge power (a file may ask
+        for 10^11 seats: ``(ncand + 1) ** (seats + 1)`` would not finish).
+
+        >>> _Walk.fits(10, 5), _Walk.fits(10, 99_999_999_999)
+        (True, False)
+        """
+        return seats + 1 < 62 and (ncand + 1) ** (seats + 1) < 2**62
 
     def _keys(self, rows: I64) -> I64:
         keys: I64 = self.prefix[rows] * self.base + (self.stop[rows] + 1)

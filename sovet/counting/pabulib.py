@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -30,9 +31,10 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from sovet.counting.base import MAX_VOTES
 from sovet.errors import FileFormatError
 
-__all__ = ["VOTE_TYPES", "PBInstance", "PBProject", "parse_pabulib"]
+__all__ = ["VOTE_TYPES", "PBInstance", "PBProject", "exact_number", "parse_pabulib"]
 
 VOTE_TYPES = ("approval", "ordinal", "cumulative", "scoring")
 IntArray = npt.NDArray[np.int64]
@@ -106,12 +108,33 @@ def _sum_by(keys: IntArray, values: IntArray, size: int) -> IntArray:
     return out
 
 
+_EXPONENT = re.compile(r"[eE]\s*([+-]?\d+)")
+
+
+def exact_number(text: str) -> Fraction:
+    """``Fraction(text)``, but an exponent past ±1000 is a ValueError: ``1e999999999``
+    would have Python work out a number of a billion digits, for minutes.
+
+    >>> exact_number("2.5e3"), exact_number("1/4")
+    (Fraction(2500, 1), Fraction(1, 4))
+    >>> exact_number("1e999999999")
+    Traceback (most recent call last):
+    ...
+    ValueError: exponent out of range: '1e999999999'
+    """
+    found = _EXPONENT.search(text)
+    if found is not None and abs(int(found[1])) > 1000:
+        raise ValueError(f"exponent out of range: {text!r}")
+    return Fraction(text)
+
+
 def _whole(text: str, what: str, line: int, path: str | None) -> int:
     """A whole number, allowing a redundant ``.0`` as some exports write."""
     try:
-        value = Fraction(text.strip())
-    except (ValueError, ZeroDivisionError):
-        raise FileFormatError(f"{what} {text!r} is not a number", path=path, line=line) from None
+        value = exact_number(text.strip())
+    except (ValueError, ZeroDivisionError):  # also past int()'s 4300 digits
+        shown = repr(text) if len(text) <= 40 else repr(text[:40]) + "…"
+        raise FileFormatError(f"{what} {shown} is not a number", path=path, line=line) from None
     if value.denominator != 1:
         raise FileFormatError(f"{what} {text!r} is not a whole number", path=path, line=line)
     return value.numerator
@@ -204,9 +227,10 @@ def parse_pabulib(text: str, *, path: str | None = None) -> PBInstance:
     if "budget" not in meta:
         raise FileFormatError("META has no budget", path=path)
     try:
-        budget = Fraction(meta["budget"])
+        budget = exact_number(meta["budget"])
     except (ValueError, ZeroDivisionError):
-        raise FileFormatError(f"budget {meta['budget']!r} is not a number", path=path) from None
+        shown = meta["budget"][:40]
+        raise FileFormatError(f"budget {shown!r} is not a number", path=path) from None
     if budget < 0:
         raise FileFormatError("the budget is negative", path=path)
     vote_type = meta.get("vote_type", "approval").lower()
@@ -232,6 +256,7 @@ def _build(
     starts = [0]
     chosen: list[int] = []
     points: list[int] = []
+    total = 0  # all the points given, which every project's score is part of
     voter_ids: list[str] = []
     seen_voters: set[str] = set()
     for line, voter, vote, pts in raw_votes:
@@ -264,6 +289,14 @@ def _build(
                 value = _whole(p, "points", line, path)
                 if value < 0:
                     raise FileFormatError("points cannot be negative", path=path, line=line)
+                total += value
+                if total > MAX_VOTES:
+                    raise FileFormatError(
+                        f"points: {value} brings the points given to {total}, more than"
+                        f" {MAX_VOTES}, the most a count can hold",
+                        path=path,
+                        line=line,
+                    )
                 points.append(value)
     return PBInstance(
         meta=dict(meta),

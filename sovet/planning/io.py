@@ -37,6 +37,7 @@ from sovet.planning.technology import FloatArray, Technology, square
 
 __all__ = [
     "VECTOR_DEFAULTS",
+    "csv_records",
     "parse_coefficients",
     "parse_interchange",
     "parse_vector",
@@ -50,8 +51,21 @@ VECTOR_DEFAULTS: dict[str, float | None] = {
 }
 
 
-def _rows(text: str) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+def csv_records(text: str, path: str) -> list[tuple[int, list[str]]]:
+    """``(line, cells)`` for each CSV record of ``text`` (LF, CRLF or lone CR line ends);
+    a malformed record is a FileFormatError naming ``path`` and its line.
+
+    >>> csv_records('a,b\\r1,"x\\ny"\\r\\n', "f.csv")
+    [(1, ['a', 'b']), (3, ['1', 'x\\ny'])]
+    """
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    out: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            out.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise FileFormatError(f"not CSV: {exc}", path=path, line=max(reader.line_num, 1)) from None
+    return out
 
 
 def _number(cell: str, *, path: str, line: int, field: str, allow_inf: bool = False) -> float:
@@ -77,12 +91,12 @@ def parse_coefficients(text: str, *, path: str = "A.csv") -> tuple[tuple[str, ..
     Rule: square table, header names equal first-column names in order,
     non-negative finite numbers, blank = 0.
     """
-    rows = _rows(text)
-    if not rows or not any(cell.strip() for cell in rows[0]):
+    rows = csv_records(text, path)
+    if not rows or not any(cell.strip() for cell in rows[0][1]):
         raise FileFormatError(
             "empty file: expected a header row of product names", path=path, line=1
         )
-    header = [cell.strip() for cell in rows[0][1:]]
+    header = [cell.strip() for cell in rows[0][1][1:]]
     if not header:
         raise FileFormatError("header row names no products", path=path, line=1)
     seen: set[str] = set()
@@ -93,12 +107,12 @@ def parse_coefficients(text: str, *, path: str = "A.csv") -> tuple[tuple[str, ..
             raise FileFormatError(f"header: product {name!r} listed twice", path=path, line=1)
         seen.add(name)
     n = len(header)
-    body = [(i, r) for i, r in enumerate(rows[1:], start=2) if any(c.strip() for c in r)]
+    body = [(i, r) for i, r in rows[1:] if any(c.strip() for c in r)]
     if len(body) != n:
         raise FileFormatError(
             f"table is not square: {n} product columns but {len(body)} product rows",
             path=path,
-            line=len(rows),
+            line=rows[-1][0],
         )
     row_idx: list[int] = []
     col_idx: list[int] = []
@@ -142,19 +156,20 @@ def parse_vector(
     column's default (labour has none: every product needs a row).
     """
     where = path or f"{column[0]}.csv"
-    rows = _rows(text)
+    rows = csv_records(text, where)
     if not rows:
         raise FileFormatError(f"empty file: expected header 'product,{column}'", path=where, line=1)
-    head = [c.strip().lower() for c in rows[0]]
+    head = [c.strip().lower() for c in rows[0][1]]
     if head[:2] != ["product", column]:
+        shown = ",".join(rows[0][1])[:80]
         raise FileFormatError(
-            f"header must be 'product,{column}', got {','.join(rows[0])!r}", path=where, line=1
+            f"header must be 'product,{column}', got {shown!r}", path=where, line=rows[0][0]
         )
     index = {p: i for i, p in enumerate(products)}
     default = VECTOR_DEFAULTS.get(column, 0.0)
     out = np.full(len(products), np.nan if default is None else default)
     seen: dict[str, int] = {}
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not any(c.strip() for c in row):
             continue
         if len(row) < 2:

@@ -31,8 +31,6 @@ Every error names the workplace, technique, product and (for files) the line.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Mapping
@@ -43,6 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from sovet.errors import FileFormatError, InputError
+from sovet.planning.io import csv_records
 from sovet.planning.technology import FloatArray, Technology
 
 __all__ = [
@@ -212,18 +211,17 @@ def validate(economy: Economy) -> Economy:
 
 
 def _csv_rows(text: str, header: tuple[str, ...], path: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    rows = list(reader)
+    rows = csv_records(text, path)
     if not rows:
         raise FileFormatError(
             f"empty file: expected header {','.join(header)!r}", path=path, line=1
         )
-    head = tuple(c.strip().lower() for c in rows[0])
+    head = tuple(c.strip().lower() for c in rows[0][1])
     missing = [h for h in header if h not in head]
     if missing:
-        raise FileFormatError(f"header lacks column {missing[0]!r}", path=path, line=1)
+        raise FileFormatError(f"header lacks column {missing[0]!r}", path=path, line=rows[0][0])
     out = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in rows[1:]:
         if not any(c.strip() for c in row):
             continue
         cells = {h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(head)}

@@ -22,6 +22,7 @@ named as not productive with an estimate of its spectral radius.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -281,13 +282,19 @@ def solve_leontief(
         return LeontiefSolution(rhs.copy(), 0.0, 0, method)
     if not np.any(rhs):
         return LeontiefSolution(np.zeros_like(rhs), 0.0, 0, method)
-    if method == "neumann":
-        x, iterations = _neumann(m, rhs, tol, max_iterations, start)
-        residual = _residual(m, x, rhs)
-    elif method == "bicgstab":
-        x, iterations, residual = _bicgstab(m, rhs, tol, max_iterations, start)
-    else:
-        raise PlanningError(f"unknown method {method!r}: use 'bicgstab' or 'neumann'")
+    # a table far from productive (a coefficient of 1e20) overflows to inf on the way:
+    # that is caught below from the solution, not left to warnings
+    with np.errstate(over="ignore", invalid="ignore"):
+        if method == "neumann":
+            x, iterations = _neumann(m, rhs, tol, max_iterations, start)
+            residual = _residual(m, x, rhs)
+        elif method == "bicgstab":
+            x, iterations, residual = _bicgstab(m, rhs, tol, max_iterations, start)
+        else:
+            raise PlanningError(f"unknown method {method!r}: use 'bicgstab' or 'neumann'")
+        finite = bool(np.all(np.isfinite(x))) and math.isfinite(residual)
+        if not finite:
+            raise _not_productive(m, f"the solution overflows after {iterations} iterations")
     scale = float(np.max(np.abs(x)))
     if check_productive:
         if residual > max(1e-6, 1e3 * tol) * max(scale, 1.0):

@@ -86,12 +86,37 @@ def _follow_sequences(conn: sa.Connection, tables: list[sa.Table]) -> None:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
+    """Each line's JSON object; a line that is not one (or not UTF-8) is a FileFormatError."""
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
             try:
-                yield number, json.loads(line)
+                record = json.loads(raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise FileFormatError("not UTF-8 text", path=str(path), line=number) from None
             except json.JSONDecodeError as exc:
                 raise FileFormatError(f"not JSON: {exc.msg}", path=str(path), line=number) from None
+            if not isinstance(record, dict):
+                raise FileFormatError(
+                    f"expected a JSON object, not {type(record).__name__}",
+                    path=str(path),
+                    line=number,
+                )
+            yield number, record
+
+
+def _row(record: dict[str, Any], path: Path, number: int) -> dict[str, Any]:
+    """A row as stored: ``{"hex": ...}`` values back to bytes."""
+    row = {}
+    for key, value in record["row"].items():
+        if isinstance(value, dict) and "hex" in value:
+            try:
+                value = bytes.fromhex(value["hex"])
+            except (TypeError, ValueError):
+                raise FileFormatError(
+                    f"column {key!r}: not hexadecimal bytes", path=str(path), line=number
+                ) from None
+        row[key] = value
+    return row
 
 
 def import_federation(path: Path, url: str) -> Database:
@@ -123,10 +148,7 @@ def _load(path: Path, target: Database, url: str) -> Database:
                 name = record.get("table")
                 if name not in tables or not isinstance(record.get("row"), dict):
                     raise FileFormatError(f"unknown table {name!r}", path=str(path), line=number)
-                row = {
-                    k: bytes.fromhex(v["hex"]) if isinstance(v, dict) and "hex" in v else v
-                    for k, v in record["row"].items()
-                }
+                row = _row(record, path, number)
                 batch = batches.setdefault(name, [])
                 batch.append(row)
                 if len(batch) >= 5000:

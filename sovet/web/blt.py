@@ -3,7 +3,10 @@
 The format as the Electoral Reform Society's counting programs read it: a line with
 the number of candidates and seats; one line per distinct ballot, its weight then the
 candidates' 1-based numbers in order of preference, ending in ``0``; a ``0`` line;
-the candidates' names, each quoted; the title, quoted. Identical ballots are merged
+the candidates' names, each quoted; the title, quoted. In a quoted name ``\\``, ``"``
+and line breaks are escaped (``\\\\``, ``\\"``, ``\\n``, ``\\r``, ``\\u2028`` ...), as the reader
+:func:`sovet.counting.formats.read_blt` undoes, so any name comes back as it was
+(other programs show the escapes as written). Identical ballots are merged
 into one line with their count as weight; lines keep the order in which each distinct
 ballot first appears.
 
@@ -26,8 +29,27 @@ from sovet.errors import InputError
 __all__ = ["write_blt"]
 
 
+# Every character at which a reader splitting lines (Python's str.splitlines) would
+# break the quoted name, written as an escape the reader undoes.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
+
+
 def _quote(text: str) -> str:
-    return '"' + text.replace('"', '\\"').replace("\n", " ") + '"'
+    r"""``text`` in double quotes, with ``\``, ``"`` and every line break escaped.
+
+    >>> print(_quote('say "yes"\\ now\nand\u2028then'))
+    "say \"yes\"\\ now\nand\u2028then"
+    """
+    out = []
+    for char in text:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif char in _LINE_BREAKS:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
 
 
 def write_blt(
