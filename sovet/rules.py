@@ -1,8 +1,10 @@
 """Pure policy: who may do what, and when. Every check raises a specific error or returns.
 
 Power flows from the base: rights come only from membership of a unit and from
-mandates. The instance operator (actor ``"operator"``) registers accounts and founds
-the structure, but has no action that changes a vote, a result, a mandate or the log.
+mandates. The instance operator (actor ``"operator"``) hosts: it registers accounts
+(every account event public) and founds the structure, but it is no member — it
+cannot vote, stand, propose, sign, admit anyone to a unit or act as a member — and
+has no action that changes a vote, a result, a mandate or the log.
 A higher council has no power over a lower body: it cannot dissolve it, annul its
 election, unseat its delegate or change its membership; only a delegate's own
 constituents can recall them.
@@ -49,20 +51,28 @@ __all__ = [
     "breach_of_instruction",
     "check_amend",
     "check_ballot",
+    "check_challenge_admission",
     "check_close_election",
     "check_close_motion",
     "check_convenor",
+    "check_create_account",
     "check_divide_land",
     "check_expire_ratification",
     "check_forward",
+    "check_invitation",
     "check_join",
     "check_leave",
+    "check_member_actor",
     "check_open_election",
     "check_open_petition",
     "check_operator",
+    "check_own_account",
     "check_propose",
+    "check_request_admission",
+    "check_reset_password",
     "check_session_member",
     "check_sign_petition",
+    "check_suspend",
     "check_vote",
     "delegate_seats",
     "open_session_of",
@@ -78,6 +88,7 @@ _EFFECTS = (
     "adopt-plan",
     "annul-election",
     "unseat",
+    "admit-member",
 )
 
 
@@ -136,14 +147,33 @@ def check_divide_land(state: State, actor: str, unit: str) -> None:
     check_convenor(state, actor, unit)
 
 
-def check_join(state: State, actor: str, unit: str, member: str) -> None:
-    """A member joins a unit by themselves (an invitation) or is admitted by its convenors."""
+def check_join(
+    state: State, actor: str, unit: str, member: str, *, invited_by: str | None = None
+) -> None:
+    """A unit admits its members: by its convenors, or by its assembly's vote, as the
+    constitution's ``admission`` says. The operator admits nobody; a member asks to join
+    (:func:`check_request_admission`) or accepts a convenor's invitation
+    (``invited_by``: the convenor who made it, still a convenor when it is accepted)."""
     if unit not in state.units:
         raise NotFound(f"no unit {unit!r}")
+    check_member_actor(state, actor, f"admit members to {state.body_name(unit)}")
     state.member(member)
     if member in state.units[unit].members:
         raise InputError(f"{member} is already a member of {unit}")
-    if actor in (member, OPERATOR):
+    if state.units[unit].dissolved:
+        raise NotOpen(f"{state.body_name(unit)} is dissolved")
+    if body_rules(state, unit).admission == "assembly":
+        raise Forbidden(
+            f"{state.body_name(unit)} admits members by its assembly's vote "
+            '(the constitution\'s admission = "assembly"): ask to join, and the assembly decides'
+        )
+    if actor == member:
+        if invited_by is None:
+            raise Forbidden(
+                f"a member asks to join {state.body_name(unit)}; its convenors admit "
+                "(or send an invitation link)"
+            )
+        check_invitation(state, invited_by, unit)
         return
     check_convenor(state, actor, unit)
 
@@ -208,6 +238,7 @@ def check_open_election(
     if len(set(candidates)) != len(candidates):
         raise InputError("a candidate is listed twice")
     for member in candidates:
+        check_member_actor(state, member, "stand as a candidate")
         state.member(member)
         if member not in voters:
             raise InputError(f"candidate {member} is not a member of {constituency}")
@@ -241,6 +272,7 @@ def check_method(method: str, seats: int, candidates: Sequence[str]) -> None:
 def check_ballot(state: State, actor: str, election: Election, ranking: Sequence[str]) -> None:
     if election.status is not ElectionStatus.OPEN:
         raise NotOpen(f"election {election.id} is not open")
+    check_member_actor(state, actor, "vote")
     if actor not in state.voters_of(election.constituency):
         raise Forbidden(f"{actor} does not vote in {state.body_name(election.constituency)}")
     if actor in election.voters:
@@ -262,6 +294,7 @@ def check_close_election(state: State, actor: str, election: Election) -> None:
 
 
 def _voter_of(state: State, actor: str, body: str) -> None:
+    check_member_actor(state, actor, f"act in {state.body_name(body)}")
     if actor not in state.voters_of(body):
         if state.kind_of(body) is BodyKind.COUNCIL:
             raise Forbidden(f"only seated delegates act in {state.body_name(body)}")
@@ -296,6 +329,8 @@ def check_propose(
             raise BaseProtected("only a unit's own assembly can change its membership")
         if payload.get("member") not in state.units[body].members:
             raise InputError(f"{payload.get('member')} is not a member of {body}")
+    if effect == "admit-member":
+        check_admit_motion(state, body, target, payload.get("member", ""))
     if kind is MotionKind.AMENDMENT:
         check_amend(state, body, payload)
     if effect == "adopt-plan" and (kind is not MotionKind.RESERVED or matter != "plan"):
@@ -425,6 +460,7 @@ def check_open_petition(state: State, actor: str, mandate: Mandate) -> None:
     """Any constituent — and only a constituent — may open a recall petition."""
     if mandate.status is not MandateStatus.ACTIVE:
         raise NotOpen(f"mandate {mandate.id} is not active")
+    check_member_actor(state, actor, "petition")
     if actor not in state.voters_of(mandate.constituency):
         if _is_higher_council_of(state, actor, mandate.constituency) or actor in state.voters_of(
             mandate.body
@@ -442,6 +478,7 @@ def check_open_petition(state: State, actor: str, mandate: Mandate) -> None:
 def check_sign_petition(state: State, actor: str, petition: Petition) -> None:
     if petition.status is not PetitionStatus.OPEN:
         raise NotOpen(f"petition {petition.id} is not open for signatures")
+    check_member_actor(state, actor, "sign a petition")
     mandate = state.mandates[petition.mandate]
     if actor not in state.voters_of(mandate.constituency):
         raise BaseProtected("only the delegate's own constituents can sign a recall petition")
@@ -455,3 +492,119 @@ def check_expire_ratification(state: State, motion: str, at: str) -> None:
         raise NotOpen(f"ratification of {motion} is already {r.status}")
     if at < r.deadline:
         raise NotOpen(f"ratification of {motion} runs until {r.deadline}")
+
+
+# ---- the operator hosts, the members govern --------------------------------------------
+
+
+def check_member_actor(state: State, actor: str, what: str) -> None:
+    """A member's right (to vote, stand, propose, sign, admit ...) is never the
+    operator's: it hosts the federation and is no member of it."""
+    if actor == OPERATOR:
+        raise Forbidden(
+            f"the instance operator hosts the federation and is no member: it cannot {what}"
+        )
+
+
+def check_admit_motion(state: State, body: str, target: str, member: str) -> None:
+    """An assembly's motion to admit: only a unit admits, only to itself, a member of the
+    federation who is not yet its member."""
+    if state.kind_of(body) is not BodyKind.UNIT or target != body:
+        raise BaseProtected("only a unit admits its own members")
+    state.member(member)
+    if member in state.units[body].members:
+        raise InputError(f"{member} is already a member of {body}")
+
+
+def check_request_admission(state: State, actor: str, unit: str) -> None:
+    """A member asks to join a unit whose assembly admits (the request is a motion of the
+    unit); where the convenors admit, they do it (or send an invitation link)."""
+    check_member_actor(state, actor, "ask to join a unit")
+    state.member(actor)
+    u = state.get("units", unit)
+    if u.dissolved:
+        raise NotOpen(f"{u.name} is dissolved")
+    if actor in u.members:
+        raise InputError(f"{actor} is already a member of {unit}")
+    if body_rules(state, unit).admission != "assembly":
+        raise InputError(
+            f"{u.name}'s convenors admit its members: ask one of them, or for an invitation link"
+        )
+    for m in state.motions.values():
+        if (
+            m.body == unit
+            and m.status in (MotionStatus.OPEN, MotionStatus.VOTING)
+            and m.payload.get("effect") == "admit-member"
+            and m.payload.get("member") == actor
+        ):
+            raise InputError(f"{actor} has already asked to join {unit} (motion {m.id})")
+
+
+def check_challenge_admission(state: State, actor: str, unit: str, member: str) -> None:
+    """Any member of a unit may challenge another's admission: the assembly then votes
+    on removing them. One open challenge per admitted member."""
+    check_member_actor(state, actor, "challenge an admission")
+    u = state.get("units", unit)
+    if actor not in u.members:
+        raise Forbidden(f"only members of {u.name} challenge an admission to it")
+    if member not in u.members:
+        raise NotFound(f"{member} is not a member of {unit}")
+    if member == actor:
+        raise InputError("a member leaves by themselves; no challenge is needed")
+    for m in state.motions.values():
+        if (
+            m.body == unit
+            and m.status in (MotionStatus.OPEN, MotionStatus.VOTING)
+            and m.payload.get("effect") == "remove-member"
+            and m.payload.get("member") == member
+        ):
+            raise InputError(f"the membership of {member} is already before the assembly ({m.id})")
+
+
+def check_create_account(state: State, actor: str, member: str | None, operator: bool) -> None:
+    """The operator makes accounts (each one public); a new member makes their own by
+    accepting an invitation. An account signs in as one member, or as an operator."""
+    if member is not None:
+        state.member(member)
+    if operator and member is not None:
+        raise InputError("an account signs in either as one member or as the operator")
+    if actor == OPERATOR or (member is not None and actor == member and not operator):
+        return
+    raise Forbidden("only the instance operator makes accounts (each one in the public log)")
+
+
+def check_reset_password(state: State, actor: str, member: str | None) -> None:
+    """Only the operator sets the password of an account not its own (in the public log,
+    and the member is told); a member changes their own with their own session."""
+    if actor != OPERATOR:
+        raise Forbidden("only the instance operator resets another account's password")
+    if member is not None:
+        state.member(member)
+
+
+def check_suspend(state: State, actor: str, disabled: bool, *, suspend: bool) -> None:
+    """Only the operator suspends an account (or lifts a suspension), in the public log."""
+    if actor != OPERATOR:
+        raise Forbidden("only the instance operator suspends accounts")
+    if disabled == suspend:
+        raise InputError("the account is already " + ("suspended" if suspend else "active"))
+
+
+def check_own_account(actor: str, owner: str) -> None:
+    """API tokens are made and revoked by the account itself."""
+    if actor != owner:
+        raise Forbidden("an account makes and revokes its own API tokens")
+
+
+def check_invitation(state: State, invited_by: str, unit: str) -> None:
+    """An invitation admits only while the convenor who made it still convenes the unit
+    (where the assembly admits, accepting it asks the assembly)."""
+    u = state.get("units", unit)
+    if u.dissolved:
+        raise NotOpen(f"{u.name} is dissolved")
+    if body_rules(state, unit).admission == "assembly":
+        return
+    if invited_by not in u.convenors:
+        raise Forbidden(
+            f"{invited_by}, who made the invitation, is no longer a convenor of {u.name}"
+        )

@@ -6,6 +6,16 @@ and appends exactly one ledger entry in one transaction.
 
 from __future__ import annotations
 
+from sovet.actions.accounts import (
+    change_own_password,
+    create_account,
+    disable_account,
+    enable_account,
+    issue_token,
+    reset_password,
+    revoke_tokens,
+)
+from sovet.actions.admission import challenge_admission, request_admission
 from sovet.actions.budgets import cast_budget_ballot, close_budget, open_budget
 from sovet.actions.elections import cast_ballot, close_election, open_election
 from sovet.actions.federation import (
@@ -51,21 +61,27 @@ __all__ = [
     "attend",
     "cast_ballot",
     "cast_budget_ballot",
+    "challenge_admission",
+    "change_own_password",
     "close_budget",
     "close_election",
     "close_motion",
     "close_session",
     "convene_first",
+    "create_account",
     "decide_amendment",
     "declare_needs",
     "declare_production",
+    "disable_account",
     "divide_land",
+    "enable_account",
     "expire_ratification",
     "forward_motion",
     "found_council",
     "found_federation",
     "found_unit",
     "give_floor",
+    "issue_token",
     "join_unit",
     "leave_unit",
     "open_budget",
@@ -78,7 +94,10 @@ __all__ = [
     "register_faction",
     "register_member",
     "register_members",
+    "request_admission",
     "request_floor",
+    "reset_password",
+    "revoke_tokens",
     "set_convenors",
     "set_faction",
     "sign_petition",

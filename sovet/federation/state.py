@@ -10,11 +10,13 @@ from typing import Any
 from sovet.constitution import Constitution
 from sovet.errors import NotFound
 from sovet.model import (
+    AccountRecord,
     BodyKind,
     Budget,
     Council,
     Election,
     Faction,
+    Import,
     Instruction,
     LandDivision,
     Mandate,
@@ -49,6 +51,8 @@ KINDS = (
     "seats",
     "federation",
     "land",
+    "accounts",
+    "imports",
 )
 
 
@@ -91,6 +95,10 @@ class State:
     plans: dict[str, dict[str, str]] = field(default_factory=dict)
     # land and housing divided by base units, by division id
     land: dict[str, LandDivision] = field(default_factory=dict)
+    # the public side of accounts (what was done to them, never their secrets), by
+    # account id, and bulk imports of members, by import id
+    accounts: dict[str, AccountRecord] = field(default_factory=dict)
+    imports: dict[str, Import] = field(default_factory=dict)
     size: int = 0
     touched: set[tuple[str, str]] = field(default_factory=set)
 

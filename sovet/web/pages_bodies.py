@@ -95,7 +95,7 @@ async def invite(request: Request, unit_id: str) -> Response:
         token, expires = await run_in_threadpool(auth.new_invitation, request, actor, unit_id, days)
     except SovetError as exc:
         return await run_in_threadpool(unit_view, request, unit_id, error=exc)
-    link = f"{str(request.base_url).rstrip('/')}/invite/{token}"
+    link = f"{str(request.base_url).rstrip('/')}/invite#{token}"  # the code never reaches a log
     return await run_in_threadpool(unit_view, request, unit_id, invitation=(link, expires))
 
 

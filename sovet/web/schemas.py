@@ -61,6 +61,7 @@ __all__ = [
     "InvitationIn",
     "InvitationInfo",
     "InvitationOut",
+    "InvitationToken",
     "JoinIn",
     "LoginIn",
     "MandateOut",
@@ -71,6 +72,7 @@ __all__ = [
     "MotionOut",
     "Ok",
     "PasswordIn",
+    "PasswordResetNotice",
     "PetitionIn",
     "PetitionOut",
     "PublishedBallot",
@@ -125,10 +127,17 @@ class LoginIn(_In):
     password: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
+class PasswordResetNotice(BaseModel):
+    at: str
+    by: str
+
+
 class AccountOut(BaseModel):
     login: str
     member: str | None
     operator: bool
+    disabled: bool = False
+    password_reset: PasswordResetNotice | None = None
     name: str | None = None
     units: list[str] = []
     convenes: list[str] = []
@@ -188,7 +197,12 @@ class InvitationInfo(BaseModel):
     expires_at: str
 
 
+class InvitationToken(_In):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class InvitationAccept(_In):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     login: Annotated[str, Field(min_length=1, max_length=200)]
     password: Annotated[str, Field(min_length=8, max_length=1000)]
