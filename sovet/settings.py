@@ -33,6 +33,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("port", 8000, "Port the web server listens on."),
     Setting("workers", 1, "Web server worker processes."),
     Setting("secret_key", "", "Key that signs session cookies.", secret=True),
+    Setting(
+        "trusted_proxies",
+        "",
+        "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+        "headers the server believes (comma-separated; empty: believe none).",
+    ),
 )
 
 
@@ -43,6 +49,7 @@ class Settings:
     port: int = 8000
     workers: int = 1
     secret_key: str = field(default="", repr=False)
+    trusted_proxies: str = ""
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

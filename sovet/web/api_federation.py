@@ -69,10 +69,26 @@ def unit(request: Request, unit_id: str) -> dict[str, Any]:
 
 @router.post("/units/{unit_id}/members", response_model=Ok, tags=["federation"])
 def admit(request: Request, unit_id: str, body: JoinIn, actor: Actor) -> Ok:
-    """A convenor of the unit admits an existing member (newcomers come by invitation)."""
-    if actor == body.member:
-        raise Forbidden("a member joins a unit by its invitation link or by its convenors")
+    """A convenor of the unit admits an existing member, where the constitution's
+    ``admission`` is "convenors" (newcomers come by invitation); never the operator."""
     store_of(request).act(actions.join_unit, actor=actor, unit=unit_id, member=body.member)
+    return Ok()
+
+
+@router.post("/units/{unit_id}/admission-requests", response_model=Ok, tags=["federation"])
+def ask(request: Request, unit_id: str, actor: MemberActor) -> Ok:
+    """The signed-in member asks to join a unit whose assembly admits: a motion of it."""
+    store_of(request).act(actions.request_admission, actor=actor, unit=unit_id)
+    return Ok()
+
+
+@router.post("/units/{unit_id}/challenges", response_model=Ok, tags=["federation"])
+def challenge(request: Request, unit_id: str, body: JoinIn, actor: Actor) -> Ok:
+    """A member of the unit challenges another's admission: the assembly votes at once on
+    a motion that removes them if it passes."""
+    store_of(request).act(
+        actions.challenge_admission, actor=actor, unit=unit_id, member=body.member
+    )
     return Ok()
 
 

@@ -251,6 +251,7 @@ def me(request: Request) -> Response:
             ),
             "body_name": s.body_name,
             "body_href": lambda b: body_href(s, b),
+            "history": [h for r in s.accounts.values() if r.member == actor for h in r.history],
         }
         return render(request, "me.html", values, state=s)
 
