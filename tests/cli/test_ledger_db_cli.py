@@ -38,7 +38,7 @@ def test_export_then_verify_the_file_and_the_database(
 ) -> None:
     out = tmp_path / "ledger.jsonl"
     code, text, _ = run(["ledger", "export", str(out), "--db", url], capsys)
-    assert code == 0 and "26 entries" in text  # founding, unit, 12 × (registered + joined)
+    assert code == 0 and "27 entries" in text  # founding, unit, import, 12 × (registered, joined)
     assert (tmp_path / "ledger.heads.jsonl").is_file()
     with open_database(url) as db:
         key = (db.public_key() or b"").hex()
@@ -48,21 +48,21 @@ def test_export_then_verify_the_file_and_the_database(
     assert code == 0 and json.loads(text)["root"] == head.root.hex()
     assert json.loads(text)["signatures_checked"]
     code, text, _ = run(["ledger", "verify", "--db", url, "--json"], capsys)
-    assert code == 0 and json.loads(text)["size"] == 26
+    assert code == 0 and json.loads(text)["size"] == 27
 
 
 def test_verify_db_names_a_changed_entry(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
-        raw = conn.execute("SELECT raw FROM ledger WHERE idx = 4").fetchone()[0]
-        conn.execute("UPDATE ledger SET raw = ? WHERE idx = 4", (raw.replace(b'"M1"', b'"M7"'),))
+        raw = conn.execute("SELECT raw FROM ledger WHERE idx = 5").fetchone()[0]
+        conn.execute("UPDATE ledger SET raw = ? WHERE idx = 5", (raw.replace(b'"M1"', b'"M7"'),))
     code, _, err = run(["ledger", "verify", "--db", url], capsys)
-    assert code == 1 and "entry 4" in err and "Traceback" not in err
+    assert code == 1 and "entry 5" in err and "Traceback" not in err
 
 
 def test_prove_from_the_database(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, text, _ = run(["ledger", "prove", "7", "--db", url, "--json"], capsys)
     proof = json.loads(text)
-    assert code == 0 and proof["index"] == 7 and proof["size"] == 26 and proof["proof"]
+    assert code == 0 and proof["index"] == 7 and proof["size"] == 27 and proof["proof"]
     code, _, err = run(["ledger", "prove", "99", "--db", url], capsys)
-    assert code == 2 and "INDEX must be between 0 and 25" in err
+    assert code == 2 and "INDEX must be between 0 and 26" in err
