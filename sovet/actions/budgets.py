@@ -109,6 +109,7 @@ def cast_budget_ballot(
         b = w.state.get("budgets", budget_id)
         if b.status is not ElectionStatus.OPEN:
             raise NotOpen(f"budget {budget_id} is not open")
+        rules.check_member_actor(w.state, actor, "vote")
         if actor not in w.state.voters_of(b.body):
             raise Forbidden(f"{actor} does not vote in {w.state.body_name(b.body)}")
         if actor in b.voters:

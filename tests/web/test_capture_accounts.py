@@ -206,6 +206,18 @@ def test_the_operator_cannot_cast_a_ballot(web_db: Database) -> None:
     )
 
 
+def test_the_operator_cannot_vote_on_a_budget(web_db: Database) -> None:
+    budget = actions.open_budget(
+        web_db, actor="a1", body="u1", title="Fund", total=100, projects=[("p", "P", 50)]
+    )
+    refused(
+        web_db,
+        Forbidden,
+        "no member: it cannot vote",
+        lambda: actions.cast_budget_ballot(web_db, actor=OP, budget_id=budget.id, approved=["p"]),
+    )
+
+
 def test_the_operator_cannot_petition_or_sign(web_db: Database) -> None:
     mandate = next(iter(web_db.state.mandates.values()))
     refused(
