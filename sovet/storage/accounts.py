@@ -458,8 +458,15 @@ def end_access(conn: Connection, account: str) -> None:
 # ---- sign-in sessions -------------------------------------------------------------------
 
 
-def create_session(db: Database, *, id_hash: str, account: str, at: str) -> None:
+def create_session(
+    db: Database, *, id_hash: str, account: str, at: str, expired_before: str | None = None
+) -> None:
+    """A new signed-in session; sessions opened before ``expired_before`` are removed."""
     with db.engine.begin() as conn:
+        if expired_before is not None:
+            conn.execute(
+                sa.delete(login_sessions).where(login_sessions.c.created_at < expired_before)
+            )
         conn.execute(
             sa.insert(login_sessions).values(id_hash=id_hash, account=account, created_at=at)
         )

@@ -386,8 +386,13 @@ def _open_session(request: Request, account: Account | None) -> None:
         session.start(None)
     else:
         session_id = secrets.token_urlsafe(32)
+        now = _now(request)
         store_accounts.create_session(
-            db, id_hash=hash_token(session_id), account=account.id, at=_now(request)
+            db,
+            id_hash=hash_token(session_id),
+            account=account.id,
+            at=now,
+            expired_before=_minus_minutes(now, SESSION_DAYS * 24 * 60),
         )
         session.start(session_id)
     request.state.account = account

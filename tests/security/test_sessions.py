@@ -49,6 +49,15 @@ def test_a_cookie_kept_after_sign_out_signs_nobody_in(app: FastAPI) -> None:
     assert thief.get(f"{API}/auth/me").status_code == 401
 
 
+def test_a_session_ends_on_the_server_after_its_days(app: FastAPI) -> None:
+    app.state.clock = lambda: "2026-06-01T12:00:00Z"
+    c = sign_in(app, "a3")
+    app.state.clock = lambda: "2026-06-14T12:00:00Z"
+    assert c.get(f"{API}/auth/me").status_code == 200
+    app.state.clock = lambda: "2026-06-16T12:00:00Z"  # past its 14 days, whatever the cookie
+    assert c.get(f"{API}/auth/me").status_code == 401
+
+
 def test_a_page_sign_out_ends_the_session_too(app: FastAPI) -> None:
     c = browser_for(app, "a3")
     captured = c.cookies["sovet_session"]
