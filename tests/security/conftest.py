@@ -2,8 +2,10 @@
 
 from tests.web.conftest import (  # noqa: F401  (fixtures, re-exported for this directory)
     app,
+    chromium,
     client,
     client_for,
+    server,
     token_for,
     web_db,
     web_postgres,
