@@ -154,7 +154,13 @@ def list_command(database_url: str | None, as_json: bool) -> None:
     """
     db = open_from(database_url)
     rows = [
-        {"login": a.login, "member": a.member, "operator": a.operator, "created_at": a.created_at}
+        {
+            "login": a.login,
+            "member": a.member,
+            "operator": a.operator,
+            "created_at": a.created_at,
+            "disabled": a.disabled,
+        }
         for a in store_accounts.list_accounts(db)
     ]
     if as_json:

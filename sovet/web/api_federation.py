@@ -11,6 +11,7 @@ from sovet.errors import Forbidden
 from sovet.web import views
 from sovet.web.auth import require_actor, require_member
 from sovet.web.schemas import (
+    AccountEventOut,
     ConvenorsIn,
     CouncilDetail,
     CouncilIn,
@@ -139,6 +140,22 @@ def members(
 def member(request: Request, member_id: str) -> dict[str, Any]:
     with store_of(request).read() as s:
         return views.member_out(s.member(member_id))
+
+
+@router.get(
+    "/members/{member_id}/account", response_model=list[AccountEventOut], tags=["federation"]
+)
+def member_account(request: Request, member_id: str) -> list[dict[str, str]]:
+    """The public history of the member's account, oldest first: who made it, every
+    password reset by someone else, suspension and API token (never a secret)."""
+    with store_of(request).read() as s:
+        s.member(member_id)
+        return [
+            {"kind": h.kind, "at": h.at, "by": h.by, "detail": h.detail}
+            for r in s.accounts.values()
+            if r.member == member_id
+            for h in r.history
+        ]
 
 
 @router.post("/me/faction", response_model=Ok, tags=["federation"])

@@ -27,6 +27,7 @@ from sovet.model import (
 
 __all__ = [
     "AccountCreate",
+    "AccountEventOut",
     "AccountOut",
     "AmendmentDecision",
     "AmendmentIn",
@@ -289,6 +290,13 @@ class CouncilDetail(CouncilOut):
     composition: list[FactionSeats]
     delegates: list[DelegateOut]
     open_session: str | None
+
+
+class AccountEventOut(BaseModel):
+    kind: str
+    at: str
+    by: str
+    detail: str = ""
 
 
 class MemberOut(BaseModel):

@@ -101,6 +101,7 @@ OPERATIONS = [
     "POST /accounts/{login}/restore",
     "POST /units/{unit_id}/admission-requests",
     "POST /units/{unit_id}/challenges",
+    "GET /members/{member_id}/account",
     # participatory budgets
     "GET /budgets",
     "POST /budgets",

@@ -49,6 +49,8 @@ def test_a_reset_by_the_operator_is_public_and_the_member_is_told(
     anyone = TestClient(app)
     assert "password reset by someone else" in anyone.get("/members/a3").text
     assert "password reset by someone else" in anyone.get("/units/u1").text
+    history = anyone.get(f"{API}/members/a3/account").json()
+    assert [(h["kind"], h["by"]) for h in history] == [("password_reset", OP)]
     # the member is told at their next sign-in, until they acknowledge it
     member = TestClient(app)
     page = member.get("/login")
