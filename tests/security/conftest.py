@@ -2,10 +2,8 @@
 
 from tests.web.conftest import (  # noqa: F401  (fixtures, re-exported for this directory)
     app,
-    chromium,
     client,
     client_for,
-    server,
     token_for,
     web_db,
     web_postgres,

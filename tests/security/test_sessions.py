@@ -12,7 +12,6 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -20,7 +19,6 @@ from fastapi.testclient import TestClient
 
 from sovet.storage import Database, open_database
 from sovet.storage import accounts as store_accounts
-from tests.web.browser import Server, open_page
 from tests.web.conftest import password_of, sign_in
 from tests.web.test_pages import browser_for, csrf_of
 
@@ -254,29 +252,6 @@ def test_an_invitation_never_puts_its_code_in_a_url(
     assert urls and not any(token in u for u in urls)
     assert token not in caplog.text
     assert newcomer.get(f"{API}/auth/me").json()["account"]["units"] == ["u1"]
-
-
-@pytest.mark.browser
-def test_an_invitation_link_opens_from_its_fragment(chromium: Any, server: Server) -> None:
-    from sovet.web.auth import hash_token
-
-    token = "fragment-code-1234567890"
-    store_accounts.create_invitation(
-        server.db,
-        token_hash=hash_token(token),
-        unit="u1",
-        created_by="a1",
-        at="2026-01-01T00:00:00Z",
-        expires_at="2999-01-01T00:00:00Z",
-    )
-    page = open_page(chromium, server, "en")
-    sent: list[str] = []
-    page.on("request", lambda request: sent.append(request.url))
-    page.goto(f"/invite#{token}")
-    page.wait_for_selector("input[name=name]")  # the script posted the code: the join form
-    assert "Putilov Works" in page.content()
-    assert not any(token in url for url in sent)  # never in a URL the server saw
-    assert token not in page.url
 
 
 def test_an_old_style_link_does_not_read_the_code_from_the_path(app: FastAPI) -> None:
