@@ -12,6 +12,8 @@ from enum import StrEnum
 from fractions import Fraction
 
 __all__ = [
+    "AccountEvent",
+    "AccountRecord",
     "Amendment",
     "Ballot",
     "BodyKind",
@@ -28,6 +30,7 @@ __all__ = [
     "ElectionStatus",
     "Faction",
     "FactionFounding",
+    "Import",
     "Instruction",
     "LandDivision",
     "LandHousehold",
@@ -525,3 +528,42 @@ class LandDivision:
     proportionality: str
     at: str
     by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountEvent:
+    """One public event of an account: ``kind`` is the log's event type without its
+    ``account.`` prefix (created, password_reset, disabled, enabled, token_issued,
+    token_revoked); ``detail`` is what may be shown (a token's name), never a secret."""
+
+    kind: str
+    at: str
+    by: str
+    detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    """The public side of an account: whom it signs in as, who made it, and everything
+    done to it (never its sign-in name, password, hash or tokens)."""
+
+    id: str
+    member: str | None
+    operator: bool
+    created_at: str
+    created_by: str
+    disabled: bool = False
+    history: tuple[AccountEvent, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    """A bulk registration of members (a list or CSV loaded by the operator): the
+    entries it made carry its id, so that the log shows them as imported."""
+
+    id: str
+    at: str
+    by: str
+    count: int
+    units: tuple[str, ...]
+    source: str = ""

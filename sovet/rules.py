@@ -1,13 +1,15 @@
 """Pure policy: who may do what, and when. Every check raises a specific error or returns.
 
 Power flows from the base: rights come only from membership of a unit and from
-mandates. The instance operator (actor ``"operator"``) registers accounts, but founds no
-body, names no officer, and has no action that changes a vote, a result, a mandate or
-the log. Units are founded by their founding members, councils by their constituents;
-every office (a body's convenors ...) is filled by election of the body's own voters and
-lost by their recall. A higher council has no power over a lower body: it cannot
-dissolve it, annul its election, unseat its delegate, replace its convenor or change its
-membership; only a delegate's (or an officer's) own constituents can recall them.
+mandates. The instance operator (actor ``"operator"``) hosts: it registers accounts
+(every account event public), but it is no member — it cannot vote, stand, propose,
+sign, admit anyone to a unit or act as a member — founds no body, names no officer, and
+has no action that changes a vote, a result, a mandate or the log. Units are founded by
+their founding members, councils by their constituents; every office (a body's
+convenors ...) is filled by election of the body's own voters and lost by their recall.
+A higher council has no power over a lower body: it cannot dissolve it, annul its
+election, unseat its delegate, replace its convenor or change its membership; only a
+delegate's (or an officer's) own constituents can recall them.
 """
 
 from __future__ import annotations
@@ -64,22 +66,26 @@ __all__ = [
     "check_ballot",
     "check_begin_voting",
     "check_budget_ballot",
+    "check_challenge_admission",
     "check_close_budget",
     "check_close_election",
     "check_close_motion",
     "check_close_session",
     "check_convenor",
     "check_cosign_faction",
+    "check_create_account",
     "check_divide_land",
     "check_expire_ratification",
     "check_forward",
     "check_found_council",
     "check_found_faction",
     "check_found_unit",
+    "check_invitation",
     "check_join",
     "check_join_council",
     "check_lapse_demand",
     "check_leave",
+    "check_member_actor",
     "check_method",
     "check_motion_fits",
     "check_nominate",
@@ -91,12 +97,16 @@ __all__ = [
     "check_open_petition",
     "check_open_voting",
     "check_operator",
+    "check_own_account",
     "check_propose",
+    "check_request_admission",
+    "check_reset_password",
     "check_session_member",
     "check_set_faction",
     "check_sign_demand",
     "check_sign_petition",
     "check_stand",
+    "check_suspend",
     "check_vote",
     "check_withdraw",
     "delegate_seats",
@@ -120,6 +130,7 @@ _EFFECTS = (
     "adopt-plan",
     "annul-election",
     "unseat",
+    "admit-member",
 )
 
 
@@ -178,14 +189,33 @@ def check_divide_land(state: State, actor: str, unit: str) -> None:
     check_convenor(state, actor, unit)
 
 
-def check_join(state: State, actor: str, unit: str, member: str) -> None:
-    """A member joins a unit by themselves (an invitation) or is admitted by its convenors."""
+def check_join(
+    state: State, actor: str, unit: str, member: str, *, invited_by: str | None = None
+) -> None:
+    """A unit admits its members: by its convenors, or by its assembly's vote, as the
+    constitution's ``admission`` says. The operator admits nobody; a member asks to join
+    (:func:`check_request_admission`) or accepts a convenor's invitation
+    (``invited_by``: the convenor who made it, still a convenor when it is accepted)."""
     if unit not in state.units:
         raise NotFound(f"no unit {unit!r}")
+    check_member_actor(state, actor, f"admit members to {state.body_name(unit)}")
     state.member(member)
     if member in state.units[unit].members:
         raise InputError(f"{member} is already a member of {unit}")
-    if actor in (member, OPERATOR):
+    if state.units[unit].dissolved:
+        raise NotOpen(f"{state.body_name(unit)} is dissolved")
+    if body_rules(state, unit).admission == "assembly":
+        raise Forbidden(
+            f"{state.body_name(unit)} admits members by its assembly's vote "
+            '(the constitution\'s admission = "assembly"): ask to join, and the assembly decides'
+        )
+    if actor == member:
+        if invited_by is None:
+            raise Forbidden(
+                f"a member asks to join {state.body_name(unit)}; its convenors admit "
+                "(or send an invitation link)"
+            )
+        check_invitation(state, invited_by, unit)
         return
     check_convenor(state, actor, unit)
 
@@ -481,8 +511,7 @@ def check_ballot(
 ) -> None:
     if election.status is not ElectionStatus.OPEN:
         raise NotOpen(f"election {election.id} is not open for voting")
-    if actor == OPERATOR:
-        raise Forbidden("the operator does not vote: it hosts the federation")
+    check_member_actor(state, actor, "vote")
     if actor not in election.electors:
         if actor in state.voters_of(election.constituency):
             raise Forbidden(
@@ -522,6 +551,7 @@ def check_close_election(state: State, actor: str, election: Election, at: str) 
 
 
 def _voter_of(state: State, actor: str, body: str) -> None:
+    check_member_actor(state, actor, f"act in {state.body_name(body)}")
     if actor not in state.voters_of(body):
         if state.kind_of(body) is BodyKind.COUNCIL:
             raise Forbidden(f"only seated delegates act in {state.body_name(body)}")
@@ -569,6 +599,8 @@ def check_motion_fits(
             raise BaseProtected("only a unit's own assembly can change its membership")
         if payload.get("member") not in state.units[body].members:
             raise InputError(f"{payload.get('member')} is not a member of {body}")
+    if effect == "admit-member":
+        check_admit_motion(state, body, target, payload.get("member", ""))
     if kind is MotionKind.AMENDMENT:
         check_amend(state, body, payload)
     if effect == "adopt-plan" and (kind is not MotionKind.RESERVED or matter != "plan"):
@@ -769,6 +801,7 @@ def check_open_petition(state: State, actor: str, mandate: Mandate) -> None:
     """Any constituent — and only a constituent — may open a recall petition."""
     if mandate.status is not MandateStatus.ACTIVE:
         raise NotOpen(f"mandate {mandate.id} is not active")
+    check_member_actor(state, actor, "petition")
     if actor not in state.voters_of(mandate.constituency):
         if mandate.office is not None:
             where = state.body_name(mandate.body)
@@ -793,6 +826,7 @@ def check_open_petition(state: State, actor: str, mandate: Mandate) -> None:
 def check_sign_petition(state: State, actor: str, petition: Petition) -> None:
     if petition.status is not PetitionStatus.OPEN:
         raise NotOpen(f"petition {petition.id} is not open for signatures")
+    check_member_actor(state, actor, "sign a petition")
     mandate = state.mandates[petition.mandate]
     if actor not in state.voters_of(mandate.constituency):
         if mandate.office is not None:
@@ -968,6 +1002,7 @@ def check_budget_ballot(state: State, actor: str, budget: Budget, at: str) -> No
         raise NotOpen(f"budget {budget.id} is not open")
     if budget.deadline is not None and at >= budget.deadline:
         raise NotOpen(f"the vote on budget {budget.id} closed at {budget.deadline}")
+    check_member_actor(state, actor, "vote")
     if actor not in state.voters_of(budget.body):
         raise Forbidden(f"{actor} does not vote in {state.body_name(budget.body)}")
     if actor not in budget.electorate:
@@ -1171,3 +1206,119 @@ def check_join_council(state: State, actor: str, council: str, constituent: str)
         constituent in state.councils and council in _councils_under(state, constituent)
     ):
         raise InputError(f"{c.name} is below {state.body_name(constituent)}: no cycle")
+
+
+# ---- the operator hosts, the members govern --------------------------------------------
+
+
+def check_member_actor(state: State, actor: str, what: str) -> None:
+    """A member's right (to vote, stand, propose, sign, admit ...) is never the
+    operator's: it hosts the federation and is no member of it."""
+    if actor == OPERATOR:
+        raise Forbidden(
+            f"the instance operator hosts the federation and is no member: it cannot {what}"
+        )
+
+
+def check_admit_motion(state: State, body: str, target: str, member: str) -> None:
+    """An assembly's motion to admit: only a unit admits, only to itself, a member of the
+    federation who is not yet its member."""
+    if state.kind_of(body) is not BodyKind.UNIT or target != body:
+        raise BaseProtected("only a unit admits its own members")
+    state.member(member)
+    if member in state.units[body].members:
+        raise InputError(f"{member} is already a member of {body}")
+
+
+def check_request_admission(state: State, actor: str, unit: str) -> None:
+    """A member asks to join a unit whose assembly admits (the request is a motion of the
+    unit); where the convenors admit, they do it (or send an invitation link)."""
+    check_member_actor(state, actor, "ask to join a unit")
+    state.member(actor)
+    u = state.get("units", unit)
+    if u.dissolved:
+        raise NotOpen(f"{u.name} is dissolved")
+    if actor in u.members:
+        raise InputError(f"{actor} is already a member of {unit}")
+    if body_rules(state, unit).admission != "assembly":
+        raise InputError(
+            f"{u.name}'s convenors admit its members: ask one of them, or for an invitation link"
+        )
+    for m in state.motions.values():
+        if (
+            m.body == unit
+            and m.status in (MotionStatus.OPEN, MotionStatus.VOTING)
+            and m.payload.get("effect") == "admit-member"
+            and m.payload.get("member") == actor
+        ):
+            raise InputError(f"{actor} has already asked to join {unit} (motion {m.id})")
+
+
+def check_challenge_admission(state: State, actor: str, unit: str, member: str) -> None:
+    """Any member of a unit may challenge another's admission: the assembly then votes
+    on removing them. One open challenge per admitted member."""
+    check_member_actor(state, actor, "challenge an admission")
+    u = state.get("units", unit)
+    if actor not in u.members:
+        raise Forbidden(f"only members of {u.name} challenge an admission to it")
+    if member not in u.members:
+        raise NotFound(f"{member} is not a member of {unit}")
+    if member == actor:
+        raise InputError("a member leaves by themselves; no challenge is needed")
+    for m in state.motions.values():
+        if (
+            m.body == unit
+            and m.status in (MotionStatus.OPEN, MotionStatus.VOTING)
+            and m.payload.get("effect") == "remove-member"
+            and m.payload.get("member") == member
+        ):
+            raise InputError(f"the membership of {member} is already before the assembly ({m.id})")
+
+
+def check_create_account(state: State, actor: str, member: str | None, operator: bool) -> None:
+    """The operator makes accounts (each one public); a new member makes their own by
+    accepting an invitation. An account signs in as one member, or as an operator."""
+    if member is not None:
+        state.member(member)
+    if operator and member is not None:
+        raise InputError("an account signs in either as one member or as the operator")
+    if actor == OPERATOR or (member is not None and actor == member and not operator):
+        return
+    raise Forbidden("only the instance operator makes accounts (each one in the public log)")
+
+
+def check_reset_password(state: State, actor: str, member: str | None) -> None:
+    """Only the operator sets the password of an account not its own (in the public log,
+    and the member is told); a member changes their own with their own session."""
+    if actor != OPERATOR:
+        raise Forbidden("only the instance operator resets another account's password")
+    if member is not None:
+        state.member(member)
+
+
+def check_suspend(state: State, actor: str, disabled: bool, *, suspend: bool) -> None:
+    """Only the operator suspends an account (or lifts a suspension), in the public log."""
+    if actor != OPERATOR:
+        raise Forbidden("only the instance operator suspends accounts")
+    if disabled == suspend:
+        raise InputError("the account is already " + ("suspended" if suspend else "active"))
+
+
+def check_own_account(actor: str, owner: str) -> None:
+    """API tokens are made and revoked by the account itself."""
+    if actor != owner:
+        raise Forbidden("an account makes and revokes its own API tokens")
+
+
+def check_invitation(state: State, invited_by: str, unit: str) -> None:
+    """An invitation admits only while the convenor who made it still convenes the unit
+    (where the assembly admits, accepting it asks the assembly)."""
+    u = state.get("units", unit)
+    if u.dissolved:
+        raise NotOpen(f"{u.name} is dissolved")
+    if body_rules(state, unit).admission == "assembly":
+        return
+    if invited_by not in u.convenors:
+        raise Forbidden(
+            f"{invited_by}, who made the invitation, is no longer a convenor of {u.name}"
+        )

@@ -63,6 +63,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Seconds between the server's sweeps that close every vote past its deadline "
         "(0: no sweeps; run `sovet close-due` instead).",
     ),
+    Setting(
+        "trusted_proxies",
+        "",
+        "Addresses of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+        "headers the server believes (comma-separated; empty: believe none).",
+    ),
 )
 
 
@@ -79,6 +85,7 @@ class Settings:
     heavy_per_minute: int = 30
     heavy_burst: int = 20
     deadline_interval: int = 60
+    trusted_proxies: str = ""
 
     def with_overrides(self, **overrides: Any) -> Settings:
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})

@@ -6,6 +6,16 @@ and appends exactly one ledger entry in one transaction.
 
 from __future__ import annotations
 
+from sovet.actions.accounts import (
+    change_own_password,
+    create_account,
+    disable_account,
+    enable_account,
+    issue_token,
+    reset_password,
+    revoke_tokens,
+)
+from sovet.actions.admission import challenge_admission, request_admission
 from sovet.actions.budgets import cast_budget_ballot, close_budget, open_budget
 from sovet.actions.deadlines import close_due
 from sovet.actions.elections import (
@@ -63,6 +73,8 @@ __all__ = [
     "begin_voting",
     "cast_ballot",
     "cast_budget_ballot",
+    "challenge_admission",
+    "change_own_password",
     "close_budget",
     "close_due",
     "close_due_demands",
@@ -71,10 +83,13 @@ __all__ = [
     "close_motion",
     "close_session",
     "cosign_faction",
+    "create_account",
     "decide_amendment",
     "declare_needs",
     "declare_production",
+    "disable_account",
     "divide_land",
+    "enable_account",
     "expire_ratification",
     "forward_motion",
     "found_council",
@@ -82,6 +97,7 @@ __all__ = [
     "found_federation",
     "found_unit",
     "give_floor",
+    "issue_token",
     "join_council",
     "join_unit",
     "leave_unit",
@@ -96,7 +112,10 @@ __all__ = [
     "propose_plan",
     "register_member",
     "register_members",
+    "request_admission",
     "request_floor",
+    "reset_password",
+    "revoke_tokens",
     "set_faction",
     "sign_demand",
     "sign_petition",

@@ -82,28 +82,57 @@ def register_members(
     actor: str,
     rows: Sequence[tuple[str, str, Sequence[str]]],
     at: str | None = None,
+    source: str = "",
 ) -> int:
     """Register many members at once, each (id, name, units) — all or nothing.
 
-    Each registration and each joining is its own log entry; the batch is one transaction.
+    A bulk import is visible as such: one ``members.imported`` entry (who, how many,
+    into which units, from what ``source``) comes first, and each registration and
+    joining after it is its own log entry naming the import; the batch is one transaction.
     """
     with db.writing(many=True) as w:
         rules.check_operator(w.state, actor)
-        for mid, name, units in rows:
+        units: set[str] = set()
+        for mid, name, member_units in rows:
             _check_new_member(w.state.members, mid, name)
-            for unit in units:
+            for unit in member_units:
                 if unit not in w.state.units:
                     raise NotFound(f"member {mid}: no unit {unit!r}")
-            w.append("member.registered", actor, {"id": mid, "name": name}, at=at)
-            for unit in units:
-                w.append("member.joined", actor, {"member": mid, "unit": unit}, at=at)
+            units.update(member_units)
+        batch = new_id("imp")
+        w.append(
+            "members.imported",
+            actor,
+            {"id": batch, "count": len(rows), "units": sorted(units), "source": source},
+            at=at,
+        )
+        for mid, name, member_units in rows:
+            _check_new_member(w.state.members, mid, name)
+            w.append("member.registered", actor, {"id": mid, "name": name, "import": batch}, at=at)
+            for unit in member_units:
+                w.append(
+                    "member.joined", actor, {"member": mid, "unit": unit, "import": batch}, at=at
+                )
     return len(rows)
 
 
-def join_unit(db: Database, *, actor: str, unit: str, member: str, at: str | None = None) -> None:
+def join_unit(
+    db: Database,
+    *,
+    actor: str,
+    unit: str,
+    member: str,
+    invited_by: str | None = None,
+    at: str | None = None,
+) -> None:
+    """A unit's convenor admits a member (where the constitution lets the convenors
+    admit), or a new member accepts a convenor's invitation (``invited_by``)."""
     with db.writing() as w:
-        rules.check_join(w.state, actor, unit, member)
-        w.append("member.joined", actor, {"member": member, "unit": unit}, at=at)
+        rules.check_join(w.state, actor, unit, member, invited_by=invited_by)
+        data = {"member": member, "unit": unit}
+        if invited_by is not None:
+            data["invited_by"] = invited_by
+        w.append("member.joined", actor, data, at=at)
 
 
 def leave_unit(db: Database, *, actor: str, unit: str, member: str, at: str | None = None) -> None:

@@ -324,14 +324,15 @@ def import_members(database_url: str | None, csv_file: Path) -> None:
     """Register members from a CSV file with columns id,name,units (units separated by ';').
 
     Every line is checked first; any error is reported with its line and nothing is stored.
+    The import is public as such: one `members.imported` entry, named by every entry it makes.
 
     Example: sovet members import members.csv --db sqlite:///sovet.db
     """
     text = _read_text(csv_file)
     db = open_from(database_url)
     rows = parse_members_csv(text, str(csv_file), db.state)
-    actions.register_members(db, actor=OPERATOR, rows=rows)
-    click.echo(f"Registered {len(rows)} members from {csv_file}")
+    actions.register_members(db, actor=OPERATOR, rows=rows, source=f"csv {csv_file.name}")
+    click.echo(f"Registered {len(rows)} members from {csv_file} (one import in the log)")
 
 
 def parse_members_csv(text: str, source: str, state: State) -> list[tuple[str, str, list[str]]]:

@@ -1,7 +1,8 @@
 """Commands that run the web app and manage its accounts: serve, accounts.
 
 Accounts are private data of this installation (sign-in names and argon2id password
-hashes), kept beside the log and never in it.
+hashes), kept beside the log and never in it; what the operator does to them (an account
+made, a password reset, a suspension) is a public log entry all the same.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from argon2 import PasswordHasher
 from rich.console import Console
 from rich.table import Table
 
+from sovet import actions
 from sovet.cli.common import echo_json
 from sovet.cli.federation import DB_OPTION, open_from
 from sovet.errors import InputError, NotFound
 from sovet.model import ElectionStatus
 from sovet.rules import OPERATOR
 from sovet.settings import load_settings
-from sovet.storage import Database, open_database, utc_now
+from sovet.storage import Database, open_database
 from sovet.storage import accounts as store_accounts
 
 __all__ = ["DEMO_PASSWORD", "accounts", "demo_accounts", "serve"]
@@ -37,8 +39,10 @@ def serve(
 ) -> None:
     """Serve the web pages and the JSON API (/api/v1) with uvicorn.
 
-    Each worker process opens the database itself; behind a TLS proxy, session cookies
-    are marked Secure (the proxy must send X-Forwarded-Proto).
+    Each worker process opens the database itself. Behind a reverse proxy, name it in
+    the ``trusted_proxies`` setting: only then are its X-Forwarded-For (the client's
+    address, which the sign-in throttle counts by) and X-Forwarded-Proto (TLS, so that
+    cookies are marked Secure) believed; from anyone else they are ignored.
 
     Example: sovet serve --host 0.0.0.0 --port 8000 --workers 2 --db sqlite:///sovet.db
     """
@@ -63,7 +67,8 @@ def serve(
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        proxy_headers=True,
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
         log_level="info",
     )
 
@@ -96,15 +101,13 @@ def create(
     Example: sovet accounts create --login admin --operator
     """
     db = open_from(database_url)
-    if member is not None:
-        db.state.member(member)
-    store_accounts.create_account(
+    actions.create_account(
         db,
+        actor=OPERATOR,
         login=login,
         password_hash=_hash(password),
         member=member,
         operator=operator,
-        at=utc_now(),
     )
     click.echo(f"Created the account {login!r} ({'operator' if operator else member})")
 
@@ -114,13 +117,31 @@ def create(
 @click.argument("login")
 @click.password_option(help="The new password (asked for when not given).")
 def password(database_url: str | None, login: str, password: str) -> None:
-    """Set an account's password.
+    """Reset an account's password, as the operator: a public log entry, every session
+    and API token of the account ends, and the member is told at their next sign-in.
 
     Example: sovet accounts password anna
     """
     db = open_from(database_url)
-    store_accounts.set_password(db, login, _hash(password))
-    click.echo(f"Set the password of {login!r}")
+    actions.reset_password(db, actor=OPERATOR, login=login, password_hash=_hash(password))
+    click.echo(f"Reset the password of {login!r} (in the public log)")
+
+
+@accounts.command("suspend")
+@DB_OPTION
+@click.argument("login")
+@click.option("--restore", is_flag=True, help="Lift the suspension instead.")
+def suspend(database_url: str | None, login: str, restore: bool) -> None:
+    """Suspend an account (a public log entry): its sessions and tokens end at once.
+
+    Example: sovet accounts suspend anna
+    """
+    db = open_from(database_url)
+    action = actions.enable_account if restore else actions.disable_account
+    action(db, actor=OPERATOR, login=login)
+    click.echo(
+        f"{'Restored' if restore else 'Suspended'} the account {login!r} (in the public log)"
+    )
 
 
 @accounts.command("list")
@@ -133,7 +154,13 @@ def list_command(database_url: str | None, as_json: bool) -> None:
     """
     db = open_from(database_url)
     rows = [
-        {"login": a.login, "member": a.member, "operator": a.operator, "created_at": a.created_at}
+        {
+            "login": a.login,
+            "member": a.member,
+            "operator": a.operator,
+            "created_at": a.created_at,
+            "disabled": a.disabled,
+        }
         for a in store_accounts.list_accounts(db)
     ]
     if as_json:
@@ -201,19 +228,18 @@ def demo(database_url: str | None, demo_password: str) -> None:
     """
     db = open_from(database_url)
     picks = demo_accounts(db)
-    password_hash = _hash(demo_password)
     table = Table(title=f"Demo accounts (password: {demo_password})")
     for column in ("sign in as", "member", "can"):
         table.add_column(column)
     for login, (member, what) in picks.items():
         if store_accounts.account_by_login(db, login) is None:
-            store_accounts.create_account(
+            actions.create_account(  # each its own hash (its own salt), each in the log
                 db,
+                actor=OPERATOR,
                 login=login,
-                password_hash=password_hash,
+                password_hash=_hash(demo_password),
                 member=member,
                 operator=member is None,
-                at=utc_now(),
             )
         name = "" if member is None else f"{db.state.members[member].name} ({member})"
         table.add_row(login, name, what)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sovet.federation.bodies import adopt, member_left
+from sovet.federation.bodies import adopt, member_joined, member_left
 from sovet.federation.state import Event, State
 from sovet.model import Motion
 
@@ -35,3 +35,9 @@ def take_effect(s: State, motion: Motion, e: Event) -> None:
                 {"member": motion.payload["member"], "unit": motion.body},
             ),
         )
+    elif effect == "admit-member":
+        member, unit = motion.payload["member"], motion.body
+        if member in s.members and member not in s.units[unit].members:
+            member_joined(
+                s, Event("member.joined", e.at, e.actor, {"member": member, "unit": unit})
+            )

@@ -6,6 +6,13 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from sovet.errors import LedgerError
+from sovet.federation.accounts import (
+    account_changed,
+    account_created,
+    admission_challenged,
+    admission_requested,
+    members_imported,
+)
 from sovet.federation.bodies import (
     constitution_adopted,
     convenors_set,
@@ -110,6 +117,15 @@ HANDLERS: dict[str, Handler] = {
     "demand.lapsed": demand_lapsed,
     "faction.proposed": faction_proposed,
     "faction.cosigned": faction_cosigned,
+    "account.created": account_created,
+    "account.password_reset": account_changed,
+    "account.disabled": account_changed,
+    "account.enabled": account_changed,
+    "account.token_issued": account_changed,
+    "account.token_revoked": account_changed,
+    "members.imported": members_imported,
+    "admission.requested": admission_requested,
+    "admission.challenged": admission_challenged,
 }
 
 

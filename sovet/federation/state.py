@@ -10,6 +10,7 @@ from typing import Any
 from sovet.constitution import Constitution
 from sovet.errors import NotFound
 from sovet.model import (
+    AccountRecord,
     BodyKind,
     Budget,
     Council,
@@ -17,6 +18,7 @@ from sovet.model import (
     Election,
     Faction,
     FactionFounding,
+    Import,
     Instruction,
     LandDivision,
     Mandate,
@@ -53,6 +55,8 @@ KINDS = (
     "land",
     "demands",
     "foundings",
+    "accounts",
+    "imports",
 )
 
 
@@ -99,6 +103,10 @@ class State:
     demands: dict[str, Demand] = field(default_factory=dict)
     # proposals to found a faction, by the faction's id
     foundings: dict[str, FactionFounding] = field(default_factory=dict)
+    # the public side of accounts (what was done to them, never their secrets), by
+    # account id, and bulk imports of members, by import id
+    accounts: dict[str, AccountRecord] = field(default_factory=dict)
+    imports: dict[str, Import] = field(default_factory=dict)
     size: int = 0
     touched: set[tuple[str, str]] = field(default_factory=set)
 

@@ -22,7 +22,7 @@ from sovet.storage.rebuild import rebuild_projection
 __all__ = ["FORMAT", "export_federation", "import_federation"]
 
 FORMAT = "sovet-export/1"
-_SKIP = {"alembic_version"}
+_SKIP = {"alembic_version", "login_sessions", "login_throttle"}  # live, not carried
 
 
 def _tables(db: Database) -> list[sa.Table]:

@@ -11,6 +11,7 @@ from sovet.errors import Forbidden
 from sovet.web import views
 from sovet.web.auth import require_actor, require_member
 from sovet.web.schemas import (
+    AccountEventOut,
     CouncilDetail,
     CouncilIn,
     CouncilOut,
@@ -69,10 +70,26 @@ def unit(request: Request, unit_id: str) -> dict[str, Any]:
 
 @router.post("/units/{unit_id}/members", response_model=Ok, tags=["federation"])
 def admit(request: Request, unit_id: str, body: JoinIn, actor: Actor) -> Ok:
-    """A convenor of the unit admits an existing member (newcomers come by invitation)."""
-    if actor == body.member:
-        raise Forbidden("a member joins a unit by its invitation link or by its convenors")
+    """A convenor of the unit admits an existing member, where the constitution's
+    ``admission`` is "convenors" (newcomers come by invitation); never the operator."""
     store_of(request).act(actions.join_unit, actor=actor, unit=unit_id, member=body.member)
+    return Ok()
+
+
+@router.post("/units/{unit_id}/admission-requests", response_model=Ok, tags=["federation"])
+def ask(request: Request, unit_id: str, actor: MemberActor) -> Ok:
+    """The signed-in member asks to join a unit whose assembly admits: a motion of it."""
+    store_of(request).act(actions.request_admission, actor=actor, unit=unit_id)
+    return Ok()
+
+
+@router.post("/units/{unit_id}/challenges", response_model=Ok, tags=["federation"])
+def challenge(request: Request, unit_id: str, body: JoinIn, actor: Actor) -> Ok:
+    """A member of the unit challenges another's admission: the assembly votes at once on
+    a motion that removes them if it passes."""
+    store_of(request).act(
+        actions.challenge_admission, actor=actor, unit=unit_id, member=body.member
+    )
     return Ok()
 
 
@@ -123,6 +140,22 @@ def members(
 def member(request: Request, member_id: str) -> dict[str, Any]:
     with store_of(request).read() as s:
         return views.member_out(s.member(member_id))
+
+
+@router.get(
+    "/members/{member_id}/account", response_model=list[AccountEventOut], tags=["federation"]
+)
+def member_account(request: Request, member_id: str) -> list[dict[str, str]]:
+    """The public history of the member's account, oldest first: who made it, every
+    password reset by someone else, suspension and API token (never a secret)."""
+    with store_of(request).read() as s:
+        s.member(member_id)
+        return [
+            {"kind": h.kind, "at": h.at, "by": h.by, "detail": h.detail}
+            for r in s.accounts.values()
+            if r.member == member_id
+            for h in r.history
+        ]
 
 
 @router.post("/me/faction", response_model=Ok, tags=["federation"])

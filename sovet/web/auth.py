@@ -1,15 +1,21 @@
 """Accounts, sessions, CSRF, the login rate limit, API tokens and invitations.
 
 * **Sessions** are signed cookies (``sovet_session``: HttpOnly, SameSite=Lax, Secure
-  when the request came over TLS) holding a random nonce and, once signed in, the
-  account id. The cookie is signed with the installation's key; nothing else is kept.
+  when the request came over TLS) holding a random nonce and, once signed in, a random
+  session id whose SHA-256 is kept server-side (``login_sessions``). Signing out ends
+  that session; a new password, a reset and a suspension end every session and every
+  API token of the account at once, so a captured cookie or token stops working.
 * **CSRF**: :func:`csrf_token` gives the token of the current session (an HMAC of its
   nonce); :func:`check_csrf` refuses an unsafe request that carries the session cookie
   unless it sends that token, as the ``csrf_token`` form field or the ``X-CSRF-Token``
   header. Calls with ``Authorization: Bearer <token>`` carry no cookie authority and
-  need no CSRF token.
-* **Passwords** are hashed with argon2id; five failed sign-ins for one name (or
-  twenty from one client) within 15 minutes refuse further tries for a while.
+  need no CSRF token. The sign-in form needs its token even without a session
+  (:func:`check_login_csrf`), so no other site can sign a browser in as someone else.
+* **Passwords** are hashed with argon2id. Sign-in tries are throttled per (name,
+  client), per client and per name (the last not for a client that has signed in to
+  that name before), each with growing delays after a few free failures — never a
+  hard lockout of the rightful owner; each try is checked and counted in one
+  write-locked transaction, so parallel tries cannot overtake the limit.
 * **Rights** come only from the rules: an account names the member it acts as (or the
   instance operator), and :func:`require_actor` hands that id to the actions.
 """
@@ -41,16 +47,15 @@ from sovet.web.store import store_of
 
 __all__ = [
     "COOKIE",
-    "MAX_FAILURES_PER_CLIENT",
-    "MAX_FAILURES_PER_LOGIN",
     "SESSION_DAYS",
-    "WINDOW_MINUTES",
+    "THROTTLE",
     "NotSignedIn",
     "Session",
     "SessionMiddleware",
     "accept_invitation",
     "change_password",
     "check_csrf",
+    "check_login_csrf",
     "csrf_token",
     "current_account",
     "current_actor",
@@ -59,11 +64,12 @@ __all__ = [
     "issue_api_token",
     "make_hasher",
     "new_invitation",
-    "password_fingerprint",
     "require_account",
     "require_actor",
+    "require_json",
     "require_member",
     "require_operator",
+    "reset_password",
     "sign_in",
     "sign_out",
     "verify_password",
@@ -71,9 +77,8 @@ __all__ = [
 
 COOKIE = "sovet_session"
 SESSION_DAYS = 14
-WINDOW_MINUTES = 15
-MAX_FAILURES_PER_LOGIN = 5
-MAX_FAILURES_PER_CLIENT = 20
+THROTTLE = {"pair": (3, 900), "client": (20, 900), "login": (10, 300)}
+"""Per key kind: (free failures, longest delay in seconds); delays double from 1 s."""
 INVITATION_DAYS = 7
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -95,15 +100,16 @@ def hash_token(token: str) -> str:
 
 @dataclass
 class Session:
-    """The signed cookie's content: a nonce and, when signed in, the account id."""
+    """The signed cookie's content: a nonce and, when signed in, the session's random id
+    (whose hash names the server-side session row)."""
 
     data: dict[str, str] = field(default_factory=dict)
     had_cookie: bool = False
     modified: bool = False
 
     @property
-    def account(self) -> str | None:
-        return self.data.get("a")
+    def session_id(self) -> str | None:
+        return self.data.get("s")
 
     def nonce(self) -> str:
         if "n" not in self.data:
@@ -111,20 +117,12 @@ class Session:
             self.modified = True
         return self.data["n"]
 
-    def start(self, account: Account | None) -> None:
-        """A fresh nonce (new CSRF token) on every sign-in and sign-out; a signed-in
-        session also keeps a fingerprint of the password it was opened with."""
+    def start(self, session_id: str | None) -> None:
+        """A fresh nonce (new CSRF token) on every sign-in and sign-out."""
         self.data = {"n": secrets.token_urlsafe(18)}
-        if account is not None:
-            self.data["a"] = account.id
-            self.data["p"] = password_fingerprint(account)
+        if session_id is not None:
+            self.data["s"] = session_id
         self.modified = True
-
-
-def password_fingerprint(account: Account) -> str:
-    """A short digest of the account's password hash: when the password changes, every
-    session opened with the old one stops signing in."""
-    return hashlib.sha256(account.password_hash.encode("utf-8")).hexdigest()[:16]
 
 
 Scope = MutableMapping[str, Any]
@@ -208,12 +206,31 @@ def csrf_token(request: Request) -> str:
     return hmac.new(_secret(request), f"csrf:{nonce}".encode(), hashlib.sha256).hexdigest()
 
 
+def require_json(request: Request) -> None:
+    """Sign-in calls take only a JSON body: a page of another site can send a form or
+    text/plain across sites, never application/json without the browser asking first."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise CsrfError("send the sign-in as application/json")
+
+
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, value = header.partition(" ")
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
     return None
+
+
+async def check_login_csrf(request: Request) -> None:
+    """The sign-in form must carry the token of the session its page started: without
+    it, another site could sign the browser in to an account of its choosing."""
+    session = _session(request)
+    form = await request.form()
+    value = form.get("csrf_token")
+    sent = value if isinstance(value, str) else request.headers.get("x-csrf-token")
+    if not session.had_cookie or sent is None or not hmac.compare_digest(sent, csrf_token(request)):
+        raise CsrfError("the sign-in form has expired or did not come from this site; reload it")
 
 
 async def check_csrf(request: Request) -> None:
@@ -244,23 +261,22 @@ async def check_csrf(request: Request) -> None:
 
 def current_account(request: Request) -> Account | None:
     """The signed-in account: by API token when the request has one (and then only by
-    it), else by the session cookie; None for an anonymous request."""
+    it), else by the session cookie's server-side session; None for an anonymous request."""
     if hasattr(request.state, "account"):
         cached = request.state.account
         return cached if isinstance(cached, Account) else None
     db = store_of(request).db
     token = _bearer(request)
-    account: Account | None
+    account: Account | None = None
     if token is not None:
         account = store_accounts.account_by_token(db, hash_token(token))
         if account is None:
-            raise NotSignedIn("the API token is not valid (unknown or revoked)")
+            raise NotSignedIn("the API token is not valid (unknown, revoked or suspended)")
     else:
-        session = _session(request)
-        account_id = session.account
-        account = None if account_id is None else store_accounts.account_by_id(db, account_id)
-        if account is not None and session.data.get("p") != password_fingerprint(account):
-            account = None  # the password changed since this session signed in
+        session_id = _session(request).session_id
+        if session_id is not None:
+            since = _minus_minutes(_now(request), SESSION_DAYS * 24 * 60)
+            account = store_accounts.session_account(db, hash_token(session_id), since=since)
     request.state.account = account
     return account
 
@@ -317,17 +333,23 @@ def _minus_minutes(at: str, minutes: int) -> str:
     return (moment - dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def _limits(db: Database, login: str, client: str) -> list[store_accounts.Limit]:
+    pair = f"pair|{login}|{client}"
+    kinds = [("pair", pair), ("client", f"client|{client}")]
+    if not store_accounts.is_known(db, pair):
+        kinds.append(("login", f"login|{login}"))
+    return [store_accounts.Limit(key, *THROTTLE[kind]) for kind, key in kinds]
+
+
 def verify_password(request: Request, login: str, password: str) -> Account:
-    """Check a sign-in name and password under the rate limit; every try is recorded."""
+    """Check a sign-in name and password under the throttle; every try is recorded."""
     db = store_of(request).db
     now, client = _now(request), _client(request)
-    by_login, by_client = store_accounts.failed_logins_since(
-        db, since=_minus_minutes(now, WINDOW_MINUTES), login=login, client=client
-    )
-    if by_login >= MAX_FAILURES_PER_LOGIN or by_client >= MAX_FAILURES_PER_CLIENT:
+    limits = _limits(db, login, client)
+    wait = store_accounts.reserve_attempt(db, limits=limits, at=now)
+    if wait:
         raise TooManyAttempts(
-            f"too many failed sign-ins; try again in {WINDOW_MINUTES} minutes",
-            retry_after=WINDOW_MINUTES * 60,
+            f"too many failed sign-ins; try again in {wait} seconds", retry_after=wait
         )
     hasher: PasswordHasher = request.app.state.hasher
     account = store_accounts.account_by_login(db, login)
@@ -342,43 +364,86 @@ def verify_password(request: Request, login: str, password: str) -> Account:
     store_accounts.add_login_attempt(db, login=login, client=client, at=now, ok=ok)
     if not ok or account is None:
         raise NotSignedIn("wrong sign-in name or password")
+    store_accounts.record_success(
+        db, keys=[limits[0].key], refund=[x.key for x in limits[1:]], at=now
+    )
+    if account.disabled:
+        raise Forbidden("this account is suspended by the instance operator")
     if hasher.check_needs_rehash(account.password_hash):
         store_accounts.set_password(db, account.login, hasher.hash(password))
         account = store_accounts.account_by_login(db, account.login) or account
     return account
 
 
+def _open_session(request: Request, account: Account | None) -> None:
+    """End the request's session (if any) and start a new one: signed in as ``account``
+    (a new server-side session row), or anonymous."""
+    session = _session(request)
+    db = store_of(request).db
+    if session.session_id is not None:
+        store_accounts.end_session(db, hash_token(session.session_id))
+    if account is None:
+        session.start(None)
+    else:
+        session_id = secrets.token_urlsafe(32)
+        now = _now(request)
+        store_accounts.create_session(
+            db,
+            id_hash=hash_token(session_id),
+            account=account.id,
+            at=now,
+            expired_before=_minus_minutes(now, SESSION_DAYS * 24 * 60),
+        )
+        session.start(session_id)
+    request.state.account = account
+
+
 def sign_in(request: Request, login: str, password: str) -> Account:
     """Verify, then start a new session for the account (a new CSRF token too)."""
     account = verify_password(request, login, password)
-    _session(request).start(account)
-    request.state.account = account
+    _open_session(request, account)
     return account
 
 
 def change_password(request: Request, account: Account, password: str) -> None:
-    """Set a new password; other sessions of the account end, this one (if it is the
-    account's own) continues under the new password."""
-    db = store_of(request).db
+    """The account's own new password: every session and token of the account ends;
+    this session (if it is the account's own, by cookie) goes on under a new id."""
+    store = store_of(request)
     hasher: PasswordHasher = request.app.state.hasher
-    store_accounts.set_password(db, account.login, hasher.hash(password))
     current = current_account(request)
-    if current is not None and current.id == account.id and _bearer(request) is None:
-        renewed = store_accounts.account_by_id(db, account.id)
-        _session(request).start(renewed)
-        request.state.account = renewed
+    own_session = current is not None and current.id == account.id and _bearer(request) is None
+    actions.change_own_password(store.db, account, hasher.hash(password))
+    renewed = store_accounts.account_by_id(store.db, account.id)
+    if own_session and renewed is not None:
+        _session(request).start(None)  # its row is gone already
+        _open_session(request, renewed)
+
+
+def reset_password(request: Request, actor: str, login: str, password: str) -> None:
+    """Someone other than the account's member (the operator) sets its password: a
+    public log entry; the account's sessions and tokens end; the member is told."""
+    hasher: PasswordHasher = request.app.state.hasher
+    password_hash = hasher.hash(password)
+    store_of(request).act(
+        actions.reset_password, actor=actor, login=login, password_hash=password_hash
+    )
 
 
 def sign_out(request: Request) -> None:
-    _session(request).start(None)
-    request.state.account = None
+    """End this session server-side: the cookie, even if kept, signs nobody in."""
+    _open_session(request, None)
 
 
-def issue_api_token(db: Database, account: Account, name: str, at: str) -> str:
-    """A new API token for scripts; only its hash is kept, so it is shown once."""
+def issue_api_token(request: Request, account: Account, name: str) -> str:
+    """A new API token for scripts (a public log entry with its name); only its hash is
+    kept, so it is shown once."""
     token = "sovet_" + secrets.token_urlsafe(32)
-    store_accounts.create_api_token(
-        db, token_hash=hash_token(token), account=account.id, name=name, at=at
+    store_of(request).act(
+        actions.issue_token,
+        actor=account.actor,
+        account=account,
+        token_hash=hash_token(token),
+        name=name,
     )
     return token
 
@@ -387,14 +452,15 @@ def issue_api_token(db: Database, account: Account, name: str, at: str) -> str:
 
 
 def new_invitation(request: Request, actor: str, unit: str, days: int) -> tuple[str, str]:
-    """A convenor of ``unit`` (or the operator) makes a single-use invitation link;
-    returns (token, expiry)."""
+    """A convenor of ``unit`` makes a single-use invitation (never the operator, who
+    admits nobody); returns (token, expiry). The token travels outside every URL the
+    server sees: in a link's fragment (``/invite#<token>``) or a form's body."""
     store = store_of(request)
     with store.read() as s:
         if unit not in s.units:
             raise NotFound(f"no unit {unit!r}")
-        if actor != rules.OPERATOR:
-            rules.check_convenor(s, actor, unit)
+        rules.check_member_actor(s, actor, "admit members to a unit (its convenors invite)")
+        rules.check_convenor(s, actor, unit)
     if not 1 <= days <= 90:
         raise InputError("days: an invitation lasts from 1 to 90 days")
     now = _now(request)
@@ -429,7 +495,8 @@ def accept_invitation(
     request: Request, token: str, *, name: str, login: str, password: str
 ) -> Account:
     """Accepting an invitation registers the member (an operator's act the invitation
-    stands for), the member joins the unit by themselves, and the account signs in."""
+    stands for) and makes their account (both public); the member then joins the unit
+    on the inviting convenor's word — or, where the assembly admits, asks it to."""
     store = store_of(request)
     invitation = invitation_for(request, token)
     if store_accounts.account_by_login(store.db, login.strip()) is not None:
@@ -438,6 +505,9 @@ def accept_invitation(
         raise InputError("password: at least 8 characters")
     if not name.strip():
         raise InputError("name: a member needs a name")
+    with store.read() as s:
+        rules.check_invitation(s, invitation.created_by, invitation.unit)
+        by_assembly = rules.body_rules(s, invitation.unit).admission == "assembly"
     now = _now(request)
     hasher: PasswordHasher = request.app.state.hasher
     password_hash = hasher.hash(password)
@@ -445,10 +515,22 @@ def accept_invitation(
     # taken first, atomically, so that one link admits one member
     store_accounts.use_invitation(store.db, invitation.token_hash, member=member_id, at=now)
     store.act(actions.register_member, actor=rules.OPERATOR, name=name.strip(), member_id=member_id)
-    store.act(actions.join_unit, actor=member_id, unit=invitation.unit, member=member_id)
-    account = store_accounts.create_account(
-        store.db, login=login, password_hash=password_hash, member=member_id, at=now
+    account = store.act(
+        actions.create_account,
+        actor=member_id,
+        login=login.strip(),
+        password_hash=password_hash,
+        member=member_id,
     )
-    _session(request).start(account)
-    request.state.account = account
+    if by_assembly:
+        store.act(actions.request_admission, actor=member_id, unit=invitation.unit)
+    else:
+        store.act(
+            actions.join_unit,
+            actor=member_id,
+            unit=invitation.unit,
+            member=member_id,
+            invited_by=invitation.created_by,
+        )
+    _open_session(request, account)
     return account

@@ -143,9 +143,11 @@ def login_page(request: Request, next: str | None = None) -> HTMLResponse:
 async def login(request: Request) -> Response:
     """Sign in by name and password (rate-limited); back to where the reader came from."""
     lang = catalogs_of(request).for_request(request)
+    form: dict[str, Any] = {}
     try:
+        await auth.check_login_csrf(request)
         form = await form_of(request)
-        await run_in_threadpool(
+        account = await run_in_threadpool(
             auth.sign_in, request, str(form.get("login", "")), str(form.get("password", ""))
         )
     except SovetError as exc:
@@ -164,6 +166,8 @@ async def login(request: Request) -> Response:
                 else 403,
                 state=s,
             )
+    if account.notice is not None:  # someone else reset the password: say so first
+        return redirect("/account#notice")
     target = _safe_next(str(form.get("next", "")))
     return redirect("/me" if target == "/" else target)
 
@@ -253,6 +257,7 @@ def me(request: Request) -> Response:
             ),
             "body_name": s.body_name,
             "body_href": lambda b: body_href(s, b),
+            "history": [h for r in s.accounts.values() if r.member == actor for h in r.history],
         }
         return render(request, "me.html", values, state=s)
 
@@ -377,44 +382,71 @@ router.include_router(petitions_router)
 
 def invitation_view(
     request: Request,
-    token: str,
+    token: str | None,
     *,
     error: SovetError | None = None,
     name: str = "",
     login: str = "",
 ) -> HTMLResponse:
-    """The joining form of an open invitation (and why it was refused, if it was)."""
+    """The joining form of an open invitation (and why it was refused, if it was); with
+    no token, the form that asks for the invitation's code."""
     ctx = PageContext(request)
-    invitation = auth.invitation_for(request, token)
+    values: dict[str, Any] = {"title": ctx._("Join"), "token": None, "name": name, "login": login}
+    if token:
+        try:
+            invitation = auth.invitation_for(request, token)
+        except SovetError as exc:
+            error = error or exc
+        else:
+            with store_of(request).read() as s:
+                values.update(
+                    title=ctx._("Join %(unit)s", unit=s.body_name(invitation.unit)),
+                    unit=s.body_name(invitation.unit),
+                    token=token,
+                    expires=invitation.expires_at,
+                    by_assembly=body_rules(s, invitation.unit).admission == "assembly",
+                )
     with store_of(request).read() as s:
-        values: dict[str, Any] = {
-            "title": ctx._("Join %(unit)s", unit=s.body_name(invitation.unit)),
-            "unit": s.body_name(invitation.unit),
-            "token": token,
-            "expires": invitation.expires_at,
-            "name": name,
-            "login": login,
-        }
         status = with_error(values, ctx.lang, error)
         return render(request, "invite.html", values, status=status, state=s)
 
 
-@router.get("/invite/{token}", response_class=HTMLResponse)
-def invitation(request: Request, token: str) -> HTMLResponse:
-    """The page an invitation link opens: the unit it is for, and the joining form."""
-    return invitation_view(request, token)
+@router.get("/invite", response_class=HTMLResponse)
+def invitation(request: Request) -> HTMLResponse:
+    """The page an invitation link opens (``/invite#<code>``): the code stays in the
+    fragment, which the browser never sends; the form takes it (typed in, or filled in
+    by a small script) and posts it."""
+    return invitation_view(request, None)
 
 
-@router.post("/invite/{token}")
-async def accept(request: Request, token: str) -> Response:
-    """Join: the new member is registered, joins the unit, and is signed in."""
+@router.get("/invite/{_old}", response_class=HTMLResponse)
+def old_invitation(request: Request, _old: str) -> Response:
+    """Links of the older form: the code is never read from the path; ask for it."""
+    return redirect("/invite")
+
+
+@router.post("/invite", response_class=HTMLResponse)
+async def open_invitation(request: Request) -> HTMLResponse:
+    """The code posted: the unit it is for, and the joining form."""
+    form: dict[str, Any] = {}
+    try:
+        form = await form_of(request)
+    except SovetError as exc:
+        return await run_in_threadpool(invitation_view, request, None, error=exc)
+    return await run_in_threadpool(invitation_view, request, str(form.get("token", "")).strip())
+
+
+@router.post("/invite/accept")
+async def accept(request: Request) -> Response:
+    """Join: the new member is registered, gets an account, is admitted (or asks the
+    assembly to admit them), and is signed in."""
     form: dict[str, Any] = {}
     try:
         form = await form_of(request)
         await run_in_threadpool(
             auth.accept_invitation,
             request,
-            token,
+            str(form.get("token", "")).strip(),
             name=str(form.get("name", "")),
             login=str(form.get("login", "")).strip(),
             password=str(form.get("password", "")),
@@ -423,7 +455,7 @@ async def accept(request: Request, token: str) -> Response:
         return await run_in_threadpool(
             invitation_view,
             request,
-            token,
+            str(form.get("token", "")).strip(),
             error=exc,
             name=str(form.get("name", "")),
             login=str(form.get("login", "")),

@@ -1,13 +1,16 @@
-"""The account's own page (faction, password, API tokens) and the instance operator's
-page (accounts and factions).
+"""The account's own page (a notice of a password reset by someone else, faction,
+password, API tokens, the account's public history) and the instance operator's page
+(accounts and suspensions).
 
 The operator's forms call the same actions as the API, under the same rules: the
-operator manages sign-ins, but founds no body, names no officer, and no form here
-changes a vote, a result, a mandate or the log's past. Members found units and councils
-themselves (:mod:`sovet.web.pages_founding`)."""
+operator manages sign-ins — every account event it causes is in the public log — but
+founds no body, names no officer, and no form here changes a vote, a result, a mandate
+or the log's past. Members found units and councils themselves
+(:mod:`sovet.web.pages_founding`), and factions (:mod:`sovet.web.pages_petitions`)."""
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
@@ -18,7 +21,6 @@ from starlette.concurrency import run_in_threadpool
 from sovet import actions
 from sovet.errors import Forbidden, InputError, NotFound, SovetError
 from sovet.storage import accounts as store_accounts
-from sovet.storage import utc_now
 from sovet.web import auth
 from sovet.web.pages_common import (
     PageContext,
@@ -77,9 +79,12 @@ def account_view(
     tokens = store_accounts.list_tokens(store_of(request).db, account.id)
     with store_of(request).read() as s:
         member = s.members.get(account.member) if account.member else None
+        record = s.accounts.get(account.id)
         values: dict[str, Any] = {
             "title": ctx._("My account"),
             "account": account,
+            "reset": None if account.notice is None else json.loads(account.notice),
+            "history": record.history if record is not None else (),
             "member": member,
             "factions": sorted(s.factions.values(), key=lambda f: f.name),
             "tokens": [t for t in tokens if not t.revoked],
@@ -94,6 +99,18 @@ def account_view(
 def account(request: Request) -> Response:
     """The signed-in account's settings."""
     return account_view(request)
+
+
+@router.post("/account/notice")
+async def acknowledge(request: Request) -> Response:
+    """The member has seen the notice that someone else reset their password."""
+    try:
+        await form_of(request)
+        account = auth.require_account(request)
+        store_accounts.set_notice(store_of(request).db, account.id, None)
+    except SovetError as exc:
+        return await run_in_threadpool(account_view, request, error=exc)
+    return redirect("/account")
 
 
 @router.post("/account/faction")
@@ -133,7 +150,7 @@ async def new_token(request: Request) -> Response:
         form = await form_of(request)
         account = auth.require_account(request)
         name = parsed(TokenCreate, {"name": str(form.get("name", "")).strip()}).name
-        token = auth.issue_api_token(store_of(request).db, account, name, utc_now())
+        token = await run_in_threadpool(auth.issue_api_token, request, account, name)
     except SovetError as exc:
         return await run_in_threadpool(account_view, request, error=exc)
     return await run_in_threadpool(account_view, request, new_token=token)
@@ -147,7 +164,13 @@ async def revoke(request: Request, token_id: str) -> Response:
         account = auth.require_account(request)
         if not token_id or not all(c in "0123456789abcdef" for c in token_id):
             raise NotFound(f"no token {token_id!r}")
-        store_accounts.revoke_token(store_of(request).db, account=account.id, token_prefix=token_id)
+        await run_in_threadpool(
+            store_of(request).act,
+            actions.revoke_tokens,
+            actor=account.actor,
+            account=account,
+            token_prefix=token_id,
+        )
     except SovetError as exc:
         return await run_in_threadpool(account_view, request, error=exc)
     return redirect("/account")
@@ -210,18 +233,15 @@ def _create_account(request: Request, form: dict[str, Any]) -> str:
             "operator": operator_account,
         },
     )
-    if body.member is not None:
-        with store_of(request).read() as s:
-            s.member(body.member)
-    elif not body.operator:
+    if body.member is None and not body.operator:
         raise InputError("member: name the member the account acts as (or make an operator)")
-    store_accounts.create_account(
-        store_of(request).db,
+    act(
+        request,
+        actions.create_account,
         login=body.login,
         password_hash=request.app.state.hasher.hash(body.password),
         member=body.member,
         operator=body.operator,
-        at=utc_now(),
     )
     return body.login
 
@@ -232,13 +252,27 @@ def _reset_password(request: Request, form: dict[str, Any]) -> str:
     target = store_accounts.account_by_login(store_of(request).db, login)
     if target is None:
         raise NotFound(f"login: no account {login!r}")
-    auth.change_password(request, target, new.password)
+    operator = auth.require_account(request)
+    if target.id == operator.id:
+        auth.change_password(request, target, new.password)
+    else:
+        auth.reset_password(request, operator.actor, login, new.password)
+    return login
+
+
+def _suspend(request: Request, form: dict[str, Any]) -> str:
+    login = str(form.get("login", "")).strip()
+    if form.get("restore") == "yes":
+        act(request, actions.enable_account, login=login)
+    else:
+        act(request, actions.disable_account, login=login)
     return login
 
 
 _OPERATOR_FORMS = {
     "accounts": _create_account,
     "password": _reset_password,
+    "suspend": _suspend,
 }
 
 

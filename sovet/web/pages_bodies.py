@@ -37,7 +37,14 @@ from sovet.web.pages_common import (
 )
 from sovet.web.store import store_of
 
-__all__ = ["composition_seats", "council_view", "delegate_view", "router", "unit_view"]
+__all__ = [
+    "account_events",
+    "composition_seats",
+    "council_view",
+    "delegate_view",
+    "router",
+    "unit_view",
+]
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -112,8 +119,20 @@ async def invite(request: Request, unit_id: str) -> Response:
         token, expires = await run_in_threadpool(auth.new_invitation, request, actor, unit_id, days)
     except SovetError as exc:
         return await run_in_threadpool(unit_view, request, unit_id, error=exc)
-    link = f"{str(request.base_url).rstrip('/')}/invite/{token}"
+    link = f"{str(request.base_url).rstrip('/')}/invite#{token}"  # the code never reaches a log
     return await run_in_threadpool(unit_view, request, unit_id, invitation=(link, expires))
+
+
+def account_events(s: State, members: frozenset[str]) -> list[tuple[str, str, Any]]:
+    """(member name, member id, event) for every public event of these members' accounts,
+    newest first."""
+    events = [
+        (s.members[r.member].name, r.member, h)
+        for r in s.accounts.values()
+        if r.member in members and r.member in s.members
+        for h in r.history
+    ]
+    return sorted(events, key=lambda e: e[2].at, reverse=True)
 
 
 def unit_view(
@@ -155,8 +174,13 @@ def unit_view(
             "is_member": ctx.actor in u.members,
             "is_convenor": ctx.actor in u.convenors,
             "invitation": invitation,
+            "by_assembly": body_rules(s, unit_id).admission == "assembly",
             "voters": sorted((s.members[m] for m in u.members), key=lambda m: m.name),
             **officer_values(s, unit_id, ctx.actor),
+            "imports": sorted(
+                (i for i in s.imports.values() if unit_id in i.units), key=lambda i: i.at
+            ),
+            "account_events": account_events(s, u.members),
             # the unit's own divisions of its land or housing, newest first
             "land_divisions": sorted(
                 (d for d in s.land.values() if d.unit == unit_id),
@@ -167,6 +191,22 @@ def unit_view(
         }
         status = with_error(values, ctx.lang, error)
         return render(request, "unit.html", values, status=status, state=s)
+
+
+@router.get("/members/{member_id}", response_class=HTMLResponse)
+def member_page(request: Request, member_id: str) -> HTMLResponse:
+    """A member's public page: units, faction, and their account's public history (who
+    made it, every reset, suspension and token), so nobody acts in their name unseen."""
+    with store_of(request).read() as s:
+        m = s.member(member_id)
+        values = {
+            "title": m.name,
+            "m": m,
+            "units": [s.units[u] for u in sorted(m.units) if u in s.units],
+            "faction": s.factions.get(m.faction) if m.faction else None,
+            "history": [h for r in s.accounts.values() if r.member == m.id for h in r.history],
+        }
+        return render(request, "member.html", values, state=s)
 
 
 @router.get("/councils", response_class=HTMLResponse)

@@ -1,7 +1,9 @@
 """Forms on a body's page that change who belongs: a convenor admits an existing member
-to a unit, a member leaves a unit (nobody else can make them), and a council's convenors
-apportion its seats by membership. Convenors are elected, never handed on: see the
-office elections of :mod:`sovet.web.pages_elections`."""
+to a unit (where the constitution lets the convenors admit), a member asks to join a
+unit whose assembly admits, any member challenges an admission (the assembly votes), a
+member leaves a unit (nobody else can make them), and a council's convenors apportion
+its seats by membership. Convenors are elected, never handed on: see the office
+elections of :mod:`sovet.web.pages_elections`."""
 
 from __future__ import annotations
 
@@ -43,12 +45,37 @@ async def admit(request: Request, unit_id: str) -> Response:
         member = str(form.get("member", "")).strip()
         if not member:
             raise InputError("member: give the member's id")
-        if member == actor_of(request):
-            raise Forbidden("a member joins a unit by its invitation link or by its convenors")
         await run_in_threadpool(act, request, actions.join_unit, unit=unit_id, member=member)
     except SovetError as exc:
         return await run_in_threadpool(unit_view, request, unit_id, error=exc)
     return redirect(f"/units/{unit_id}")
+
+
+@router.post("/units/{unit_id}/ask")
+async def ask(request: Request, unit_id: str) -> Response:
+    """The signed-in member asks to join a unit whose assembly admits its members."""
+    try:
+        await form_of(request)
+        motion = await run_in_threadpool(act, request, actions.request_admission, unit=unit_id)
+    except SovetError as exc:
+        return await run_in_threadpool(unit_view, request, unit_id, error=exc)
+    return redirect(f"/motions/{motion.id}")
+
+
+@router.post("/units/{unit_id}/challenge")
+async def challenge(request: Request, unit_id: str) -> Response:
+    """A member challenges another's admission: the assembly votes on removing them."""
+    try:
+        form = await form_of(request)
+        member = str(form.get("member", "")).strip()
+        if not member:
+            raise InputError("member: choose whose admission you challenge")
+        motion = await run_in_threadpool(
+            act, request, actions.challenge_admission, unit=unit_id, member=member
+        )
+    except SovetError as exc:
+        return await run_in_threadpool(unit_view, request, unit_id, error=exc)
+    return redirect(f"/motions/{motion.id}")
 
 
 @router.post("/units/{unit_id}/leave")

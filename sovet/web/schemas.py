@@ -27,6 +27,7 @@ from sovet.model import (
 
 __all__ = [
     "AccountCreate",
+    "AccountEventOut",
     "AccountOut",
     "AmendmentDecision",
     "AmendmentIn",
@@ -60,6 +61,7 @@ __all__ = [
     "InvitationIn",
     "InvitationInfo",
     "InvitationOut",
+    "InvitationToken",
     "JoinCouncilIn",
     "JoinIn",
     "LoginIn",
@@ -74,6 +76,7 @@ __all__ = [
     "OfficerOut",
     "Ok",
     "PasswordIn",
+    "PasswordResetNotice",
     "PetitionIn",
     "PetitionOut",
     "PublishedBallot",
@@ -129,10 +132,17 @@ class LoginIn(_In):
     password: Annotated[str, Field(min_length=1, max_length=1000)]
 
 
+class PasswordResetNotice(BaseModel):
+    at: str
+    by: str
+
+
 class AccountOut(BaseModel):
     login: str
     member: str | None
     operator: bool
+    disabled: bool = False
+    password_reset: PasswordResetNotice | None = None
     name: str | None = None
     units: list[str] = []
     convenes: list[str] = []
@@ -192,7 +202,12 @@ class InvitationInfo(BaseModel):
     expires_at: str
 
 
+class InvitationToken(_In):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class InvitationAccept(_In):
+    token: Annotated[str, Field(min_length=1, max_length=200)]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     login: Annotated[str, Field(min_length=1, max_length=200)]
     password: Annotated[str, Field(min_length=8, max_length=1000)]
@@ -295,6 +310,13 @@ class CouncilDetail(CouncilOut):
     delegates: list[DelegateOut]
     open_session: str | None
     officers: list[OfficerOut]
+
+
+class AccountEventOut(BaseModel):
+    kind: str
+    at: str
+    by: str
+    detail: str = ""
 
 
 class MemberOut(BaseModel):

@@ -246,14 +246,14 @@ def test_the_operator_has_no_power_over_votes_or_mandates(seated: Database) -> N
     refused(
         seated,
         Forbidden,
-        "own constituents",
+        "operator hosts the federation and is no member: it cannot petition",
         lambda: actions.open_petition(seated, actor=OP, mandate=mandate.id, reason=""),
     )
     election = open_vote(seated, "u1", "soviet", ["a1", "a2", "a3"], convenor="a1")
     refused(
         seated,
         Forbidden,
-        "does not vote",
+        "is no member: it cannot vote",
         lambda: actions.cast_ballot(seated, actor=OP, election=election.id, ranking=["a1"]),
     )
     refused(

@@ -102,11 +102,17 @@ OPERATIONS = [
     "DELETE /auth/tokens/{token_id}",
     "POST /auth/password",
     "POST /units/{unit_id}/invitations",
-    "GET /invitations/{token}",
-    "POST /invitations/{token}/accept",
+    "POST /invitations/lookup",
+    "POST /invitations/accept",
+    "POST /auth/notice",
     "GET /accounts",
     "POST /accounts",
     "POST /accounts/{login}/password",
+    "POST /accounts/{login}/suspend",
+    "POST /accounts/{login}/restore",
+    "POST /units/{unit_id}/admission-requests",
+    "POST /units/{unit_id}/challenges",
+    "GET /members/{member_id}/account",
     # participatory budgets
     "GET /budgets",
     "POST /budgets",
@@ -269,6 +275,8 @@ def test_members_found_units_and_councils_and_elect_their_convenors(
         "a4",
         e["id"],
     )
+    # the operator admits nobody: a unit admits its own members
+    assert op.post(f"{API}/units/bakery/members", json={"member": "a3"}).status_code == 403
     # a4 founds a council with the bakery; u1 is invited and joins by its own convenor
     city = {"id": "city", "name": "City", "level": "territorial", "constituents": ["bakery", "u1"]}
     assert op.post(f"{API}/councils", json=city).status_code == 403

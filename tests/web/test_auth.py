@@ -59,13 +59,14 @@ def test_a_tampered_cookie_signs_nobody_in(app: FastAPI) -> None:
 
 
 def test_login_rate_limit(client: TestClient, app: FastAPI) -> None:
-    for _ in range(5):
+    app.state.clock = lambda: "2026-06-01T12:00:00Z"
+    for _ in range(4):  # three free failures, then a delay that grows
         assert login(client, "a3", "wrong").status_code == 401
-    limited = login(client, "a3", password_of("a3"))  # even the right password now
+    limited = login(client, "a3", password_of("a3"))  # even the right password, for now
     assert limited.status_code == 429 and limited.json()["error"]["code"] == "too_many_attempts"
     assert int(limited.headers["retry-after"]) > 0
     assert login(TestClient(app), "a4", password_of("a4")).status_code == 200  # another name
-    app.state.clock = lambda: "2999-01-01T00:00:00Z"  # the window passes
+    app.state.clock = lambda: "2026-06-01T12:00:05Z"  # the delay passes
     assert login(client, "a3", password_of("a3")).status_code == 200
 
 
@@ -167,13 +168,18 @@ def test_invitation_link_admits_one_new_member(client_for: Clients, app: FastAPI
     made = a1.post(f"{API}/units/u1/invitations", json={"days": 3})
     assert made.status_code == 201
     token = made.json()["token"]
-    assert made.json()["path"] == f"/invite/{token}"
+    assert made.json()["path"] == f"/invite#{token}"  # a fragment: never sent, never logged
     newcomer = TestClient(app)
-    info = newcomer.get(f"{API}/invitations/{token}").json()
+    info = newcomer.post(f"{API}/invitations/lookup", json={"token": token}).json()
     assert info["unit"] == "u1" and info["unit_name"] == "Putilov Works"
     accepted = newcomer.post(
-        f"{API}/invitations/{token}/accept",
-        json={"name": "Alexandra K.", "login": "alexandra", "password": "a-long-password"},
+        f"{API}/invitations/accept",
+        json={
+            "token": token,
+            "name": "Alexandra K.",
+            "login": "alexandra",
+            "password": "a-long-password",
+        },
     )
     assert accepted.status_code == 201, accepted.text
     member = accepted.json()["account"]["member"]
@@ -181,21 +187,20 @@ def test_invitation_link_admits_one_new_member(client_for: Clients, app: FastAPI
     assert member in [m["id"] for m in a1.get(f"{API}/units/u1").json()["member_list"]]
     assert newcomer.get(f"{API}/auth/me").json()["account"]["login"] == "alexandra"
     again = TestClient(app).post(
-        f"{API}/invitations/{token}/accept",
-        json={"name": "Someone", "login": "someone", "password": "a-long-password"},
+        f"{API}/invitations/accept",
+        json={"token": token, "name": "Someone", "login": "someone", "password": "a-long-password"},
     )
     assert again.status_code == 422 and "already been used" in again.json()["error"]["message"]
-    assert TestClient(app).get(f"{API}/invitations/nonsense").status_code == 404
+    nonsense = TestClient(app).post(f"{API}/invitations/lookup", json={"token": "nonsense"})
+    assert nonsense.status_code == 404
 
 
 def test_expired_invitation_is_refused(client_for: Clients, app: FastAPI) -> None:
-    token = (
-        client_for("operator").post(f"{API}/units/v/invitations", json={"days": 1}).json()["token"]
-    )
+    token = client_for("c1").post(f"{API}/units/v/invitations", json={"days": 1}).json()["token"]
     app.state.clock = lambda: "2999-01-01T00:00:00Z"
     r = TestClient(app).post(
-        f"{API}/invitations/{token}/accept",
-        json={"name": "Late", "login": "late", "password": "a-long-password"},
+        f"{API}/invitations/accept",
+        json={"token": token, "name": "Late", "login": "late", "password": "a-long-password"},
     )
     assert r.status_code == 422 and "expired" in r.json()["error"]["message"]
 

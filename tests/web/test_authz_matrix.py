@@ -431,7 +431,13 @@ ACTIONS = [
         "admit a member to a unit",
         nothing,
         lambda c: ("POST", "/units/u1/members", {"member": "c2"}),
-        CONVENOR_OR_OPERATOR,
+        CONVENOR,  # the unit admits; the operator admits nobody
+    ),
+    Action(
+        "challenge an admission",
+        nothing,
+        lambda c: ("POST", "/units/u1/challenges", {"member": "a5"}),
+        frozenset({"member", "delegate", "convenor"}),  # the unit's own members
     ),
     Action(
         "apportion a council",
@@ -501,7 +507,7 @@ ACTIONS = [
         "make an invitation link",
         nothing,
         lambda c: ("POST", "/units/u1/invitations", {"days": 7}),
-        CONVENOR_OR_OPERATOR,
+        CONVENOR,
         writes_log=False,
     ),
     Action(
@@ -519,8 +525,13 @@ ACTIONS = [
             "/accounts",
             {"login": "new-operator", "password": "long-enough", "operator": True},
         ),
-        frozenset({"operator"}),
-        writes_log=False,
+        frozenset({"operator"}),  # in the public log
+    ),
+    Action(
+        "suspend an account",
+        nothing,
+        lambda c: ("POST", f"/accounts/{c.get('login', 'b4')}/suspend", None),
+        frozenset({"operator"}),  # in the public log
     ),
     *BUDGET_ACTIONS,
 ]
@@ -609,7 +620,12 @@ def test_the_matrix_covers_every_role_and_every_unsafe_operation(app: FastAPI) -
         ("DELETE", "/auth/tokens/{token_id}"),
         ("POST", "/auth/password"),
         ("POST", "/accounts/{login}/password"),
-        ("POST", "/invitations/{token}/accept"),
+        ("POST", "/auth/notice"),
+        ("POST", "/invitations/lookup"),
+        ("POST", "/invitations/accept"),
+        # tests/security/test_sessions.py and tests/web/test_capture_accounts.py
+        ("POST", "/accounts/{login}/restore"),
+        ("POST", "/units/{unit_id}/admission-requests"),
         ("POST", "/ratifications/{motion_id}/expire"),
     }
     assert unsafe - elsewhere <= covered, sorted(unsafe - elsewhere - covered)
@@ -630,6 +646,7 @@ def _placeholders() -> Ctx:
             "budget",
             "faction",
             "demand",
+            "login",
         )
     }
 

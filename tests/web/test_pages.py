@@ -484,14 +484,22 @@ def test_convenor_invites_and_the_newcomer_joins(app: FastAPI, web_db: Database)
     assert r.status_code == 200, r.text  # type: ignore[attr-defined]
     link = re.search(r'id="invitation-link" dir="ltr">([^<]+)<', r.text)  # type: ignore[attr-defined]
     assert link, "the page shows the new link"
-    path = "/invite/" + link.group(1).rsplit("/invite/", 1)[1]
+    token = link.group(1).rsplit("/invite#", 1)[1]  # the code rides in the fragment
     newcomer = TestClient(app)
     newcomer.get("/lang/el")
-    page = newcomer.get(path)
+    form = newcomer.get("/invite")
+    page = newcomer.post("/invite", data={"csrf_token": csrf_of(form.text), "token": token})
     assert page.status_code == 200 and "Putilov Works" in page.text and "Εγγραφή" in page.text
+    path = "/invite/accept"
     short = newcomer.post(
         path,
-        data={"csrf_token": csrf_of(page.text), "name": "Nadia K", "login": "nk", "password": "x"},
+        data={
+            "csrf_token": csrf_of(page.text),
+            "token": token,
+            "name": "Nadia K",
+            "login": "nk",
+            "password": "x",
+        },
     )
     assert short.status_code == 422 and "Ελέγξτε, παρακαλώ" in short.text
     before = len(web_db.state.units["u1"].members)
@@ -499,6 +507,7 @@ def test_convenor_invites_and_the_newcomer_joins(app: FastAPI, web_db: Database)
         path,
         data={
             "csrf_token": csrf_of(short.text),
+            "token": token,
             "name": "Nadia K",
             "login": "nk",
             "password": "long enough",
@@ -510,7 +519,8 @@ def test_convenor_invites_and_the_newcomer_joins(app: FastAPI, web_db: Database)
     me = newcomer.get("/me")
     assert "Nadia K" in me.text and 'href="/units/u1"' in me.text
     # the link admits one person only
-    assert newcomer.get(path).status_code == 422
+    again = newcomer.post("/invite", data={"csrf_token": csrf_of(me.text), "token": token})
+    assert again.status_code == 422
     # a plain member cannot make links
     member = browser_for(app, "a3")
     assert "Make an invitation link" not in member.get("/units/u1").text
