@@ -97,6 +97,7 @@ __all__ = [
     "check_open_petition",
     "check_open_voting",
     "check_operator",
+    "check_owed_election",
     "check_own_account",
     "check_propose",
     "check_request_admission",
@@ -367,12 +368,17 @@ def check_open_election(
     seats: int | None = None,
     method: str | None = None,
     office: str | None = None,
+    demand: Demand | None = None,
 ) -> ElectionTerms:
     """A convenor of the constituency opens an election on the constitution's terms only:
     seats or a method other than the constitution's are refused, naming its key. An
     office's election is opened by the body's convenors, or by any of its voters while it
-    has none (:func:`check_office_opener`)."""
-    if office is not None or purpose is ElectionPurpose.OFFICE:
+    has none (:func:`check_office_opener`). An election that members forced by petition
+    (``demand``) is opened by the deadline sweep or by any of the body's voters: no
+    convenor can sit on it (:func:`check_owed_election`)."""
+    if demand is not None:
+        check_owed_election(state, actor, demand, constituency, target, purpose, office)
+    elif office is not None or purpose is ElectionPurpose.OFFICE:
         check_office_body(state, constituency, target)
         check_office_opener(state, actor, constituency)
     else:
@@ -1071,6 +1077,34 @@ def check_office_opener(state: State, actor: str, body: str) -> None:
     if convenors:
         raise Forbidden(f"only a convenor of {state.body_name(body)} may do this")
     raise Forbidden(f"only a voter of {state.body_name(body)} may open its convenor election")
+
+
+def check_owed_election(
+    state: State,
+    actor: str,
+    demand: Demand,
+    constituency: str,
+    target: str,
+    purpose: ElectionPurpose,
+    office: str | None,
+) -> None:
+    """The election a met petition owes is opened as the petition asked — by the body's
+    own voters, for its committee or the office it named — by the sweep or any voter."""
+    if demand.kind is not DemandKind.ELECTION or demand.status is not DemandStatus.MET:
+        raise NotOpen(f"petition {demand.id} owes no election")
+    if demand.outcome is not None:
+        raise NotOpen(f"petition {demand.id} already brought election {demand.outcome}")
+    committee = demand.office in (None, "committee")
+    wanted = (
+        (ElectionPurpose.COMMITTEE, None) if committee else (ElectionPurpose.OFFICE, demand.office)
+    )
+    if (constituency, target) != (demand.body, demand.body) or (purpose, office) != wanted:
+        raise InputError(
+            f"petition {demand.id} asks {state.body_name(demand.body)} to elect its "
+            f"{demand.office or 'committee'}, and nothing else"
+        )
+    if actor != DEADLINE:
+        _petitioner(state, actor, demand.body)
 
 
 def check_office_body(state: State, body: str, target: str) -> None:

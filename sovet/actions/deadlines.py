@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from sovet import rules
 from sovet.actions.budgets import close_budget
-from sovet.actions.elections import close_due_elections
+from sovet.actions.elections import close_due_elections, open_owed_elections
 from sovet.actions.motions import close_motion, expire_ratification
 from sovet.actions.petitions import close_due_demands
 from sovet.errors import NotOpen
@@ -74,6 +74,7 @@ def _each(ids: list[str], close: Callable[[str], object]) -> int:
 
 
 CLOSERS: dict[str, Closer] = {
+    "owed elections": open_owed_elections,
     "elections": close_due_elections,
     "motions": close_due_motions,
     "budgets": close_due_budgets,

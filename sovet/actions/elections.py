@@ -10,6 +10,7 @@ from sovet.actions.common import new_id
 from sovet.counting import Profile, Result, count
 from sovet.errors import InputError
 from sovet.federation import add_days
+from sovet.federation.demands import owed_elections
 from sovet.ledger.lots import lot_for
 from sovet.model import Election, ElectionPurpose, ElectionStatus
 from sovet.storage import Database
@@ -22,6 +23,7 @@ __all__ = [
     "close_election",
     "nominate",
     "open_election",
+    "open_owed_elections",
     "reserve_order",
     "stand",
     "withdraw",
@@ -41,10 +43,13 @@ def open_election(
     seats: int | None = None,
     method: str | None = None,
     election_id: str | None = None,
+    demand: str | None = None,
     at: str | None = None,
 ) -> Election:
     """A convenor of the constituency opens an election of its committee, its delegation
     or one of its offices, on the constitution's terms: it opens in its nomination period.
+    With ``demand``, it is the election a members' petition forced: the sweep (or any of
+    the body's voters) opens it, and no convenor is needed.
 
     Seats and method come from the constitution only; ``seats`` and ``method``, when
     given, are checked against it (a different value is refused, naming the key). Nobody
@@ -54,8 +59,17 @@ def open_election(
     with db.writing() as w:
         s = w.state
         now = at or db.clock()
+        owed = None if demand is None else s.get("demands", demand)
         terms = rules.check_open_election(
-            s, actor, constituency, target, purpose, seats=seats, method=method, office=office
+            s,
+            actor,
+            constituency,
+            target,
+            purpose,
+            seats=seats,
+            method=method,
+            office=office,
+            demand=owed,
         )
         eid = election_id or new_id("e")
         if eid in s.elections:
@@ -72,6 +86,8 @@ def open_election(
         }
         if office is not None:
             data["office"] = office
+        if demand is not None:
+            data["demand"] = demand
         w.append("election.opened", actor, data, at=now)
     return db.state.elections[eid]
 
@@ -207,6 +223,25 @@ def close_election(db: Database, *, actor: str, election: str, at: str | None = 
             at=now,
         )
     return db.state.elections[election]
+
+
+def open_owed_elections(db: Database, *, at: str) -> int:
+    """Open every election that a members' petition forced and nobody has opened yet, as
+    the actor ``"deadline"``; returns how many. Convenors cannot sit on a met petition."""
+    opened = 0
+    for owed in owed_elections(db.state):
+        open_election(
+            db,
+            actor=rules.DEADLINE,
+            constituency=owed.body,
+            target=owed.body,
+            purpose=owed.purpose,
+            office=owed.office,
+            demand=owed.demand,
+            at=at,
+        )
+        opened += 1
+    return opened
 
 
 def close_due_elections(db: Database, *, at: str) -> int:

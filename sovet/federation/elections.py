@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sovet.federation.demands import fulfil
 from sovet.federation.offices import office_counted
 from sovet.federation.state import Event, State, add_days
 from sovet.model import (
@@ -66,6 +67,8 @@ def election_opened(s: State, e: Event) -> None:
             electorate=len(electors),
         )
     s.put("elections", election.id, election)
+    if d.get("demand"):  # the election a members' petition forced
+        fulfil(s, d["demand"], election.id)
 
 
 def _nominee(s: State, election: Election, member: str) -> tuple[int, Nomination]:
