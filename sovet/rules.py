@@ -378,7 +378,9 @@ def check_open_election(
     convenor can sit on it (:func:`check_owed_election`)."""
     if demand is not None:
         check_owed_election(state, actor, demand, constituency, target, purpose, office)
-    elif office is not None or purpose is ElectionPurpose.OFFICE:
+    elif purpose is ElectionPurpose.OFFICE or (
+        office is not None and purpose is ElectionPurpose.BY_ELECTION
+    ):  # a delegation or committee naming an office is refused by election_terms
         check_office_body(state, constituency, target)
         check_office_opener(state, actor, constituency)
     else:

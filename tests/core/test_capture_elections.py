@@ -10,7 +10,7 @@ import inspect
 import pytest
 
 from sovet import actions
-from sovet.errors import AlreadyVoted, Forbidden, InputError, NotOpen
+from sovet.errors import AlreadyVoted, Forbidden, InputError, NotOpen, SovetError
 from sovet.federation import Event, add_days, fold
 from sovet.ledger.events import decode_entry
 from sovet.model import ElectionPurpose, ElectionStatus
@@ -71,7 +71,7 @@ def test_a_convenor_cannot_set_seats_or_method_against_the_constitution(small: D
     refused(
         small,
         InputError,
-        r"offices\.convenor\.seats is 2; an election cannot fill 1",
+        r"offices\.convenor\.seats is 1; an election cannot fill 2",
         lambda: actions.open_election(
             small,
             actor="a1",
@@ -79,7 +79,7 @@ def test_a_convenor_cannot_set_seats_or_method_against_the_constitution(small: D
             target="u1",
             purpose=ElectionPurpose.OFFICE,
             office="convenor",
-            seats=1,
+            seats=2,
         ),
     )
     refused(
@@ -109,7 +109,8 @@ def test_a_convenor_cannot_set_seats_or_method_against_the_constitution(small: D
     office = actions.open_election(
         small, actor="a1", constituency="u1", target="u1", purpose="office", office="convenor"
     )
-    assert (office.purpose, office.office, office.seats) == (ElectionPurpose.OFFICE, "convenor", 2)
+    # the test constitution fills the convenor's office with one seat
+    assert (office.purpose, office.office, office.seats) == (ElectionPurpose.OFFICE, "convenor", 1)
 
 
 def test_only_a_convenor_opens_and_not_twice(small: Database) -> None:
@@ -256,7 +257,7 @@ def test_the_operator_cannot_stand_nominate_vote_or_move_an_election(small: Data
     refused(
         small,
         Forbidden,
-        "operator does not vote",
+        "operator hosts the federation and is no member: it cannot vote",
         lambda: actions.cast_ballot(small, actor=OP, election=eid, ranking=["a2"]),
     )
     refused(
@@ -276,8 +277,16 @@ def test_a_member_joined_after_voting_opened_does_not_vote(small: Database) -> N
     e = open_vote(small, "u1", "soviet", ["a2", "a3", "a4"], convenor="a1")
     assert e.electors == frozenset({"a1", "a2", "a3", "a4", "a5"}) and e.electorate == 5
     puppet = actions.register_member(small, actor=OP, name="Sock Puppet", member_id="puppet")
-    actions.join_unit(small, actor=OP, unit="u1", member=puppet.id)
-    actions.join_unit(small, actor="b3", unit="u1", member="b3")
+    refused(
+        small,
+        Forbidden,
+        "operator hosts the federation and is no member: it cannot admit members",
+        lambda: actions.join_unit(small, actor=OP, unit="u1", member=puppet.id),
+    )
+    # the convenor admits them (the constitution's admission = "convenors")
+    actions.join_unit(small, actor="a1", unit="u1", member=puppet.id)
+    actions.join_unit(small, actor="a1", unit="u1", member="b3")
+    assert {puppet.id, "b3"} <= small.state.voters_of("u1")
     for member in (puppet.id, "b3"):
         refused(
             small,
@@ -472,12 +481,20 @@ def test_an_old_election_opened_with_candidates_folds_as_open_for_voting(small: 
     assert e.deadline == add_days(at, 7)
 
 
-@pytest.mark.parametrize("purpose", ["committee", "office"])
-def test_a_committee_or_office_is_elected_by_its_own_body(small: Database, purpose: str) -> None:
+@pytest.mark.parametrize(
+    ("purpose", "error", "match"),
+    [
+        ("committee", InputError, "a committee is elected by its own body: u1, not u2"),
+        ("office", Forbidden, "the officers of Obukhov Works are elected by its own voters only"),
+    ],
+)
+def test_a_committee_or_office_is_elected_by_its_own_body(
+    small: Database, purpose: str, error: type[SovetError], match: str
+) -> None:
     refused(
         small,
-        InputError,
-        "elected by its own body",
+        error,
+        match,
         lambda: actions.open_election(
             small,
             actor="a1",
@@ -501,7 +518,7 @@ def test_a_by_election_fills_only_vacant_seats(seated: Database) -> None:
     refused(
         seated,
         InputError,
-        "only an office election names an office",
+        r"only an office election \(or an office's by-election\) names an office",
         lambda: actions.open_election(
             seated,
             actor="a1",

@@ -15,26 +15,48 @@ import pytest
 from sovet import actions
 from sovet.errors import BaseProtected, Forbidden, InputError
 from sovet.federation import Event, fold
-from sovet.model import ElectionPurpose, MandateStatus, PetitionStatus
+from sovet.model import Election, ElectionPurpose, ElectionStatus, MandateStatus, PetitionStatus
 from sovet.storage import Database, open_database
 
+from ..elections import open_vote
 from .conftest import OP, TEST_CONSTITUTION, clock, elect_office
 from .test_base_principle import refused
 
 CONVENOR = "convenor"
 
 
-def open_office(db: Database, actor: str, body: str, candidates: list[str], **kw: object) -> object:
-    return actions.open_election(
+def open_office(
+    db: Database,
+    actor: str,
+    body: str,
+    candidates: list[str],
+    *,
+    constituency: str | None = None,
+    purpose: ElectionPurpose = ElectionPurpose.OFFICE,
+    office: str = CONVENOR,
+    method: str | None = None,
+    seats: int | None = None,
+) -> Election:
+    """``actor`` opens an election of ``body``'s ``office`` (where every capture attempt
+    below is refused), ``candidates`` stand, and the vote opens when nominations close."""
+    return open_vote(
         db,
-        actor=actor,
-        constituency=kw.pop("constituency", body),  # type: ignore[arg-type]
-        target=body,
-        purpose=kw.pop("purpose", ElectionPurpose.OFFICE),  # type: ignore[arg-type]
-        office=kw.pop("office", CONVENOR),  # type: ignore[arg-type]
-        candidates=candidates,
-        **kw,  # type: ignore[arg-type]
+        constituency or body,
+        body,
+        candidates,
+        convenor=actor,
+        purpose=purpose,
+        office=office,
+        method=method,
+        seats=seats,
     )
+
+
+def close_at_deadline(db: Database, actor: str, motion: str) -> None:
+    """Close a vote at its deadline (not every voter has voted)."""
+    deadline = db.state.motions[motion].deadline
+    assert deadline is not None
+    actions.close_motion(db, actor=actor, motion=motion, at=deadline)
 
 
 def convenor_mandate(db: Database, body: str, member: str) -> str:
@@ -96,20 +118,43 @@ def test_the_operator_cannot_name_convenors(small: Database) -> None:
         lambda: open_office(small, OP, "u1", ["a3"]),
     )
     # nor in a body that has no convenor yet
-    actions.found_unit(small, actor="a3", unit_id="bakery", name="Bakery", kind="coop")
+    actions.found_unit(
+        small, actor="a3", unit_id="bakery", name="Bakery", kind="coop", founders=["a3", "a4"]
+    )
     refused(
         small,
         Forbidden,
         "operator names no officer: Bakery elects its own",
         lambda: open_office(small, OP, "bakery", ["a3"]),
     )
-    # nor close (and so decide) a convenor election the members opened
-    e = open_office(small, "a3", "bakery", ["a3"])
+    # nor stand in, open the vote of, or close (and so decide) a convenor election the
+    # members opened, even once its time has come
+    e = actions.open_election(
+        small, actor="a3", constituency="bakery", target="bakery", purpose="office", office=CONVENOR
+    )
     refused(
         small,
         Forbidden,
-        "operator names no officer",
-        lambda: actions.close_election(small, actor=OP, election=e.id, seed=1),  # type: ignore[attr-defined]
+        "operator hosts the federation: it cannot stand",
+        lambda: actions.stand(small, actor=OP, election=e.id),
+    )
+    for member in ("a3", "a4"):
+        actions.stand(small, actor=member, election=e.id)
+    close = small.state.elections[e.id].nominations_close
+    refused(
+        small,
+        Forbidden,
+        "operator hosts the federation: it does not run elections",
+        lambda: actions.begin_voting(small, actor=OP, election=e.id, at=close),
+    )
+    e = actions.begin_voting(small, actor="a3", election=e.id, at=close)
+    assert e.status is ElectionStatus.OPEN and e.deadline is not None
+    actions.cast_ballot(small, actor="a3", election=e.id, ranking=["a3"])
+    refused(
+        small,
+        Forbidden,
+        "operator hosts the federation: it does not run elections",
+        lambda: actions.close_election(small, actor=OP, election=e.id, at=e.deadline),
     )
     assert small.state.units["bakery"].convenors == frozenset()
 
@@ -121,26 +166,39 @@ def test_a_convenor_cannot_appoint_by_an_election_of_its_own_making(small: Datab
     refused(
         small,
         InputError,
-        r"elects the convenor by scottish-stv \(offices.convenor.method\), not plurality",
+        "offices.convenor.method is 'scottish-stv'; an election cannot be counted by "
+        "'plurality': changing it is a constitution amendment",
         lambda: open_office(small, "a1", "u1", ["a3"], method="plurality"),
     )
     refused(
         small,
         InputError,
-        r"office of convenor with 1 seat\(s\) \(offices.convenor.seats\), not 2",
+        "offices.convenor.seats is 1; an election cannot fill 2: changing it is a "
+        "constitution amendment",
         lambda: open_office(small, "a1", "u1", ["a3", "a4"], seats=2),
-    )
-    refused(
-        small,
-        InputError,
-        "candidate b1 is not a member of u1",
-        lambda: open_office(small, "a1", "u1", ["b1"]),
     )
     refused(
         small,
         InputError,
         "names no office 'chair'",
         lambda: open_office(small, "a1", "u1", ["a3"], office="chair"),
+    )
+    # nor picks the candidates: an outsider cannot stand, and no convenor strikes one
+    e = actions.open_election(
+        small, actor="a1", constituency="u1", target="u1", purpose="office", office=CONVENOR
+    )
+    refused(
+        small,
+        Forbidden,
+        "b1 is not a voter of Putilov Works: only its voters stand",
+        lambda: actions.stand(small, actor="b1", election=e.id),
+    )
+    actions.stand(small, actor="a3", election=e.id)
+    refused(
+        small,
+        Forbidden,
+        "only a3 may withdraw their candidacy: no convenor or member strikes a candidate",
+        lambda: actions.withdraw(small, actor="a1", election=e.id, member="a3"),
     )
     # no motion hands the role on either
     refused(
@@ -317,7 +375,7 @@ def test_a_convenor_is_recalled_by_the_units_own_members(small: Database) -> Non
     assert small.state.motions[motion].title == "Recall Worker A1 as convenor of Putilov Works"
     for member, choice in (("a2", "yes"), ("a3", "yes"), ("a4", "yes"), ("a1", "no")):
         actions.vote(small, actor=member, motion=motion, choice=choice)
-    actions.close_motion(small, actor="a3", motion=motion)
+    close_at_deadline(small, "a3", motion)  # a5 did not vote
     s = small.state
     assert s.petitions[petition.id].status is PetitionStatus.RECALLED
     assert s.mandates[mandate].status is MandateStatus.RECALLED
@@ -344,20 +402,21 @@ def test_a_recalled_convenor_is_replaced_by_a_by_election(tmp_path: Path) -> Non
     motion = db.state.petitions[petition.id].vote_motion or ""
     for member in ("m2", "m3"):
         actions.vote(db, actor=member, motion=motion, choice="yes")
-    actions.close_motion(db, actor="m2", motion=motion)
+    close_at_deadline(db, "m2", motion)  # m1 did not vote
     assert db.state.units["u"].convenors == frozenset()  # nobody steps in unelected
     refused(
         db,
         InputError,
-        r"U has 1 empty place\(s\) of convenor \(offices.convenor.seats = 1\), not 2",
+        r"offices.convenor.seats is 1, of whom 0 hold it: 1 places are empty; an election "
+        "cannot fill 2",
         lambda: open_office(
             db, "m3", "u", ["m2", "m3"], purpose=ElectionPurpose.BY_ELECTION, seats=2
         ),
     )
     e = open_office(db, "m3", "u", ["m2", "m3"], purpose=ElectionPurpose.BY_ELECTION, seats=1)
     for member in ("m1", "m2", "m3"):
-        actions.cast_ballot(db, actor=member, election=e.id, ranking=["m3"])  # type: ignore[attr-defined]
-    actions.close_election(db, actor="m3", election=e.id, seed=1)  # type: ignore[attr-defined]
+        actions.cast_ballot(db, actor=member, election=e.id, ranking=["m3"])
+    actions.close_election(db, actor="m3", election=e.id)  # every elector voted
     assert db.state.units["u"].convenors == frozenset({"m3"})
     db.engine.dispose()
 
@@ -380,7 +439,7 @@ def test_a_council_convenor_recalled_as_delegate_leaves_the_council_office(
     motion = seated.state.petitions[petition.id].vote_motion or ""
     for member in ("a2", "a3", "a4", "a5"):
         actions.vote(seated, actor=member, motion=motion, choice="yes")
-    actions.close_motion(seated, actor="a4", motion=motion)
+    close_at_deadline(seated, "a4", motion)  # a1 did not vote
     s = seated.state
     assert "a1" not in s.seated("soviet")
     assert s.councils["soviet"].convenors == frozenset()

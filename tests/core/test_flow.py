@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from sovet import actions
-from sovet.errors import AlreadyVoted, BaseProtected, ConstitutionError, InputError, QuorumNotMet
+from sovet.errors import (
+    AlreadyVoted,
+    BaseProtected,
+    ConstitutionError,
+    Forbidden,
+    InputError,
+    QuorumNotMet,
+)
 from sovet.model import (
     ElectionStatus,
     MandateStatus,
@@ -234,8 +241,12 @@ def test_session_speaker_list_and_minutes(seated: Database) -> None:
     assert session.minutes == ("B1 spoke on bread.",) and session.closed_at is not None
 
 
-def test_council_seats_apportioned_by_membership(small: Database) -> None:
-    seats = actions.apportion_council(small, actor="a1", council="soviet")  # its convenor
+def test_council_seats_apportioned_by_membership(seated: Database) -> None:
+    # the seated delegates elected a1 the soviet's convenor; only a convenor applies the rule
+    assert seated.state.councils["soviet"].convenors == frozenset({"a1"})
+    with pytest.raises(Forbidden, match="only a convenor of District Soviet"):
+        actions.apportion_council(seated, actor="b1", council="soviet")
+    seats = actions.apportion_council(seated, actor="a1", council="soviet")
     assert seats == {"u1": 2, "u2": 2, "v": 1}
 
 
