@@ -90,7 +90,6 @@ __all__ = [
     "check_motion_fits",
     "check_nominate",
     "check_office_body",
-    "check_office_election",
     "check_office_opener",
     "check_open_demand",
     "check_open_election",
@@ -1131,44 +1130,6 @@ def office_rules(state: State, office: str | None) -> OfficeRules:
         known = ", ".join(sorted(offices))
         raise InputError(f"the constitution names no office {office!r} ([offices]: {known})")
     return offices[office]
-
-
-def check_office_election(
-    state: State,
-    actor: str,
-    body: str,
-    target: str,
-    purpose: ElectionPurpose,
-    office: str | None,
-    seats: int,
-    method: str,
-) -> None:
-    """An office is filled by the body's own voters, for the seats and by the method the
-    constitution's ``[offices.<office>]`` sets; a by-election fills no more places than
-    are empty."""
-    if purpose not in (ElectionPurpose.OFFICE, ElectionPurpose.BY_ELECTION):
-        raise InputError(f"a {purpose.value} election fills no office")
-    rules = office_rules(state, office)
-    check_office_body(state, body, target)
-    check_office_opener(state, actor, body)
-    if purpose is ElectionPurpose.OFFICE:
-        if seats != rules.seats:
-            raise InputError(
-                f"the constitution fills the office of {office} with {rules.seats} seat(s) "
-                f"(offices.{office}.seats), not {seats}"
-            )
-        if method != rules.method:
-            raise InputError(
-                f"the constitution elects the {office} by {rules.method} "
-                f"(offices.{office}.method), not {method}"
-            )
-        return
-    empty = rules.seats - len(state.officers(body, office))
-    if seats > empty:
-        raise InputError(
-            f"{state.body_name(body)} has {max(empty, 0)} empty place(s) of {office} "
-            f"(offices.{office}.seats = {rules.seats}), not {seats}"
-        )
 
 
 def check_found_unit(state: State, actor: str, unit_id: str, founders: Sequence[str]) -> None:
