@@ -245,7 +245,7 @@ def test_apportion_council(client_for: Clients) -> None:
 
 
 def test_members_found_units_and_councils_and_elect_their_convenors(
-    client_for: Clients,
+    client_for: Clients, web_db: Database
 ) -> None:
     op, a3, a4, a1 = (client_for(x) for x in ("operator", "a3", "a4", "a1"))
     bakery = {"id": "bakery", "name": "Bakery", "kind": "coop"}
@@ -259,11 +259,17 @@ def test_members_found_units_and_councils_and_elect_their_convenors(
         "target": "bakery",
         "purpose": "office",
         "office": "convenor",
-        "candidates": ["a3", "a4"],
     }
     assert op.post(f"{API}/elections", json=office).status_code == 403
     e = ok(a4.post(f"{API}/elections", json=office), 201)
     assert (e["office"], e["seats"], e["method"]) == ("convenor", 1, "scottish-stv")
+    # both founders stand (the operator cannot); the vote opens when nominations close
+    for candidate in (a3, a4):
+        ok(candidate.post(f"{API}/elections/{e['id']}/candidates", json={"statement": ""}))
+    assert op.post(f"{API}/elections/{e['id']}/candidates", json={}).status_code == 403
+    web_db.clock = lambda: e["nominations_close"]  # the nomination period passes
+    opened = ok(a3.post(f"{API}/elections/{e['id']}/begin-voting"))
+    assert opened["status"] == "open" and opened["electorate"] == 2
     for voter in (a3, a4):
         ok(voter.post(f"{API}/elections/{e['id']}/ballots", json={"ranking": ["a4"]}), 201)
     ok(a4.post(f"{API}/elections/{e['id']}/close"))

@@ -188,14 +188,10 @@ def bakery_founded_by_a3(db: Database) -> Ctx:
     return {}
 
 
-def office_election(body: str, candidates: list[str]) -> dict[str, Any]:
-    return {
-        "constituency": body,
-        "target": body,
-        "purpose": "office",
-        "office": "convenor",
-        "candidates": candidates,
-    }
+def office_election(body: str) -> dict[str, Any]:
+    """An election of ``body``'s convenor; it opens taking nominations (candidates stand
+    later, each for themselves)."""
+    return {"constituency": body, "target": body, "purpose": "office", "office": "convenor"}
 
 
 def u1_budget(db: Database) -> Ctx:
@@ -494,13 +490,13 @@ ACTIONS = [
     Action(  # the convenor role is never handed on: the office is elected by u1's members
         "open an election of u1's convenor",
         nothing,
-        lambda c: ("POST", "/elections", office_election("u1", ["a3", "a4"])),
+        lambda c: ("POST", "/elections", office_election("u1")),
         CONVENOR,
     ),
     Action(  # a new unit with no convenor yet: any of its founders opens the election
         "open the first convenor election of a new unit",
         bakery_founded_by_a3,
-        lambda c: ("POST", "/elections", office_election("bakery", ["a3", "b4"])),
+        lambda c: ("POST", "/elections", office_election("bakery")),
         frozenset({"member"}),
     ),
     Action(

@@ -21,9 +21,11 @@ from fastapi.testclient import TestClient
 from sovet import actions
 from sovet.constitution import DEFAULT_CONSTITUTION
 from sovet.errors import Forbidden, InputError
-from sovet.model import ElectionPurpose, MotionStatus
+from sovet.model import ElectionPurpose, ElectionStatus, MotionStatus
 from sovet.storage import Database, open_database
+from tests.conftest import elect_convenor
 from tests.core.test_base_principle import refused
+from tests.elections import open_vote
 from tests.web.conftest import sign_in
 from tests.web.test_pages import browser_for, csrf_of, post_form
 
@@ -176,30 +178,30 @@ def test_the_operator_cannot_propose_a_motion(web_db: Database) -> None:
 
 
 def test_the_operator_cannot_stand_as_a_candidate(web_db: Database) -> None:
+    election = actions.open_election(
+        web_db, actor="a1", constituency="u1", target="u1", purpose=ElectionPurpose.COMMITTEE
+    )
+    actions.stand(web_db, actor="a2", election=election.id)
     refused(
         web_db,
         Forbidden,
-        "no member: it cannot stand as a candidate",
-        lambda: actions.open_election(
-            web_db,
-            actor="a1",
-            constituency="u1",
-            target="u1",
-            purpose=ElectionPurpose.COMMITTEE,
-            candidates=["a2", OP],
-        ),
+        "the operator hosts the federation: it cannot stand",
+        lambda: actions.stand(web_db, actor=OP, election=election.id),
     )
+    # nor can a member put the operator forward
+    refused(
+        web_db,
+        Forbidden,
+        "the operator hosts the federation: it cannot stand",
+        lambda: actions.nominate(web_db, actor="a1", election=election.id, member=OP),
+    )
+    assert [n.member for n in web_db.state.elections[election.id].nominations] == ["a2"]
 
 
 def test_the_operator_cannot_cast_a_ballot(web_db: Database) -> None:
-    election = actions.open_election(
-        web_db,
-        actor="a1",
-        constituency="u1",
-        target="u1",
-        purpose=ElectionPurpose.COMMITTEE,
-        candidates=["a2", "a3"],
-    )
+    # u1's delegation to the soviet: more candidates than its two seats, so a vote is held
+    election = open_vote(web_db, "u1", "soviet", ["a2", "a3", "a4"], convenor="a1")
+    assert election.status is ElectionStatus.OPEN
     refused(
         web_db,
         Forbidden,
@@ -263,7 +265,9 @@ def test_a_challenged_admission_goes_to_the_assemblys_vote(web_db: Database) -> 
     )
     for member in ("a2", "a3", "a4", "a5"):
         actions.vote(web_db, actor=member, motion=motion.id, choice="yes")
-    closed = actions.close_motion(web_db, actor="a1", motion=motion.id)
+    # a1 and d1 have not voted: the vote runs until its deadline, and then anyone closes it
+    assert motion.deadline is not None and {"a1", "d1"} <= motion.electorate
+    closed = actions.close_motion(web_db, actor="a3", motion=motion.id, at=motion.deadline)
     assert closed.status is MotionStatus.PASSED
     assert "d1" not in web_db.state.units["u1"].members
 
@@ -282,9 +286,14 @@ def assembly_db(tmp_path: Path) -> Database:
     db = open_database(f"sqlite:///{tmp_path / 'assembly.db'}")
     text = DEFAULT_CONSTITUTION.replace('admission = "convenors"', 'admission = "assembly"')
     actions.found_federation(db, name="Assembly federation", constitution=text)
-    actions.found_unit(db, actor=OP, unit_id="u", name="Works", kind="workplace", convenors=["x1"])
-    rows = [(f"x{i}", f"X{i}", ["u"]) for i in range(1, 5)] + [("y", "Y", [])]
+    rows: list[tuple[str, str, list[str]]] = [(f"x{i}", f"X{i}", []) for i in range(1, 5)]
+    rows.append(("y", "Y", []))
     actions.register_members(db, actor=OP, rows=rows)
+    founders = [f"x{i}" for i in range(1, 5)]
+    actions.found_unit(
+        db, actor="x1", unit_id="u", name="Works", kind="workplace", founders=founders
+    )
+    elect_convenor(db, "u", "x1")
     return db
 
 
@@ -301,7 +310,9 @@ def test_where_the_assembly_admits_the_convenor_cannot(assembly_db: Database) ->
     actions.open_voting(db, actor="x1", motion=motion.id)
     for member in ("x1", "x2", "x3"):
         actions.vote(db, actor=member, motion=motion.id, choice="yes")
-    actions.close_motion(db, actor="x1", motion=motion.id)
+    voting = db.state.motions[motion.id]
+    assert voting.deadline is not None  # x4 has not voted: the vote runs to its deadline
+    actions.close_motion(db, actor="x1", motion=motion.id, at=voting.deadline)
     assert "y" in db.state.units["u"].members
     db.forget()  # the admission replays from the log
     assert "y" in db.state.units["u"].members
