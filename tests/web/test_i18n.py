@@ -4,6 +4,7 @@ right-to-left Arabic, and numbers and dates in the reader's locale."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 import pytest
 from babel.messages.pofile import read_po
@@ -36,6 +37,16 @@ def test_every_message_is_translated(code: str) -> None:
     assert missing == [], f"{code}: untranslated messages:\n" + "\n".join(missing)
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert fuzzy == []
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_no_message_is_translated_twice(code: str) -> None:
+    """A msgid defined twice (two branches each adding it) is fatal to msgfmt, and the
+    reader's parser silently keeps one of the two translations."""
+    text = (CATALOG_DIR / code / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    msgids = Counter(re.findall(r'^msgid ((?:".*"\n)+)', text, flags=re.MULTILINE))
+    assert len(msgids) > 300
+    assert [msgid for msgid, times in msgids.items() if times > 1] == []
 
 
 @pytest.mark.parametrize("code", TRANSLATED)

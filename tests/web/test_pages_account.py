@@ -78,9 +78,10 @@ def test_only_the_operator_has_the_operator_page(app: FastAPI) -> None:
     assert browser_for(app, "a1").get("/operator").status_code == 403
     assert TestClient(app).get("/operator", follow_redirects=False).status_code == 303
     page = browser_for(app, "operator").get("/operator")
-    assert page.status_code == 200 and "Register a faction" in page.text
+    assert page.status_code == 200 and "Give a member an account" in page.text
     assert "Instance operator" in page.text
     assert "Found a base unit" not in page.text and "first convenors" not in page.text
+    assert "Register a faction" not in page.text  # members found factions
 
 
 def test_the_operator_founds_no_body_and_names_no_convenor(app: FastAPI, web_db: Database) -> None:
@@ -124,12 +125,20 @@ def test_members_found_a_unit_elect_its_convenor_and_found_a_council(
         browser_for(app, "b3"),
         "/bodies/tram-depot/elections/new?office=convenor",
         "/bodies/tram-depot/elections/new",
-        {"target": "office:convenor", "candidates": ["a3", "a4"]},
+        {"target": "office:convenor"},
     )
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
     eid = r.headers["location"].removeprefix("/elections/")  # type: ignore[attr-defined]
+    # a3 stands on the election's page, a4 too; voting opens when nominations close
+    r = post_form(a3, f"/elections/{eid}", f"/elections/{eid}/stand", {"statement": ""})
+    assert r.status_code == 303, r.text  # type: ignore[attr-defined]
+    actions.stand(web_db, actor="a4", election=eid)
+    close = web_db.state.elections[eid].nominations_close
+    actions.begin_voting(web_db, actor="b3", election=eid, at=close)
     for voter in ("a3", "a4", "b3"):
         actions.cast_ballot(web_db, actor=voter, election=eid, ranking=["a3"])
-    actions.close_election(web_db, actor="b3", election=eid, seed=1)
+    actions.close_election(web_db, actor="b3", election=eid)  # every founder has voted
+    assert web_db.state.elections[eid].elected == ("a3",)
     officers = a3.get("/units/tram-depot").text.split('id="officers"')[1]
     assert "Member A3" in officers and f'href="/elections/{eid}"' in officers
     # a3 now convenes the depot and founds a council with it; u2 is invited
@@ -212,17 +221,26 @@ def test_a_member_cannot_use_the_operator_forms(app: FastAPI, web_db: Database) 
     member = browser_for(app, "a1")
     size = web_db.size()
     page = member.get("/account")
-    r = member.post(
-        "/operator/factions",
-        data={"csrf_token": csrf_of(page.text), "id": "x", "name": "X", "short": "X"},
+    r = member.post(  # a member making itself an operator account
+        "/operator/accounts",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "operator": "yes",
+            "login": "x",
+            "password": "taken-over-1",
+        },
     )
+    assert r.status_code == 403
+    r = member.post("/operator/suspend", data={"csrf_token": csrf_of(page.text), "login": "a3"})
     assert r.status_code == 403
     r = member.post(
         "/operator/password",
         data={"csrf_token": csrf_of(page.text), "login": "a3", "password": "taken-over-1"},
     )
     assert r.status_code == 403
-    assert web_db.size() == size and "x" not in web_db.state.factions
+    assert web_db.size() == size
+    assert store_accounts.account_by_login(web_db, "x") is None
+    assert not store_accounts.account_by_login(web_db, "a3").disabled  # type: ignore[union-attr]
     assert (
         TestClient(app)
         .post("/api/v1/auth/login", json={"login": "a3", "password": "taken-over-1"})

@@ -69,15 +69,20 @@ def test_the_convenor_role_is_not_handed_on_but_elected(app: FastAPI, web_db: Da
         convenor,
         "/bodies/u1/elections/new?office=convenor",
         "/bodies/u1/elections/new",
-        {"target": "office:convenor", "candidates": ["a3", "a4"]},
+        {"target": "office:convenor"},
     )
     assert r.status_code == 303  # type: ignore[attr-defined]
     eid = r.headers["location"].removeprefix("/elections/")  # type: ignore[attr-defined]
     e = web_db.state.elections[eid]
     assert (e.purpose.value, e.office, e.seats) == ("office", "convenor", 1)
+    # a3 and a4 stand; voting opens when nominations close, three of five vote
+    for candidate in ("a3", "a4"):
+        actions.stand(web_db, actor=candidate, election=eid)
+    actions.begin_voting(web_db, actor="a1", election=eid, at=e.nominations_close)
     for voter in ("a1", "a3", "a4"):
         actions.cast_ballot(web_db, actor=voter, election=eid, ranking=["a3"])
-    actions.close_election(web_db, actor="a1", election=eid, seed=1)
+    deadline = web_db.state.elections[eid].deadline
+    actions.close_election(web_db, actor="a1", election=eid, at=deadline)
     assert web_db.state.units["u1"].convenors == frozenset({"a3"})
     page = convenor.get("/units/u1")
     assert "Admit to the unit" not in page.text  # a1 no longer convenes
