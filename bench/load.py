@@ -132,16 +132,12 @@ def prepare(url: str, members: int, *, candidates: int = 10, batch: int = 2000) 
         db, actor=ids[0], unit_id=UNIT, name="Big Works", kind="workplace", founders=ids
     )
     first = actions.open_election(
-        db,
-        actor=ids[0],
-        constituency=UNIT,
-        target=UNIT,
-        purpose="office",
-        office="convenor",
-        candidates=[ids[0]],
+        db, actor=ids[0], constituency=UNIT, target=UNIT, purpose="office", office="convenor"
     )
-    actions.cast_ballot(db, actor=ids[0], election=first.id, ranking=[ids[0]])
-    actions.close_election(db, actor=ids[0], election=first.id, seed=1)
+    actions.stand(db, actor=ids[0], election=first.id)
+    # fewer candidates than seats: elected unopposed when nominations close
+    actions.begin_voting(db, actor=ids[0], election=first.id, at=first.nominations_close)
+    assert db.state.units[UNIT].convenors == {ids[0]}
     chosen = ids[: min(candidates, members)]
     election = actions.open_election(
         db, actor=ids[0], constituency=UNIT, target=UNIT, purpose=ElectionPurpose.COMMITTEE

@@ -60,13 +60,18 @@ def parse_claims_csv(text: str, *, path: str = "<csv>") -> dict[str, int]:
             raise FileFormatError("empty name", path=path, line=line)
         if name in claims:
             raise FileFormatError(f"{name!r} appears twice", path=path, line=line)
-        if not raw.isdigit():
+        try:
+            if not raw.isdigit():
+                raise ValueError(raw)
+            claims[name] = int(raw)
+        except ValueError:  # not a number, or more digits than int() reads
+            shown = row[1].strip()
+            shown = repr(shown) if len(shown) <= 40 else repr(shown[:40]) + "…"
             raise FileFormatError(
-                f"{column} of {name!r} must be a whole number, not {row[1].strip()!r}",
+                f"{column} of {name!r} must be a whole number, not {shown}",
                 path=path,
                 line=line,
-            )
-        claims[name] = int(raw)
+            ) from None
     if header is None:
         raise FileFormatError("the file is empty", path=path, line=1)
     return claims

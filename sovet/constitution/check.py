@@ -466,6 +466,10 @@ def load(text: str) -> tuple[dict[str, Any] | None, list[Problem], dict[str, str
         document = tomllib.loads(text, parse_float=decimal.Decimal)
     except tomllib.TOMLDecodeError as exc:
         return None, [_syntax_problem(exc, text)], {}
+    except ValueError:  # an integer past the interpreter's digit limit
+        long = re.search(r"\d{1000,}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else 1
+        return None, [Problem(line, "", "a number too long to read")], {}
     checker = _Checker(document, Locator(text))
     result = checker.run()
     return result, sorted(checker.problems), checker.declared

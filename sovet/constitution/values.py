@@ -28,9 +28,13 @@ def parse_share(value: object) -> Fraction:
         if value and not -100 <= value.adjusted() <= 100:
             # Fraction(Decimal("1e-99999999")) would work out 10^99999999: minutes
             raise ValueError(f"expected a share such as 0.5, got {value}")
+        if len(value.as_tuple().digits) > _MAX_DIGITS:
+            raise ValueError(f"expected a share such as 0.5, got {_long(str(value))}")
         return Fraction(value)
     if isinstance(value, str):
         text = value.strip()
+        if sum(c.isdigit() for c in text) > _MAX_DIGITS:
+            raise ValueError(f'expected a share such as "1/2", got {_long(text)}')
         match = _RATIO.fullmatch(text)
         if match:
             denominator = int(match["d"])
@@ -44,6 +48,15 @@ def parse_share(value: object) -> Fraction:
             return Fraction(decimal.Decimal(text))
         raise ValueError(f'expected a share such as "1/2", "50%" or 0.5, got {render(value)}')
     raise ValueError(f'expected a share such as "1/2", "50%" or 0.5, got {show(value)}')
+
+
+# a share is never written with more digits than this; ints past 4,300 digits can't
+# even be read or shown
+_MAX_DIGITS = 100
+
+
+def _long(text: str) -> str:
+    return f"a number of {sum(c.isdigit() for c in text)} digits ({text[:20]}…)"
 
 
 _RATIO = re.compile(r"(?P<sign>-)?\s*(?P<n>\d+)\s*/\s*(?P<d>\d+)")

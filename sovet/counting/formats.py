@@ -574,7 +574,7 @@ def read_cvr_csv(
     for i, name in enumerate(columns):
         m = _RANK_COLUMN.match(name)
         if m:
-            ranks.append((int(m.group(1)), i))
+            ranks.append((_blt_int(m.group(1), "a rank column's number", source, 1), i))
         elif name.lower() in _COUNT_COLUMNS and count_col is None:
             count_col = i
     if not ranks:

@@ -140,10 +140,6 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
             leaning[mid] = _draw(rng, unit.leaning)
         actions.register_members(db, actor=OPERATOR, rows=rows)
         founders[unit.id] = [mid for mid, _, _ in rows]
-    for mid, faction in leaning.items():
-        member = db.state.members[mid]
-        if faction in db.state.factions and member.faction != faction:
-            actions.set_faction(db, actor=mid, faction=faction)
     for unit in scenario.units:
         # the members found their unit; its founding assembly elects its convenors (below)
         members = founders[unit.id]
@@ -158,6 +154,11 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
         )
     _elect_convenors(db, rng, [unit.id for unit in scenario.units], leaning)
     _found_factions(db, scenario, leaning)
+    for mid, faction in leaning.items():
+        # the others who lean to a faction join it, once its founders have founded it
+        member = db.state.members[mid]
+        if faction in db.state.factions and member.faction != faction:
+            actions.set_faction(db, actor=mid, faction=faction)
     for council in scenario.councils:
         # a convenor of the first constituent founds it; each other joins by its own convenor
         first, *others = council.constituents
@@ -170,6 +171,8 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
             constituents=list(council.constituents),
         )
         for constituent in others:
+            if constituent in db.state.councils[council.id].constituents:
+                continue  # the founder convenes it too, so it joined at the founding
             actions.join_council(
                 db,
                 actor=sorted(db.state.convenors_of(constituent))[0],
@@ -604,8 +607,11 @@ def _acts(
         actions.sign_petition(db, actor=member, petition=petition.id)
     vote_motion = db.state.petitions[petition.id].vote_motion
     if vote_motion is not None:
+        # three in four of the others vote to recall (a majority whatever the draw)
+        others = [m for m in sorted(db.state.units[unit_a].members) if m != a_mandate.member]
+        recallers = set(rng.sample(others, -(-3 * len(others) // 4)))
         for member in sorted(db.state.units[unit_a].members):
-            yes = member != a_mandate.member and rng.random() < 0.75
+            yes = member in recallers
             actions.vote(db, actor=member, motion=vote_motion, choice="yes" if yes else "no")
         actions.close_motion(db, actor=petitioners[0], motion=vote_motion)
 

@@ -57,7 +57,10 @@ def read_count(value: int | str, where: str) -> int:
         text = value.strip()
         if not text.isascii() or not text.isdigit():
             raise InputError(f"{where}: {value!r} is not a whole number")
-        number = int(text)
+        try:
+            number = int(text)
+        except ValueError:  # past the interpreter's digit limit: no count of people
+            raise InputError(f"{where}: {len(text)} digits is too many") from None
     if number < 0:
         raise InputError(f"{where}: must be 0 or more, got {number}")
     return number

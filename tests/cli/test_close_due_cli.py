@@ -13,6 +13,8 @@ from sovet.constitution import DEFAULT_CONSTITUTION
 from sovet.ledger.events import decode_entry
 from sovet.storage import open_database
 
+from ..conftest import elect_convenor
+
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     with pytest.raises(SystemExit) as exit_info:
@@ -27,12 +29,13 @@ def url(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path / 'f.db'}"
     with open_database(url) as db:
         actions.found_federation(db, name="F", constitution=DEFAULT_CONSTITUTION)
-        actions.found_unit(
-            db, actor="operator", unit_id="u", name="U", kind="coop", convenors=["m0"]
-        )
         actions.register_members(
-            db, actor="operator", rows=[(f"m{i}", f"M{i}", ["u"]) for i in range(3)]
+            db, actor="operator", rows=[(f"m{i}", f"M{i}", []) for i in range(3)]
         )
+        actions.found_unit(
+            db, actor="m0", unit_id="u", name="U", kind="coop", founders=["m0", "m1", "m2"]
+        )
+        elect_convenor(db, "u", "m0")
         m = actions.propose_motion(
             db, actor="m1", body="u", title="Bread", text="", motion_id="bread"
         )

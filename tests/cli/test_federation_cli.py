@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from sovet.cli import main
+from sovet.federation import State
 from sovet.storage import open_database
 
 
@@ -28,6 +29,29 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
         main(["demo", "--scenario", "petrograd-1917", "--db", url])
     assert exit_info.value.code == 0
     return url
+
+
+def _members_govern(s: State) -> None:
+    """What members do themselves in a demo, the operator never: each body's convenors
+    were elected in its own counted office election; members stood unasked; a tenth of a
+    unit's members convened its assembly by petition; factions have members."""
+    for body in [*s.units, *s.councils]:
+        elected = {
+            m
+            for e in s.elections.values()
+            if e.purpose.value == "office" and e.target == body and e.status.value == "counted"
+            for m in e.elected
+        }
+        assert s.convenors_of(body) and s.convenors_of(body) <= elected, body
+    assert any(n.valid and not n.nominators for e in s.elections.values() for n in e.nominations)
+    met = [d for d in s.demands.values() if d.status.value == "met"]
+    assert met and all(d.outcome for d in met)
+    assert any(s.sessions[d.outcome].convened_by == d.id for d in met if d.outcome in s.sessions)
+    # members found the factions; others who lean to one join it afterwards
+    founders = s.rules().factions.founders
+    assert s.factions and all(
+        sum(m.faction == f for m in s.members.values()) > founders for f in s.factions
+    )
 
 
 def test_demo_report_shows_every_concept(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -65,6 +89,7 @@ def test_demo_report_shows_every_concept(demo_db: str, capsys: pytest.CaptureFix
     assert [(d["id"], d["unit"], d["norm"], d["envy"]) for d in data["land"]] == [
         ("land-ligovo-1917", "ligovo", "per_eater", "0")
     ]
+    _members_govern(s)
 
 
 def test_status_human_report(demo_db: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -84,6 +109,10 @@ def test_coop_demo_loads(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     url = f"sqlite:///{tmp_path / 'coop.db'}"
     code, out, _ = run(["demo", "--scenario", "coop-federation", "--db", url], capsys)
     assert code == 0 and "Riverside City Assembly" in out
+    s = open_database(url).state
+    assert any(m.status.value == "recalled" for m in s.mandates.values())
+    assert any(r.status.value == "ratified" for r in s.ratifications.values())
+    _members_govern(s)
     code, _, err = run(["demo", "--scenario", "coop-federation", "--db", url], capsys)
     assert code == 2 and "already holds a federation" in err and "Traceback" not in err
 

@@ -16,6 +16,7 @@ from sovet.federation import KINDS
 from sovet.storage import open_database
 
 from ..conftest import elect_convenor
+from ..elections import open_vote, run_election
 
 OP = "operator"
 # Illustrative fields and households (not historical figures).
@@ -55,11 +56,8 @@ def village(tmp_path: Path) -> str:
     )
     actions.join_council(db, actor="c1", council="soviet", constituent="v")
     # s1 sits in the soviet for the works, and its delegates elect s1 the soviet's convenor
-    e = actions.open_election(
-        db, actor="s1", constituency="w", target="soviet", purpose="delegation", candidates=["s1"]
-    )
-    actions.cast_ballot(db, actor="s1", election=e.id, ranking=["s1"])
-    actions.close_election(db, actor="s1", election=e.id, seed=1)
+    e = open_vote(db, "w", "soviet", ["s1"], convenor="s1", purpose="delegation")
+    run_election(db, e, {"s1": ["s1"]}, closer="s1")
     elect_convenor(db, "soviet", "s1")
     db.close()
     return url

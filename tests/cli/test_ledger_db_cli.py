@@ -40,7 +40,8 @@ def test_export_then_verify_the_file_and_the_database(
 ) -> None:
     out = tmp_path / "ledger.jsonl"
     code, text, _ = run(["ledger", "export", str(out), "--db", url], capsys)
-    assert code == 0 and "27 entries" in text  # founding, founder, unit, 12 × (registered + joined)
+    # founding, founder, unit, the import, 12 × (registered + joined)
+    assert code == 0 and "28 entries" in text
     assert (tmp_path / "ledger.heads.jsonl").is_file()
     with open_database(url) as db:
         key = (db.public_key() or b"").hex()
@@ -52,7 +53,7 @@ def test_export_then_verify_the_file_and_the_database(
     # the key stored in the same database vouches for nothing: said loudly, exit 5
     code, text, err = run(["ledger", "verify", "--db", url, "--json"], capsys)
     report = json.loads(text)
-    assert code == 5 and report["size"] == 26 and report["vouched"] is False
+    assert code == 5 and report["size"] == 28 and report["vouched"] is False
     assert "WARNING" in err and "NOT for who signed" in err and report["warning"]
     code, text, err = run(["ledger", "verify", "--db", url, "--key", key, "--json"], capsys)
     assert code == 0 and json.loads(text)["vouched"] is True and "WARNING" not in err
@@ -61,18 +62,20 @@ def test_export_then_verify_the_file_and_the_database(
 def test_verify_db_names_a_changed_entry(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     path = url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as conn:
-        raw = conn.execute("SELECT raw FROM ledger WHERE idx = 5").fetchone()[0]
-        conn.execute("UPDATE ledger SET raw = ? WHERE idx = 5", (raw.replace(b'"M1"', b'"M7"'),))
+        # entry 6 registers m1 (0 founding, 1 founder, 2 unit, 3 the import, 4-5 m0)
+        raw = conn.execute("SELECT raw FROM ledger WHERE idx = 6").fetchone()[0]
+        assert b'"M1"' in raw
+        conn.execute("UPDATE ledger SET raw = ? WHERE idx = 6", (raw.replace(b'"M1"', b'"M7"'),))
     code, _, err = run(["ledger", "verify", "--db", url], capsys)
-    assert code == 1 and "entry 5" in err and "Traceback" not in err
+    assert code == 1 and "entry 6" in err and "Traceback" not in err
 
 
 def test_prove_from_the_database(url: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, text, _ = run(["ledger", "prove", "7", "--db", url, "--json"], capsys)
     proof = json.loads(text)
-    assert code == 0 and proof["index"] == 7 and proof["size"] == 27 and proof["proof"]
+    assert code == 0 and proof["index"] == 7 and proof["size"] == 28 and proof["proof"]
     code, _, err = run(["ledger", "prove", "99", "--db", url], capsys)
-    assert code == 2 and "INDEX must be between 0 and 25" in err
+    assert code == 2 and "INDEX must be between 0 and 27" in err
 
 
 def _rewritten_copy(url: str, into: str, at: int) -> None:

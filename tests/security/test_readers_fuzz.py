@@ -393,6 +393,21 @@ def test_a_mutated_real_file_parses_or_is_refused_with_an_input_error(fmt: str) 
     assert sum(seen.values()) >= min(EXAMPLES, 10)
 
 
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_a_number_too_long_to_read_is_refused_with_an_input_error(fmt: str) -> None:
+    """Each of the first numbers of the first real files made 5,000 digits long, in turn
+    (past the 4,300 digits ``int()`` reads, and more than a ``Fraction`` can show): the
+    reader parses it or refuses it with an InputError, never a bare ValueError. The fuzz
+    above finds such a case by chance; this tries them all."""
+    reader, seeds = FORMATS[fmt]
+    cases = 0
+    for name, data in seeds()[:4]:
+        for m in list(_NUMBER.finditer(data))[:60]:
+            outcome(reader, name, data[: m.start()] + b"9" * 5000 + data[m.end() :])
+            cases += 1
+    assert cases
+
+
 # -------------------------------------------------- the command line on mutated files
 
 CLI_CASES: list[tuple[str, list[str], str]] = [
