@@ -8,6 +8,7 @@ receipts and keys are fresh).
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from sovet import actions
 from sovet.actions.common import slug
 from sovet.constitution import DEFAULT_CONSTITUTION
+from sovet.errors import SovetError
 from sovet.model import ElectionPurpose, MotionKind
 from sovet.planning import Economy
 from sovet.rules import DEADLINE, OPERATOR, body_rules
@@ -196,6 +198,7 @@ def run(db: Database, scenario: Scenario, *, progress: Callable[[str], None] = p
     _committee_nominations(db, rng, scenario.units[1].id)
     progress("  sessions, motions, a recall and a ratification")
     _acts(db, rng, scenario, leaning)
+    _refused_capture(db, scenario.units[0].id, progress)
 
 
 def _found_factions(db: Database, scenario: Scenario, leaning: dict[str, str | None]) -> None:
@@ -643,7 +646,11 @@ def _acts(
             )
             _assembly(db, rng, unit, decide.id, 0.8)
     # 4. The production plan (or another reserved matter) stays pending ratification,
-    #    and a motion stays open, to look at.
+    #    and a motion stays open, to look at. These happen in the last days before the
+    #    demo is loaded, so that their ratification period and petition still run when it
+    #    is served (the server closes whatever is past its deadline by itself).
+    recent = dt.datetime.fromisoformat(utc_now().replace("Z", "+00:00")) - dt.timedelta(days=10)
+    db.clock = _Clock(recent.strftime("%Y-%m-%d"))
     if scenario.economy is not None:
         pending = actions.propose_plan(db, actor=top_proposer, council=top, period=scenario.period)
     else:
@@ -672,6 +679,26 @@ def _acts(
     actions.propose_motion(db, actor=top_proposer, body=top, title=titles["open"], text="")
     # 5. Members force their own assembly to sit, by petition: no convenor calls it.
     _petition_assembly(db, unit_b, titles.get("petition"))
+
+
+def _refused_capture(db: Database, unit: str, progress: Callable[[str], None]) -> None:
+    """Show a capture attempt refused: the operator tries to name a unit's convenor by
+    opening its convenor election. Nothing is written; the refusal is what the rules say."""
+    size = db.size()
+    try:
+        actions.open_election(
+            db,
+            actor=OPERATOR,
+            constituency=unit,
+            target=unit,
+            purpose=ElectionPurpose.OFFICE,
+            office="convenor",
+        )
+    except SovetError as exc:
+        progress(f"  a capture attempt refused: the operator tried to name a convenor — {exc}")
+    else:  # pragma: no cover - the rules refuse it; a demo that shows otherwise must fail
+        raise AssertionError("the operator opened a convenor election")
+    assert db.size() == size
 
 
 def _petition_assembly(db: Database, unit: str, title: str | None) -> None:
