@@ -26,6 +26,7 @@ from sovet.model import Budget, BudgetProject
 from sovet.storage import Database, open_database
 from sovet.storage.transfer import export_federation, import_federation
 from sovet.web.blt import write_blt
+from tests.conftest import elect_convenor
 from tests.core.test_base_principle import refused
 
 # Names an export must carry through unchanged.
@@ -69,11 +70,13 @@ def unit(tmp_path: Path) -> Iterator[Database]:
     """A founded federation with one workplace u1 (convenor a1) of three members."""
     db = open_database(f"sqlite:///{tmp_path / 'sovet.db'}")
     actions.found_federation(db, name="Names", constitution=DEFAULT_CONSTITUTION)
-    actions.found_unit(
-        db, actor="operator", unit_id="u1", name="Putilov", kind="workplace", convenors=["a1"]
-    )
-    rows = [(f"a{i}", f"Worker {i}", ["u1"]) for i in (1, 2, 3)]
+    rows = [(f"a{i}", f"Worker {i}", []) for i in (1, 2, 3)]
     actions.register_members(db, actor="operator", rows=rows)
+    founders = [m for m, _, _ in rows]
+    actions.found_unit(
+        db, actor="a1", unit_id="u1", name="Putilov", kind="workplace", founders=founders
+    )
+    elect_convenor(db, "u1", "a1")
     yield db
     db.engine.dispose()
 
@@ -90,7 +93,7 @@ def _vote_and_close(db: Database, b: Budget) -> Budget:
     ids = [p.id for p in b.projects]
     for i, member in enumerate(("a1", "a2", "a3")):
         actions.cast_budget_ballot(db, actor=member, budget_id=b.id, approved=ids[: i + 1])
-    return actions.close_budget(db, actor="a1", budget_id=b.id, seed=1)
+    return actions.close_budget(db, actor="a1", budget_id=b.id)
 
 
 # ------------------------------------------------------------------- pabulib

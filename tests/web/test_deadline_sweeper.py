@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 from fastapi import FastAPI
 
@@ -30,5 +31,8 @@ def test_the_server_sweeps_votes_past_their_deadline(app: FastAPI, web_db: Datab
                 break
         sweeper.cancel()
 
-    asyncio.run(sweep_a_while())
+    # in a thread of its own: an earlier test (a browser's) may leave an event loop
+    # running in this one, and asyncio.run refuses to nest
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, sweep_a_while()).result()
     assert web_db.state.motions[motion.id].status is MotionStatus.PASSED
