@@ -406,6 +406,16 @@ def check_open_election(
             and election.office == office
         ):
             raise InputError(f"election {election.id} for these seats is already open")
+    if purpose is ElectionPurpose.DELEGATION:
+        sitting = sorted(
+            m.member for m in state.seated(target).values() if m.constituency == constituency
+        )
+        if sitting:
+            raise InputError(
+                f"{constituency}'s delegates to {target} sit ({', '.join(sitting)}): a new "
+                "delegation would add seats to theirs; a delegate leaves by recall, and a "
+                "vacant seat is filled by a by-election"
+            )
     check_method(terms.method, terms.seats, [f"c{i}" for i in range(terms.seats + 1)])
     return terms
 

@@ -168,7 +168,9 @@ def test_only_constituents_sign_a_petition(seated: Database) -> None:
 
 
 def test_a_member_votes_once_per_ballot(seated: Database) -> None:
-    e = open_vote(seated, "u1", "soviet", ["a1", "a2", "a3"], convenor="a1")
+    e = open_vote(
+        seated, "u1", "u1", ["a1", "a2", "a3"], convenor="a1", purpose="office", office="convenor"
+    )
     actions.cast_ballot(seated, actor="a3", election=e.id, ranking=["a3"])
     refused(
         seated,
@@ -249,7 +251,9 @@ def test_the_operator_has_no_power_over_votes_or_mandates(seated: Database) -> N
         "operator hosts the federation and is no member: it cannot petition",
         lambda: actions.open_petition(seated, actor=OP, mandate=mandate.id, reason=""),
     )
-    election = open_vote(seated, "u1", "soviet", ["a1", "a2", "a3"], convenor="a1")
+    election = open_vote(
+        seated, "u1", "u1", ["a1", "a2", "a3"], convenor="a1", purpose="office", office="convenor"
+    )
     refused(
         seated,
         Forbidden,
@@ -271,7 +275,9 @@ def test_secret_ballot_leaves_no_link_to_its_voter(seated: Database) -> None:
 
     import sqlalchemy as sa
 
-    e = open_vote(seated, "u2", "soviet", ["b1", "b2", "b3"], convenor="b1")
+    e = open_vote(
+        seated, "u2", "u2", ["b1", "b2", "b3"], convenor="b1", purpose="office", office="convenor"
+    )
     receipt = actions.cast_ballot(seated, actor="b4", election=e.id, ranking=["b3", "b2"])
     with seated.engine.connect() as conn:
         box = conn.execute(sa.text("SELECT * FROM ballot_box WHERE election = :e"), {"e": e.id})
@@ -323,7 +329,9 @@ def test_an_election_is_counted_by_the_constitutions_method_only(seated: Databas
 
 
 def test_empty_ballots_and_bad_positions_are_refused(seated: Database) -> None:
-    e = open_vote(seated, "u1", "soviet", ["a1", "a2", "a3"], convenor="a1")
+    e = open_vote(
+        seated, "u1", "u1", ["a1", "a2", "a3"], convenor="a1", purpose="office", office="convenor"
+    )
     refused(
         seated,
         InputError,

@@ -528,3 +528,18 @@ def test_a_by_election_fills_only_vacant_seats(seated: Database) -> None:
             office="convenor",
         ),
     )
+
+
+def test_a_delegation_cannot_be_elected_again_while_its_delegates_sit(seated: Database) -> None:
+    """A second delegation election would seat delegates on top of those sitting, giving
+    the constituency more seats than the constitution apportions."""
+    before = sum(1 for m in seated.state.seated("soviet").values() if m.constituency == "u1")
+    assert before == 2
+    refused(
+        seated,
+        InputError,
+        "u1's delegates to soviet sit",
+        lambda: actions.open_election(
+            seated, actor="a1", constituency="u1", target="soviet", purpose="delegation"
+        ),
+    )

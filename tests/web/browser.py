@@ -90,16 +90,18 @@ def num(lang: str, n: int) -> str:
     return Language(lang, load_translations(lang)).number(n)
 
 
-def delegation_election(db: Database) -> str:
-    """u1's delegation to the soviet (two seats, Scottish STV), open for voting: a2..a5
-    stood (a2 with a statement) and the nomination period is over."""
+def ranked_election(db: Database) -> str:
+    """The election of u1's convenor (one seat, Scottish STV; u1's delegates sit, so its
+    delegation is not open to election again), open for voting: a2..a5 stood (a2 with a
+    statement) and the nomination period is over."""
     e = open_vote(
         db,
         "u1",
-        "soviet",
+        "u1",
         ["a2", "a3", "a4", "a5"],
         convenor="a1",
-        purpose=ElectionPurpose.DELEGATION,
+        purpose=ElectionPurpose.OFFICE,
+        office="convenor",
         statements={"a2": "Bread and peace"},
     )
     return e.id

@@ -330,13 +330,16 @@ def test_election_open_vote_close_publish_blt_recount(
     assert (opened["status"], opened["seats"]) == ("nominating", 7)
     early = a1.post(f"{API}/elections/{opened['id']}/begin-voting")
     assert early.status_code == 409 and early.json()["error"]["code"] == "not_open"
-    # u1's delegation, opened in December: its nomination period is over by now
+    # an election of u1's convenor (one seat, ranked; u1's delegates sit, so its
+    # delegation is not open to election again), opened in December: its nomination
+    # period is over by now
     eid = actions.open_election(
         web_db,
         actor="a1",
         constituency="u1",
-        target="soviet",
-        purpose="delegation",
+        target="u1",
+        purpose="office",
+        office="convenor",
         at="2025-12-01T00:00:00Z",
     ).id
     for member in ("a1", "a2", "a3", "a4"):
@@ -377,15 +380,15 @@ def test_election_open_vote_close_publish_blt_recount(
     assert (detail["voted"], detail["result"], detail["ballots"]) == (5, None, 0)
     assert [c["member"] for c in detail["candidates"]] == ["a1", "a2", "a3", "a4"]
     closed = ok(a1.post(f"{API}/elections/{eid}/close"))
-    assert closed["status"] == "counted" and len(closed["elected"]) == 2
+    assert closed["status"] == "counted" and len(closed["elected"]) == 1
     published = ok(client_for(None).get(f"{API}/elections/{eid}/ballots"))
     mine = {b["receipt"]: b["ranking"] for b in published["ballots"]}
     assert all(mine[receipts[v]] == ballots[v] for v in ballots)  # each finds their ballot
     blt = client_for(None).get(f"{API}/elections/{eid}/ballots.blt")
     assert blt.status_code == 200 and blt.headers["content-type"].startswith("text/plain")
     parsed = read_blt(blt.text)
-    assert parsed.seats == 2 and parsed.profile.candidates == ("a1", "a2", "a3", "a4")
-    again_count = count("scottish-stv", parsed.profile, 2, seed=closed["seed"])
+    assert parsed.seats == 1 and parsed.profile.candidates == ("a1", "a2", "a3", "a4")
+    again_count = count("scottish-stv", parsed.profile, 1, seed=closed["seed"])
     assert list(again_count.elected_names) == closed["elected"]
     recount = ok(client_for(None).get(f"{API}/elections/{eid}/recount"))
     assert recount["matches"] is True and recount["elected"] == closed["elected"]

@@ -19,7 +19,17 @@ VOTERS = ["a1", "a2", "a3", "a4", "a5"]
 
 def test_concurrent_ballots_are_each_kept_once(client_for: Clients, web_db: Database) -> None:
     clients = {v: client_for(v) for v in VOTERS}
-    e = {"id": open_vote(web_db, "u1", "soviet", ["a3", "a4", "a5"], convenor="a1").id}
+    e = {
+        "id": open_vote(
+            web_db,
+            "u1",
+            "u1",
+            ["a3", "a4", "a5"],
+            convenor="a1",
+            purpose="office",
+            office="convenor",
+        ).id
+    }
     size = web_db.size()
 
     def cast(voter: str) -> list[int]:

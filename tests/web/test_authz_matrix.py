@@ -81,10 +81,14 @@ def soviet_petition(db: Database) -> Ctx:
     return {"demand": d.id}
 
 
+U1_CONVENOR: dict[str, Any] = {"purpose": "office", "office": "convenor"}
+
+
 def u1_nominations_over(db: Database) -> Ctx:
-    """u1's delegation election whose nomination period ended in December."""
+    """An election of u1's convenor whose nomination period ended in December (u1's
+    delegates sit, so its delegation is not open to election again)."""
     e = actions.open_election(
-        db, actor="a1", constituency="u1", target="soviet", purpose="delegation", at=PAST
+        db, actor="a1", constituency="u1", target="u1", purpose="office", office="convenor", at=PAST
     )
     for member in ("a3", "a4", "a5"):
         actions.stand(db, actor=member, election=e.id, at=PAST)
@@ -92,12 +96,13 @@ def u1_nominations_over(db: Database) -> Ctx:
 
 
 def u1_election(db: Database) -> Ctx:
-    e = open_vote(db, "u1", "soviet", ["a3", "a4", "a5"], convenor="a1")
+    """An election of u1's convenor (one seat, ranked), open for voting."""
+    e = open_vote(db, "u1", "u1", ["a3", "a4", "a5"], convenor="a1", **U1_CONVENOR)
     return {"election": e.id}
 
 
 def u1_election_past_its_deadline(db: Database) -> Ctx:
-    e = open_vote(db, "u1", "soviet", ["a3", "a4", "a5"], convenor="a1", opened_at=PAST)
+    e = open_vote(db, "u1", "u1", ["a3", "a4", "a5"], convenor="a1", opened_at=PAST, **U1_CONVENOR)
     assert e.voting_opened_at is not None
     for voter, ranking in (("a4", ["a4", "a3"]), ("a5", ["a5"]), ("a3", ["a3", "a5"])):
         actions.cast_ballot(db, actor=voter, election=e.id, ranking=ranking, at=e.voting_opened_at)

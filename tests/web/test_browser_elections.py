@@ -18,9 +18,9 @@ from .browser import (
     Server,
     check_direction,
     counted_election,
-    delegation_election,
     mandate_of,
     open_page,
+    ranked_election,
     shot,
     sign_in,
     tr,
@@ -52,7 +52,7 @@ def test_member_signs_in_and_sees_units_and_councils(
 def test_ranked_ballot_receipt_is_found_among_published_ballots(
     chromium: Any, server: Server, lang: str
 ) -> None:
-    eid = delegation_election(server.db)
+    eid = ranked_election(server.db)
     page = open_page(chromium, server, lang)
     sign_in(page, "a3")
     page.goto(f"/elections/{eid}")
@@ -161,7 +161,7 @@ def test_anyone_recounts_a_closed_election(chromium: Any, server: Server, lang: 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_keyboard_alone_signs_in_and_votes(chromium: Any, server: Server, lang: str) -> None:
-    eid = delegation_election(server.db)
+    eid = ranked_election(server.db)
     page = open_page(chromium, server, lang)
     page.goto("/")
     page.keyboard.press("Tab")

@@ -18,11 +18,11 @@ from .browser import (
     Server,
     check_direction,
     counted_election,
-    delegation_election,
     mandate_of,
     no_sideways_scroll,
     num,
     open_page,
+    ranked_election,
     shot,
     sign_in,
     sitting,
@@ -165,7 +165,7 @@ PHONE_PAGES = [
 @pytest.mark.parametrize("lang", LANGS)
 def test_pages_fit_a_phone(chromium: Any, server: Server, lang: str) -> None:
     eid = counted_election(server.db)
-    ballot = delegation_election(server.db)
+    ballot = ranked_election(server.db)
     session, motion = sitting(server.db, ["a1", "a2", "b1"])
     more = [
         ("election", f"/elections/{eid}"),

@@ -199,8 +199,10 @@ def test_the_operator_cannot_stand_as_a_candidate(web_db: Database) -> None:
 
 
 def test_the_operator_cannot_cast_a_ballot(web_db: Database) -> None:
-    # u1's delegation to the soviet: more candidates than its two seats, so a vote is held
-    election = open_vote(web_db, "u1", "soviet", ["a2", "a3", "a4"], convenor="a1")
+    # u1's convenor: more candidates than its one seat, so a vote is held
+    election = open_vote(
+        web_db, "u1", "u1", ["a2", "a3", "a4"], convenor="a1", purpose="office", office="convenor"
+    )
     assert election.status is ElectionStatus.OPEN
     refused(
         web_db,

@@ -106,8 +106,10 @@ def test_wrong_password_is_refused_on_the_page(app: FastAPI) -> None:
 
 
 def _open_election(app: FastAPI, web_db: Database) -> str:
-    """The convenor opens u1's delegation election on the form; a2 stands on the page with
-    a statement, a3..a5 stand too; voting opens when the nomination period is over."""
+    """The convenor opens the election of u1's convenor on the form (one seat, ranked;
+    u1's delegates sit, so its delegation is not open to election again); a2 stands on the
+    page with a statement, a3..a5 stand too; voting opens when the nomination period is
+    over."""
     from sovet import actions
 
     convenor = browser_for(app, "a1")
@@ -115,7 +117,10 @@ def _open_election(app: FastAPI, web_db: Database) -> str:
     form = convenor.get("/bodies/u1/elections/new").text
     assert "single transferable vote (Scottish rules)" in form and 'name="seats"' not in form
     r = post_form(
-        convenor, "/bodies/u1/elections/new", "/bodies/u1/elections/new", {"target": "soviet"}
+        convenor,
+        "/bodies/u1/elections/new",
+        "/bodies/u1/elections/new",
+        {"target": "office:convenor"},
     )
     assert r.status_code == 303, r.text  # type: ignore[attr-defined]
     assert web_db.size() == size + 1

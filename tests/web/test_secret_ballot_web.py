@@ -41,8 +41,13 @@ def every_row(db: Database) -> dict[str, list[str]]:
 
 
 def cast_all(client_for: Clients, db: Database) -> tuple[str, dict[str, str]]:
-    """u1's delegation election (two seats; a3, a4, a5 stood): every member votes."""
-    e = {"id": open_vote(db, "u1", "soviet", ["a3", "a4", "a5"], convenor="a1").id}
+    """An election of u1's convenor (one seat, ranked; a3, a4, a5 stood): every member
+    votes."""
+    e = {
+        "id": open_vote(
+            db, "u1", "u1", ["a3", "a4", "a5"], convenor="a1", purpose="office", office="convenor"
+        ).id
+    }
     receipts = {}
     for voter, ranking in BALLOTS.items():
         r = client_for(voter).post(f"{API}/elections/{e['id']}/ballots", json={"ranking": ranking})
