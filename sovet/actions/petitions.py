@@ -17,7 +17,7 @@ from sovet.federation import add_days
 from sovet.model import Demand, DemandKind, DemandStatus
 from sovet.storage import Database
 
-__all__ = ["close_due_demands", "open_demand", "sign_demand"]
+__all__ = ["close_due_demands", "lapse_demand", "open_demand", "sign_demand"]
 
 MAX_TITLE = 200
 MAX_TEXT = 20_000
@@ -84,18 +84,21 @@ def sign_demand(db: Database, *, actor: str, demand: str, at: str | None = None)
     return db.state.demands[demand]
 
 
+def lapse_demand(db: Database, *, demand: str, at: str) -> None:
+    """A petition whose period ended without its signatures lapses (actor ``"deadline"``)."""
+    with db.writing() as w:
+        rules.check_lapse_demand(w.state, w.state.get("demands", demand), at)
+        w.append("demand.lapsed", rules.DEADLINE, {"demand": demand}, at=at)
+
+
 def close_due_demands(db: Database, *, at: str) -> int:
     """Lapse every petition whose period ended by ``at`` without its signatures; returns
-    how many (each one log entry by the actor ``"deadline"``)."""
-    with db.writing(many=True) as w:
-        due = [
-            d.id
-            for d in w.state.demands.values()
-            if d.status is DemandStatus.OPEN and at >= d.deadline
-        ]
-        for did in sorted(due):
-            rules.check_lapse_demand(w.state, w.state.demands[did], at)
-            w.append("demand.lapsed", "deadline", {"demand": did}, at=at)
-        if not due:
-            w.entries_optional = True
+    how many (each its own transaction and log entry, by the actor ``"deadline"``)."""
+    due = sorted(
+        d.id
+        for d in db.state.demands.values()
+        if d.status is DemandStatus.OPEN and at >= d.deadline
+    )
+    for did in due:
+        lapse_demand(db, demand=did, at=at)
     return len(due)
