@@ -144,8 +144,8 @@ def _drop_test_schemas() -> Iterator[None]:
 
     base = os.environ["SOVET_TEST_POSTGRES_URL"]
     engine = sa.create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        for schema in _SCHEMAS:
+    for schema in _SCHEMAS:  # one transaction each: together they outgrow the lock table
+        with engine.begin() as conn:
             conn.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
     engine.dispose()
 
